@@ -1,0 +1,49 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  LoginRequest,
+  LogoutRequest,
+  MeRequest,
+  MessagePattern as P,
+  RefreshDto,
+  type RevocationsListResponse,
+  SignupDto,
+  type TokenPairDto,
+  type UserDto,
+} from '@app/contracts';
+import { AuthService } from './auth.service';
+
+@Controller()
+export class AuthHandler {
+  constructor(private readonly auth: AuthService) {}
+
+  @MessagePattern(P.AuthSignup)
+  signup(@Payload() dto: SignupDto): Promise<UserDto> {
+    return this.auth.signup(dto);
+  }
+
+  @MessagePattern(P.AuthLogin)
+  login(@Payload() dto: LoginRequest): Promise<TokenPairDto> {
+    return this.auth.login(dto);
+  }
+
+  @MessagePattern(P.AuthRefresh)
+  refresh(@Payload() dto: RefreshDto): Promise<TokenPairDto> {
+    return this.auth.refresh(dto);
+  }
+
+  @MessagePattern(P.AuthLogout)
+  logout(@Payload() dto: LogoutRequest): Promise<{ revoked: true }> {
+    return this.auth.logout(dto);
+  }
+
+  @MessagePattern(P.AuthMe)
+  me(@Payload() dto: MeRequest): Promise<UserDto> {
+    return this.auth.me(dto.userId);
+  }
+
+  @MessagePattern(P.AuthRevocationsList)
+  revocations(): Promise<RevocationsListResponse> {
+    return this.auth.activeRevocations();
+  }
+}

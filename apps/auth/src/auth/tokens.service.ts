@@ -1,0 +1,67 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { type AccessTokenClaims } from '@app/contracts';
+import { SignJWT } from 'jose';
+import { AUTH_CONFIG, AuthConfig } from '../config';
+
+export const JWT_ISSUER = 'plaid-backend/auth';
+export const JWT_AUDIENCE = 'plaid-backend';
+
+export interface IssuedRefreshToken {
+  id: string;
+  token: string;
+  hash: Buffer;
+  expiresAt: Date;
+}
+
+@Injectable()
+export class TokensService {
+  private readonly key: Uint8Array;
+
+  constructor(@Inject(AUTH_CONFIG) private readonly config: AuthConfig) {
+    this.key = new TextEncoder().encode(config.JWT_SECRET);
+  }
+
+  get accessTtlSeconds(): number {
+    return this.config.ACCESS_TOKEN_TTL_SECONDS;
+  }
+
+  signAccessToken(userId: string, sessionId: string): Promise<string> {
+    const claims: Omit<AccessTokenClaims, 'sub'> = { sid: sessionId, typ: 'access' };
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(userId)
+      .setIssuer(JWT_ISSUER)
+      .setAudience(JWT_AUDIENCE)
+      .setIssuedAt()
+      .setJti(randomUUID())
+      .setExpirationTime(`${this.config.ACCESS_TOKEN_TTL_SECONDS}s`)
+      .sign(this.key);
+  }
+
+  // "<id>.<secret>": the id finds the row, the secret is checked against its stored hash.
+  issueRefreshToken(): IssuedRefreshToken {
+    const id = randomUUID();
+    const secret = randomBytes(32).toString('base64url');
+    return {
+      id,
+      token: `${id}.${secret}`,
+      hash: sha256(secret),
+      expiresAt: new Date(Date.now() + this.config.REFRESH_TOKEN_TTL_SECONDS * 1000),
+    };
+  }
+
+  parseRefreshToken(token: string): { id: string; secret: string } | null {
+    const match = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{20,100})$/.exec(token);
+    return match ? { id: match[1], secret: match[2] } : null;
+  }
+
+  secretMatches(secret: string, storedHash: Buffer): boolean {
+    const candidate = sha256(secret);
+    return storedHash.length === candidate.length && timingSafeEqual(candidate, storedHash);
+  }
+}
+
+function sha256(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}

@@ -1,0 +1,20 @@
+import { serviceDataSourceOptions } from '@app/database';
+import { type DataSourceOptions } from 'typeorm';
+import { type AuthConfig } from '../config';
+import { RefreshToken } from '../sessions/refresh-token.entity';
+import { Session } from '../sessions/session.entity';
+import { User } from '../users/user.entity';
+import { CreateAuthSchema1763900000000 } from './migrations/1763900000000-CreateAuthSchema';
+
+export const AUTH_SCHEMA = 'auth';
+
+export function authDataSourceOptions(config: AuthConfig): DataSourceOptions {
+  return serviceDataSourceOptions({
+    url: config.DATABASE_URL,
+    schema: AUTH_SCHEMA,
+    entities: [User, Session, RefreshToken],
+    migrations: [CreateAuthSchema1763900000000],
+    migrationsRun: config.RUN_MIGRATIONS,
+    poolSize: config.DB_POOL_SIZE,
+  });
+}

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type Repository } from 'typeorm';
+import { User } from './user.entity';
+
+const UNIQUE_VIOLATION = '23505';
+
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+
+  // Returns null when the email is taken (the unique constraint decides, not a racy pre-check).
+  async create(email: string, passwordHash: string): Promise<User | null> {
+    try {
+      const rows: User[] = await this.users
+        .createQueryBuilder()
+        .insert()
+        .values({ email, passwordHash })
+        .returning(['id', 'email', 'createdAt'])
+        .execute()
+        .then((r) => r.generatedMaps as User[]);
+      return { ...rows[0], email, passwordHash };
+    } catch (err) {
+      if ((err as { code?: string }).code === UNIQUE_VIOLATION) return null;
+      throw err;
+    }
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findOne({ where: { email } });
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.users.findOne({ where: { id } });
+  }
+}

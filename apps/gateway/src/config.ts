@@ -1,0 +1,51 @@
+import { Transform, Type } from 'class-transformer';
+import { envBoolean } from '@app/common';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+
+export class GatewayConfig {
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Matches(/^amqps?:\/\//, { message: 'must be an amqp:// URL' })
+  RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
+
+  @Matches(/^[A-Za-z0-9._-]*$/)
+  QUEUE_PREFIX = '';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  JWT_SECRET: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  RPC_TIMEOUT_MS = 5000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(30000)
+  HEALTH_TIMEOUT_MS = 2000;
+
+  // Honour X-Forwarded-For (behind a load balancer) when computing the client address.
+  @Transform(envBoolean)
+  @IsBoolean()
+  TRUST_PROXY = false;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  BODY_LIMIT_BYTES = 1024 * 1024;
+}
+
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

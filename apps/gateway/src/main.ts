@@ -1,0 +1,68 @@
+import 'reflect-metadata';
+import { Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { acceptRequestId, loadConfigOrExit, REQUEST_ID_HEADER } from '@app/common';
+import { DomainError, ErrorCode } from '@app/contracts';
+import { validationDetails } from '@app/messaging';
+import { ValidationPipe } from '@nestjs/common';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { GatewayConfig } from './config';
+import { sendError } from './errors/http-error.filter';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfigOrExit(GatewayConfig, 'gateway');
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY,
+    requestIdHeader: false,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const id = acceptRequestId(req.headers[REQUEST_ID_HEADER]);
+      req.headers[REQUEST_ID_HEADER] = id;
+      return id;
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    bufferLogs: true,
+    rawBody: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  app.useGlobalPipes(
+    new ValidationPipe({
+      transform: true,
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      exceptionFactory: (errors) =>
+        new DomainError(ErrorCode.ValidationFailed, 'Request validation failed', validationDetails(errors)),
+    }),
+  );
+
+  const fastify = app.getHttpAdapter().getInstance();
+  const errorLogger = new NestLogger('HttpError');
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  // Errors raised before a route runs (bad JSON, body too large) take the same shape as the rest.
+  fastify.setErrorHandler((err, request, reply) => sendError(err, request, reply, errorLogger));
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Plaid backend API')
+      .setDescription('REST API for frontends. Every non-2xx answer is {statusCode, code, message, requestId, details?}.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+
+  await app.listen(config.PORT, config.HOST);
+}
+
+bootstrap().catch((err: unknown) => {
+  process.stderr.write(`${JSON.stringify({ level: 'fatal', service: 'gateway', msg: 'failed to start', err: String(err) })}\n`);
+  process.exit(1);
+});

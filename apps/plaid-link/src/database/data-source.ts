@@ -1,0 +1,7 @@
+// The DataSource the TypeORM CLI uses; the app builds the same options in AppModule.
+import { loadConfig } from '@app/common';
+import { DataSource } from 'typeorm';
+import { LinkConfig } from '../config';
+import { dataSourceOptions } from './database';
+
+export default new DataSource(dataSourceOptions(loadConfig(LinkConfig)));

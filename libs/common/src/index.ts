@@ -1,0 +1,4 @@
+export * from './config';
+export * from './service-config';
+export * from './request-context';
+export * from './logging';

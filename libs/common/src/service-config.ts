@@ -1,0 +1,35 @@
+import { Transform, Type } from 'class-transformer';
+import { envBoolean } from './config';
+import { IsBoolean, IsIn, IsInt, Matches, Max, Min } from 'class-validator';
+
+// The variables every broker-and-database service reads; each app's config extends it.
+export class ServiceBaseConfig {
+  @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/plaid_backend';
+
+  @Matches(/^amqps?:\/\//, { message: 'must be an amqp:// URL' })
+  RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
+
+  // Prefixes every queue and exchange name: isolates deployments (and test runs) sharing one broker.
+  @Matches(/^[A-Za-z0-9._-]*$/, { message: 'letters, digits, dot, dash and underscore only' })
+  QUEUE_PREFIX = '';
+
+  @Transform(envBoolean)
+  @IsBoolean()
+  RUN_MIGRATIONS = true;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  RPC_PREFETCH = 32;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  DB_POOL_SIZE = 10;
+}

@@ -1,0 +1,33 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class UserDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'ada@example.com' })
+  email: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
+
+export class TokenPairDto {
+  @ApiProperty({ description: 'JWT, valid for `expiresIn` seconds.' })
+  accessToken: string;
+
+  @ApiProperty({ description: 'Opaque, single use; rotates on every refresh.' })
+  refreshToken: string;
+
+  @ApiProperty({ enum: ['Bearer'] })
+  tokenType: 'Bearer';
+
+  @ApiProperty({ example: 900 })
+  expiresIn: number;
+}
+
+// Claims of our access tokens.
+export interface AccessTokenClaims {
+  sub: string;
+  sid: string;
+  typ: 'access';
+}

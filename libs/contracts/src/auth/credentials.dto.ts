@@ -1,0 +1,36 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
+
+const normalizeEmail = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value;
+
+export class CredentialsDto {
+  @ApiProperty({ example: 'ada@example.com', description: 'Trimmed and lower-cased.' })
+  @Transform(normalizeEmail)
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ minLength: 8, maxLength: 128, example: 'correct horse battery' })
+  @IsString()
+  @Length(8, 128, { message: 'password must be 8 to 128 characters' })
+  password: string;
+}
+
+export class SignupDto extends CredentialsDto {}
+export class LoginDto extends CredentialsDto {}
+
+// The gateway adds the client address so the auth service can rate-limit per address.
+export class LoginRequest extends CredentialsDto {
+  @IsString()
+  @MaxLength(64)
+  clientIp: string;
+}
+
+export class RefreshDto {
+  @ApiProperty({ description: 'The refresh token from the last login or refresh.' })
+  @IsString()
+  @Length(10, 512)
+  refreshToken: string;
+}
