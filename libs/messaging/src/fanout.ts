@@ -56,10 +56,10 @@ export class FanoutSubscriber {
   }
 
   // onReconnect runs after every re-subscription, so the caller can re-read what it may have missed.
-  async subscribe(
+  subscribe(
     handler: (type: string, payload: unknown) => void,
     onReconnect?: () => void,
-  ): Promise<void> {
+  ): void {
     this.onReconnect = onReconnect;
     let first = true;
     this.channel = this.connection.createChannel({
@@ -84,7 +84,7 @@ export class FanoutSubscriber {
         first = false;
       },
     });
-    await this.channel.waitForConnect();
+    // Not awaited: a broker that is down must not block start-up; setup runs whenever it connects.
   }
 
   async close(): Promise<void> {

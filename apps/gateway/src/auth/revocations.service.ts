@@ -23,7 +23,7 @@ export class RevocationsService implements OnApplicationBootstrap, OnApplication
 
   async onApplicationBootstrap(): Promise<void> {
     // Subscribe first, then read the list: a revocation made in between arrives by broadcast.
-    await this.subscriber.subscribe(
+    this.subscriber.subscribe(
       (type, payload) => {
         if (type === (BroadcastEvent.SessionRevoked as string)) this.add(payload as SessionRevocation);
       },

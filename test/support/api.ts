@@ -1,0 +1,104 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { ServiceProcess } from './processes';
+import { type RunInfo, TestSystem } from './system';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+let run: RunInfo | undefined;
+export function runInfo(): RunInfo {
+  run ??= TestSystem.load();
+  return run;
+}
+
+// A distinct client address per test user keeps the per-address login limit out of unrelated tests.
+export function randomIp(): string {
+  const b = randomBytes(3);
+  return `10.${b[0]}.${b[1]}.${b[2]}`;
+}
+
+export class Api {
+  constructor(
+    readonly baseUrl: string = runInfo().gateways[0],
+    private readonly clientIp: string = randomIp(),
+  ) {}
+
+  async request<T = any>(
+    method: string,
+    path: string,
+    options: { body?: unknown; rawBody?: string; token?: string; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { 'x-forwarded-for': this.clientIp, ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined;
+    if (options.rawBody !== undefined) {
+      body = options.rawBody;
+      headers['content-type'] ??= 'application/json';
+    } else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] = 'application/json';
+    }
+    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: res.status, headers: res.headers, body: parsed as T };
+  }
+
+  get<T = any>(path: string, token?: string): Promise<ApiResponse<T>> {
+    return this.request<T>('GET', path, { token });
+  }
+
+  post<T = any>(path: string, body?: unknown, token?: string): Promise<ApiResponse<T>> {
+    return this.request<T>('POST', path, { body, token });
+  }
+
+  delete<T = any>(path: string, token?: string): Promise<ApiResponse<T>> {
+    return this.request<T>('DELETE', path, { token });
+  }
+}
+
+export function uniqueEmail(tag = 'user'): string {
+  return `${tag}-${randomUUID().slice(0, 8)}@example.com`;
+}
+
+export interface LoggedInUser {
+  id: string;
+  email: string;
+  password: string;
+  accessToken: string;
+  refreshToken: string;
+  api: Api;
+}
+
+export async function signupAndLogin(api = new Api(), tag = 'user'): Promise<LoggedInUser> {
+  const email = uniqueEmail(tag);
+  const password = 'correct horse battery';
+  const signup = await api.post('/v1/auth/signup', { email, password });
+  if (signup.status !== 201) throw new Error(`signup failed: ${signup.status} ${JSON.stringify(signup.body)}`);
+  const login = await api.post('/v1/auth/login', { email, password });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
+  return { id: signup.body.id, email, password, accessToken: login.body.accessToken, refreshToken: login.body.refreshToken, api };
+}
+
+// Starts another instance of a service with the run's settings; the caller stops it.
+export function startExtra(name: string, overrides: Record<string, string> = {}): ServiceProcess {
+  const info = runInfo();
+  const spec = info.services[name];
+  const proc = new ServiceProcess(`${name}-extra-${Date.now()}`, spec.app, { ...spec.env, ...overrides }, info.logDir);
+  proc.start();
+  return proc;
+}
+
+export function expectErrorShape(body: any, statusCode: number, code: string): void {
+  expect(body).toEqual(
+    expect.objectContaining({ statusCode, code, message: expect.any(String), requestId: expect.any(String) }),
+  );
+}

@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import amqp from 'amqplib';
+import { Client } from 'pg';
+import { databaseUrlFor, TEST_DATABASE_URL, TEST_RABBITMQ_URL } from './infra';
+import { freePort, ROOT, ServiceProcess } from './processes';
+import { waitFor } from './wait-for';
+
+export interface RunInfo {
+  runId: string;
+  database: string;
+  databaseUrl: string;
+  rabbitmqUrl: string;
+  queuePrefix: string;
+  jwtSecret: string;
+  gateways: string[];
+  sandboxUrl: string;
+  logDir: string;
+  services: Record<string, { app: string; pid: number | undefined; env: Record<string, string> }>;
+}
+
+export const RUN_FILE = join(ROOT, '.e2e-logs', 'current-run.json');
+
+// Every app of the system, started as real processes against this run's own database and queue prefix.
+export class TestSystem {
+  readonly services = new Map<string, ServiceProcess>();
+
+  constructor(readonly info: RunInfo, private readonly ports: { gateways: number[]; sandbox: number }) {}
+
+  static async create(): Promise<TestSystem> {
+    const runId = `e2e_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+    const gateways = [await freePort(), await freePort()];
+    const sandbox = await freePort();
+    const info: RunInfo = {
+      runId,
+      database: runId,
+      databaseUrl: databaseUrlFor(runId),
+      rabbitmqUrl: TEST_RABBITMQ_URL,
+      queuePrefix: `${runId}.`,
+      jwtSecret: randomBytes(32).toString('hex'),
+      gateways: gateways.map((p) => `http://127.0.0.1:${p}`),
+      sandboxUrl: `http://127.0.0.1:${sandbox}`,
+      logDir: join(ROOT, '.e2e-logs', runId),
+      services: {},
+    };
+    return new TestSystem(info, { gateways, sandbox });
+  }
+
+  static load(): RunInfo {
+    if (!existsSync(RUN_FILE)) throw new Error(`no e2e run found at ${RUN_FILE}; run the suite through jest's globalSetup`);
+    return JSON.parse(readFileSync(RUN_FILE, 'utf8')) as RunInfo;
+  }
+
+  private commonEnv(): Record<string, string> {
+    return {
+      DATABASE_URL: this.info.databaseUrl,
+      RABBITMQ_URL: this.info.rabbitmqUrl,
+      QUEUE_PREFIX: this.info.queuePrefix,
+      JWT_SECRET: this.info.jwtSecret,
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'test',
+    };
+  }
+
+  async start(): Promise<void> {
+    const admin = new Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE ${this.info.database}`);
+    } finally {
+      await admin.end();
+    }
+    const env = this.commonEnv();
+    const add = (name: string, app: string, extra: Record<string, string> = {}): void => {
+      this.services.set(name, new ServiceProcess(name, app, { ...env, ...extra }, this.info.logDir));
+      this.info.services[name] = { app, pid: undefined, env: { ...env, ...extra } };
+    };
+    add('auth', 'auth', { LOGIN_RATE_LIMIT_PER_EMAIL: '5', LOGIN_RATE_LIMIT_PER_IP: '12', LOGIN_RATE_WINDOW_SECONDS: '600' });
+    add('plaid-link', 'plaid-link');
+    add('sync-worker', 'sync-worker');
+    this.ports.gateways.forEach((port, i) =>
+      add(`gateway-${i}`, 'gateway', { PORT: String(port), HOST: '127.0.0.1', TRUST_PROXY: 'true' }),
+    );
+    for (const [name, s] of this.services) {
+      s.start();
+      this.info.services[name].pid = s.pid;
+    }
+    writeFileSync(RUN_FILE, JSON.stringify(this.info, null, 2));
+    await Promise.all(this.info.gateways.map((g) => this.waitReady(g)));
+  }
+
+  async waitReady(gateway: string, timeoutMs = 60_000): Promise<void> {
+    await waitFor(
+      async () => {
+        this.assertAlive();
+        const res = await fetch(`${gateway}/health/ready`);
+        return res.status === 200;
+      },
+      { timeoutMs, intervalMs: 250, what: `${gateway}/health/ready` },
+    );
+  }
+
+  private assertAlive(): void {
+    for (const s of this.services.values()) {
+      if (!s.running) throw new Error(`${s.name} exited during start-up; see ${this.info.logDir}/${s.name}.log`);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.services.values()].map((s) => s.stop()));
+    await this.dropBrokerObjects();
+    const admin = new Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS ${this.info.database} WITH (FORCE)`);
+    } finally {
+      await admin.end();
+    }
+  }
+
+  private async dropBrokerObjects(): Promise<void> {
+    const connection = await amqp.connect(this.info.rabbitmqUrl);
+    try {
+      const channel = await connection.createChannel();
+      const p = this.info.queuePrefix;
+      for (const queue of [`${p}auth.rpc`, `${p}link.rpc`, `${p}sync.rpc`]) await channel.deleteQueue(queue);
+      await channel.deleteExchange(`${p}auth.revocations`);
+      await channel.close();
+    } finally {
+      await connection.close();
+    }
+  }
+}
