@@ -1,3 +1,4 @@
+import { allQueues } from '@app/contracts';
 import amqp from 'amqplib';
 import { Api, expectErrorShape, runInfo, startExtra } from './support/api';
 import { waitFor } from './support/wait-for';
@@ -49,7 +50,7 @@ describe('gateway edge', () => {
       await gateway.stop();
       const conn = await amqp.connect(runInfo().rabbitmqUrl);
       const ch = await conn.createChannel();
-      for (const q of ['auth.rpc', 'link.rpc', 'sync.rpc']) await ch.deleteQueue(`${prefix}${q}`);
+      for (const q of allQueues(prefix)) await ch.deleteQueue(q);
       await ch.deleteExchange(`${prefix}auth.revocations`);
       await conn.close();
     });

@@ -3,6 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import amqp from 'amqplib';
 import { Client } from 'pg';
+// A relative import: global setup runs outside Jest's module mapper, and queues.ts has no Nest imports.
+import { allQueues } from '../../libs/contracts/src/queues';
 import { databaseUrlFor, TEST_DATABASE_URL, TEST_RABBITMQ_URL } from './infra';
 import { freePort, ROOT, ServiceProcess } from './processes';
 import { waitFor } from './wait-for';
@@ -123,9 +125,8 @@ export class TestSystem {
     const connection = await amqp.connect(this.info.rabbitmqUrl);
     try {
       const channel = await connection.createChannel();
-      const p = this.info.queuePrefix;
-      for (const queue of [`${p}auth.rpc`, `${p}link.rpc`, `${p}sync.rpc`]) await channel.deleteQueue(queue);
-      await channel.deleteExchange(`${p}auth.revocations`);
+      for (const queue of allQueues(this.info.queuePrefix)) await channel.deleteQueue(queue);
+      await channel.deleteExchange(`${this.info.queuePrefix}auth.revocations`);
       await channel.close();
     } finally {
       await connection.close();

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { loadConfigOrExit } from '@app/common';
 import { topology } from '@app/contracts';
 import { ensureSchema } from '@app/database';
-import { createRpcMicroservice } from '@app/messaging';
+import { startServiceApp } from '@app/messaging';
 import { AppModule } from './app.module';
 import { SyncConfig } from './config';
 import { SCHEMA } from './database/database';
@@ -10,12 +10,15 @@ import { SCHEMA } from './database/database';
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit(SyncConfig, 'sync-worker');
   await ensureSchema(config.DATABASE_URL, SCHEMA);
-  const app = await createRpcMicroservice(AppModule.forRoot(config), {
+  const t = topology(config.QUEUE_PREFIX);
+  await startServiceApp(AppModule.forRoot(config), {
     url: config.RABBITMQ_URL,
-    queue: topology(config.QUEUE_PREFIX).syncRpc,
-    prefetch: config.RPC_PREFETCH,
+    rpcQueue: t.syncRpc,
+    rpcPrefetch: config.RPC_PREFETCH,
+    eventsQueue: t.events.sync,
+    eventsPrefetch: config.EVENTS_PREFETCH,
+    httpPort: config.HTTP_PORT,
   });
-  await app.listen();
 }
 
 bootstrap().catch((err: unknown) => {

@@ -32,4 +32,17 @@ export class ServiceBaseConfig {
   @Min(1)
   @Max(100)
   DB_POOL_SIZE = 10;
+
+  // Port of the service's small HTTP server (GET /health, GET /metrics); 0 = no HTTP server.
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  HTTP_PORT = 0;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  EVENTS_PREFETCH = 10;
 }

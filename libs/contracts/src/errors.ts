@@ -7,8 +7,11 @@ export enum ErrorCode {
   InvalidRefreshToken = 'INVALID_REFRESH_TOKEN',
   EmailTaken = 'EMAIL_TAKEN',
   NotFound = 'NOT_FOUND',
+  ItemAlreadyLinked = 'ITEM_ALREADY_LINKED',
   RateLimited = 'RATE_LIMITED',
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  // A Plaid failure: the answer's status and public code come from the Plaid error map.
+  Plaid = 'PLAID_ERROR',
   ServiceUnavailable = 'SERVICE_UNAVAILABLE',
   GatewayTimeout = 'GATEWAY_TIMEOUT',
   Internal = 'INTERNAL',
@@ -19,33 +22,61 @@ export interface ErrorDetail {
   messages: string[];
 }
 
-// What a service answers over RPC when a request fails.
-export interface RpcErrorBody {
-  code: ErrorCode;
-  message: string;
+// What clients may see of a Plaid error: never Plaid's error_message.
+export interface PlaidErrorInfo {
+  errorType: string;
+  errorCode: string;
+  displayMessage: string | null;
+  requestId: string | null;
+}
+
+export interface DomainErrorExtra {
   details?: ErrorDetail[];
   retryAfterSeconds?: number;
+  // For ErrorCode.Plaid: the mapped HTTP status and public code, and Plaid's safe fields.
+  httpStatus?: number;
+  publicCode?: string;
+  plaid?: PlaidErrorInfo;
+}
+
+// What a service answers over RPC when a request fails.
+export interface RpcErrorBody extends DomainErrorExtra {
+  code: ErrorCode;
+  message: string;
 }
 
 // Thrown by services for expected failures; the RPC filter turns it into an RpcErrorBody.
 export class DomainError extends Error {
+  readonly details?: ErrorDetail[];
+  readonly retryAfterSeconds?: number;
+  readonly extra: DomainErrorExtra;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details?: ErrorDetail[],
-    readonly retryAfterSeconds?: number,
+    detailsOrExtra?: ErrorDetail[] | DomainErrorExtra,
+    retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DomainError';
+    this.extra = Array.isArray(detailsOrExtra)
+      ? { details: detailsOrExtra, retryAfterSeconds }
+      : { ...detailsOrExtra, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
+    this.details = this.extra.details;
+    this.retryAfterSeconds = this.extra.retryAfterSeconds;
   }
 
   toBody(): RpcErrorBody {
-    return {
-      code: this.code,
-      message: this.message,
-      ...(this.details ? { details: this.details } : {}),
-      ...(this.retryAfterSeconds !== undefined ? { retryAfterSeconds: this.retryAfterSeconds } : {}),
-    };
+    const body: RpcErrorBody = { code: this.code, message: this.message };
+    for (const [k, v] of Object.entries(this.extra)) {
+      if (v !== undefined) (body as unknown as Record<string, unknown>)[k] = v;
+    }
+    return body;
+  }
+
+  static fromBody(body: RpcErrorBody): DomainError {
+    const { code, message, ...extra } = body;
+    return new DomainError(code, message, extra);
   }
 }
 

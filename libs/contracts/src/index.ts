@@ -6,3 +6,7 @@ export * from './health/ping';
 export * from './auth/credentials.dto';
 export * from './auth/session.payloads';
 export * from './auth/auth.responses';
+export * from './event-contract';
+export * from './link/link.dto';
+export * from './sync/accounts.dto';
+export * from './events/item.events';

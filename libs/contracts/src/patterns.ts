@@ -8,6 +8,21 @@ export enum MessagePattern {
   AuthLogout = 'auth.logout.v1',
   AuthMe = 'auth.me.v1',
   AuthRevocationsList = 'auth.revocations.list.v1',
+
+  LinkTokenCreate = 'link.token.create.v1',
+  LinkExchange = 'link.exchange.v1',
+  ItemsList = 'link.items.list.v1',
+  ItemsGet = 'link.items.get.v1',
+  ItemsDelete = 'link.items.delete.v1',
+
+  AccountsList = 'sync.accounts.list.v1',
+}
+
+// Events: fire-and-forget, delivered at least once through a service's events queue (see EVENT_ROUTES).
+export enum EventPattern {
+  ItemLinked = 'link.item.linked.v1',
+  ItemRemoved = 'link.item.removed.v1',
+  ItemRefreshed = 'sync.item.refreshed.v1',
 }
 
 // Broadcast events (fanout exchanges, one queue per subscriber instance).

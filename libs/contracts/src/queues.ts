@@ -1,12 +1,15 @@
+import { EventPattern } from './patterns';
+
 // Queue and exchange names. A prefix isolates one deployment (or one test run) from another on a shared broker.
+export type EventQueueOwner = 'link' | 'sync';
+
 export interface Topology {
   authRpc: string;
   linkRpc: string;
   syncRpc: string;
   revocationsExchange: string;
+  events: Record<EventQueueOwner, string>;
 }
-
-export type ServiceName = 'auth' | 'link' | 'sync';
 
 export function topology(prefix = ''): Topology {
   return {
@@ -14,5 +17,35 @@ export function topology(prefix = ''): Topology {
     linkRpc: `${prefix}link.rpc`,
     syncRpc: `${prefix}sync.rpc`,
     revocationsExchange: `${prefix}auth.revocations`,
+    events: { link: `${prefix}link.events`, sync: `${prefix}sync.events` },
   };
+}
+
+// Which service's events queue each event goes to.
+export const EVENT_ROUTES: Record<EventPattern, EventQueueOwner> = {
+  [EventPattern.ItemLinked]: 'sync',
+  [EventPattern.ItemRemoved]: 'sync',
+  [EventPattern.ItemRefreshed]: 'link',
+};
+
+// Delayed-retry tiers of an events queue: messages wait in `<queue>.retry.<tier>` and dead-letter back.
+export const RETRY_TIERS_MS = [1_000, 10_000, 60_000, 300_000] as const;
+
+export function retryQueueName(queue: string, delayMs: number): string {
+  return `${queue}.retry.${delayMs}ms`;
+}
+
+export function deadLetterQueueName(queue: string): string {
+  return `${queue}.dead`;
+}
+
+// Every queue a prefix owns, for clean-up and for the admin tools.
+export function allQueues(prefix = ''): string[] {
+  const t = topology(prefix);
+  const eventQueues = Object.values(t.events).flatMap((q) => [
+    q,
+    deadLetterQueueName(q),
+    ...RETRY_TIERS_MS.map((d) => retryQueueName(q, d)),
+  ]);
+  return [t.authRpc, t.linkRpc, t.syncRpc, ...eventQueues];
 }

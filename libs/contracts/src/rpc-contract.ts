@@ -8,6 +8,17 @@ import {
 } from './auth/session.payloads';
 import { type PingResponse } from './health/ping';
 import { type MessagePattern } from './patterns';
+import {
+  type ExchangeRequest,
+  type ExchangeResultDto,
+  type ItemDto,
+  type ItemListDto,
+  type ItemRef,
+  type LinkTokenDto,
+  type LinkTokenRequest,
+  type UserScope,
+} from './link/link.dto';
+import { type AccountListDto, type AccountsListRequest } from './sync/accounts.dto';
 
 // Request and response types of every RPC pattern: the typed client cannot send a payload of the wrong shape.
 export interface RpcContract {
@@ -18,6 +29,12 @@ export interface RpcContract {
   [MessagePattern.AuthLogout]: { request: LogoutRequest; response: { revoked: true } };
   [MessagePattern.AuthMe]: { request: MeRequest; response: UserDto };
   [MessagePattern.AuthRevocationsList]: { request: RevocationsListRequest; response: RevocationsListResponse };
+  [MessagePattern.LinkTokenCreate]: { request: LinkTokenRequest; response: LinkTokenDto };
+  [MessagePattern.LinkExchange]: { request: ExchangeRequest; response: ExchangeResultDto };
+  [MessagePattern.ItemsList]: { request: UserScope; response: ItemListDto };
+  [MessagePattern.ItemsGet]: { request: ItemRef; response: ItemDto };
+  [MessagePattern.ItemsDelete]: { request: ItemRef; response: { deleted: true } };
+  [MessagePattern.AccountsList]: { request: AccountsListRequest; response: AccountListDto };
 }
 
 export type RpcPattern = keyof RpcContract;

@@ -4,3 +4,7 @@ export * from './rpc-server';
 export * from './fanout';
 export * from './microservice';
 export * from './health.handler';
+export * from './event-publisher';
+export * from './event-topology';
+export * from './job-error';
+export * from './outbox';

@@ -1,16 +1,42 @@
-import { type DynamicModule, type INestMicroservice } from '@nestjs/common';
+import { type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { rmqServerOptions, type RmqServerSettings } from './rmq-options';
-import { RpcAckInterceptor, RpcErrorFilter, rpcValidationPipe } from './rpc-server';
+import { assertEventQueues } from './event-topology';
+import { rmqServerOptions } from './rmq-options';
+import { RmqAckInterceptor, RpcErrorFilter, rpcValidationPipe } from './rpc-server';
 
-// Boots a service that serves one RPC queue: validated payloads, acks after handling, one error shape.
-export async function createRpcMicroservice(module: DynamicModule, settings: RmqServerSettings): Promise<INestMicroservice> {
-  const app = await NestFactory.createMicroservice(module, { ...rmqServerOptions(settings), bufferLogs: true });
+export interface ServiceAppSettings {
+  url: string;
+  rpcQueue: string;
+  rpcPrefetch: number;
+  // The service's events queue (with retry tiers and a dead-letter queue), when it consumes events.
+  eventsQueue?: string;
+  eventsPrefetch?: number;
+  // A small HTTP server for /health (and metrics); 0 = none.
+  httpPort?: number;
+  httpHost?: string;
+}
+
+
+// Boots a service: its RPC queue, optionally its events queue, validated payloads, acks after handling,
+// retries and dead letters for events, one error shape, graceful shutdown.
+export async function startServiceApp(module: DynamicModule, s: ServiceAppSettings): Promise<INestApplication> {
+  if (s.eventsQueue) await assertEventQueues(s.url, s.eventsQueue);
+  const app = await NestFactory.create(module, new FastifyAdapter(), { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  // Registered on the app and inherited by both RMQ servers (Nest 12 refuses globals added after connecting).
   app.useGlobalPipes(rpcValidationPipe());
   app.useGlobalFilters(new RpcErrorFilter());
-  app.useGlobalInterceptors(new RpcAckInterceptor());
-  app.enableShutdownHooks();
+  app.useGlobalInterceptors(new RmqAckInterceptor());
+  const inherit = { inheritAppConfig: true };
+  app.connectMicroservice(rmqServerOptions({ url: s.url, queue: s.rpcQueue, prefetch: s.rpcPrefetch }), inherit);
+  if (s.eventsQueue) {
+    app.connectMicroservice(rmqServerOptions({ url: s.url, queue: s.eventsQueue, prefetch: s.eventsPrefetch ?? 10 }), inherit);
+  }
+  await app.startAllMicroservices();
+  if (s.httpPort) await app.listen(s.httpPort, s.httpHost ?? '0.0.0.0');
+  else await app.init();
   return app;
 }

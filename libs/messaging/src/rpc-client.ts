@@ -70,7 +70,7 @@ export class RpcClient {
         throw new DomainError(ErrorCode.GatewayTimeout, `The ${this.service} service did not answer in time`);
       }
       if (isRpcErrorBody(err)) {
-        throw new DomainError(err.code, err.message, err.details, err.retryAfterSeconds);
+        throw DomainError.fromBody(err);
       }
       if (err instanceof DomainError) throw err;
       this.logger.error({ pattern, err: describe(err) }, 'rpc failed');

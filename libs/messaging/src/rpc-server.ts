@@ -7,14 +7,24 @@ import {
   Injectable,
   Logger,
   type NestInterceptor,
-  type RpcExceptionFilter,
+  type ExceptionFilter,
   ValidationPipe,
   type ValidationError,
 } from '@nestjs/common';
 import { RmqContext } from '@nestjs/microservices';
-import { DomainError, type ErrorDetail, ErrorCode, type RpcErrorBody } from '@app/contracts';
+import {
+  deadLetterQueueName,
+  DomainError,
+  type ErrorDetail,
+  ErrorCode,
+  RETRY_TIERS_MS,
+  retryQueueName,
+  type RpcErrorBody,
+} from '@app/contracts';
 import { acceptRequestId, REQUEST_ID_HEADER, requestContext } from '@app/common';
-import { type Observable, finalize, throwError } from 'rxjs';
+import { type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import { EMPTY, type Observable, catchError, defer, finalize, from, mergeMap, tap, throwError } from 'rxjs';
+import { JobError } from './job-error';
 
 function flattenValidation(errors: ValidationError[], parent = ''): ErrorDetail[] {
   return errors.flatMap((e) => {
@@ -39,37 +49,124 @@ export function rpcValidationPipe(): ValidationPipe {
   });
 }
 
-// Runs each handler inside the request context carried in the message headers, and acks the message when
-// the handler has finished (replies are at most once; the caller holds the timeout).
+export const ATTEMPT_HEADER = 'x-attempt';
+export const MAX_EVENT_ATTEMPTS = RETRY_TIERS_MS.length + 2;
+
+// Whether a failed event deserves another attempt. Bad payloads and expected domain outcomes do not.
+export function isRetryable(err: unknown): boolean {
+  if (err instanceof JobError) return err.retryable;
+  if (err instanceof DomainError) {
+    return err.code === ErrorCode.ServiceUnavailable || err.code === ErrorCode.GatewayTimeout;
+  }
+  return true;
+}
+
+function describe(err: unknown): string {
+  if (err instanceof JobError) return `${err.reason}: ${err.message}`;
+  if (err instanceof DomainError) return `${err.code}: ${err.message}`;
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}
+
+function sendConfirmed(ch: ConfirmChannel, queue: string, msg: ConsumeMessage, headers: Record<string, unknown>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    ch.sendToQueue(
+      queue,
+      msg.content,
+      { persistent: true, contentType: 'application/json', headers },
+      (err: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()),
+    );
+  });
+}
+
+// Runs each handler inside the request context carried in the message headers and settles the message:
+// - request/response: ack when the handler is done (replies are at most once; the caller holds the timeout);
+// - events: ack on success; on failure re-publish to a delayed-retry queue with the attempt count (or, when the
+//   error is permanent or the attempts are used up, to the dead-letter queue with the reason), then ack.
 @Injectable()
-export class RpcAckInterceptor implements NestInterceptor {
+export class RmqAckInterceptor implements NestInterceptor {
+  private readonly logger = new Logger(RmqAckInterceptor.name);
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const rmq = context.switchToRpc().getContext<unknown>();
     if (!(rmq instanceof RmqContext)) return next.handle();
-    const message = rmq.getMessage() as { properties: { headers?: Record<string, unknown> } };
-    const channel = rmq.getChannelRef() as { ack(m: unknown): void };
-    const requestId = acceptRequestId(message.properties.headers?.[REQUEST_ID_HEADER]);
-    return requestContext.run({ requestId }, () =>
-      next.handle().pipe(
-        finalize(() => {
-          try {
-            channel.ack(message);
-          } catch {
-            // The channel closed under us; the broker will redeliver the message.
-          }
-        }),
-      ),
+    const message = rmq.getMessage() as ConsumeMessage;
+    const channel = rmq.getChannelRef() as ConfirmChannel;
+    const headers = (message.properties.headers ?? {}) as Record<string, unknown>;
+    const requestId = acceptRequestId(headers[REQUEST_ID_HEADER]);
+    const isRequest = Boolean(message.properties.replyTo);
+
+    return defer(() =>
+      requestContext.run({ requestId }, () => {
+        if (isRequest) return next.handle().pipe(finalize(() => this.ack(channel, message)));
+        return next.handle().pipe(
+          tap({ complete: () => this.ack(channel, message) }),
+          catchError((err: unknown) =>
+            from(this.settleFailedEvent(channel, message, rmq.getPattern(), err)).pipe(mergeMap(() => EMPTY)),
+          ),
+        );
+      }),
     );
+  }
+
+  private ack(channel: ConfirmChannel, message: ConsumeMessage): void {
+    try {
+      channel.ack(message);
+    } catch {
+      // The channel closed under us; the broker will redeliver the message.
+    }
+  }
+
+  private async settleFailedEvent(channel: ConfirmChannel, message: ConsumeMessage, pattern: string, err: unknown): Promise<void> {
+    const headers = { ...(message.properties.headers ?? {}) } as Record<string, unknown>;
+    const attempt = Number(headers[ATTEMPT_HEADER] ?? 0) + 1;
+    const queue = message.fields.routingKey;
+    const reason = describe(err).slice(0, 500);
+    const retry = isRetryable(err) && attempt < MAX_EVENT_ATTEMPTS;
+    try {
+      if (retry) {
+        const delay = RETRY_TIERS_MS[Math.min(attempt - 1, RETRY_TIERS_MS.length - 1)];
+        const jitter = Math.random() < 0.5 ? 0 : 1; // two neighbouring tiers spread retries of one burst
+        const tier = RETRY_TIERS_MS[Math.min(RETRY_TIERS_MS.indexOf(delay) + jitter, RETRY_TIERS_MS.length - 1)];
+        await sendConfirmed(channel, retryQueueName(queue, tier), message, { ...headers, [ATTEMPT_HEADER]: attempt, 'x-last-error': reason });
+        this.logger.warn({ pattern, attempt, delayMs: tier, reason }, 'event failed; retry scheduled');
+      } else {
+        await sendConfirmed(channel, deadLetterQueueName(queue), message, {
+          ...headers,
+          [ATTEMPT_HEADER]: attempt,
+          'x-dead-reason': reason,
+          'x-dead-at': new Date().toISOString(),
+          'x-original-queue': queue,
+        });
+        this.logger.error({ pattern, attempt, reason }, 'event dead-lettered');
+      }
+      this.ack(channel, message);
+    } catch (publishErr) {
+      // Could not hand it on: leave it unacked, the broker redelivers it when the channel closes.
+      this.logger.error({ pattern, err: (publishErr as Error).message }, 'could not re-route failed event');
+      try {
+        channel.nack(message, false, true);
+      } catch {
+        // channel already gone
+      }
+    }
   }
 }
 
 // Turns any failure into the RpcErrorBody the caller understands; unknown errors are logged here, in full,
 // and answered with a bare INTERNAL code.
 @Catch()
-export class RpcErrorFilter implements RpcExceptionFilter<unknown> {
+export class RpcErrorFilter implements ExceptionFilter<unknown> {
   private readonly logger = new Logger(RpcErrorFilter.name);
 
-  catch(exception: unknown, host: ArgumentsHost): Observable<never> {
+  catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
+    if (host.getType() !== 'rpc') {
+      // The service's own small HTTP server (health, metrics).
+      this.logger.error({ err: exception }, 'unhandled error in HTTP handler');
+      const reply = host.switchToHttp().getResponse<{ status(code: number): { send(body: unknown): void } }>();
+      reply.status(500).send({ statusCode: 500, code: ErrorCode.Internal, message: 'Internal error' });
+      return;
+    }
     const body = this.toBody(exception, host);
     return throwError(() => body);
   }

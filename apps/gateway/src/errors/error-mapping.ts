@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { DomainError, type ErrorDetail, ErrorCode } from '@app/contracts';
+import { DomainError, type ErrorDetail, ErrorCode, type PlaidErrorInfo } from '@app/contracts';
 
 export interface HttpErrorBody {
   statusCode: number;
@@ -7,6 +7,7 @@ export interface HttpErrorBody {
   message: string;
   requestId: string;
   details?: ErrorDetail[];
+  plaid?: PlaidErrorInfo;
 }
 
 export interface MappedError {
@@ -28,6 +29,7 @@ export function statusForCode(code: ErrorCode): number {
     case ErrorCode.NotFound:
       return 404;
     case ErrorCode.EmailTaken:
+    case ErrorCode.ItemAlreadyLinked:
       return 409;
     case ErrorCode.PayloadTooLarge:
       return 413;
@@ -35,6 +37,9 @@ export function statusForCode(code: ErrorCode): number {
       return 429;
     case ErrorCode.Internal:
       return 500;
+    case ErrorCode.Plaid:
+      // The Plaid error map chose the status; this is the fallback for a Plaid failure without one.
+      return 502;
     case ErrorCode.ServiceUnavailable:
       return 503;
     case ErrorCode.GatewayTimeout:
@@ -73,15 +78,17 @@ function fastifyError(err: unknown): { statusCode: number; message: string } | n
 
 export function mapError(err: unknown, requestId: string): MappedError {
   if (err instanceof DomainError) {
-    const statusCode = statusForCode(err.code);
+    const plaid = err.code === ErrorCode.Plaid;
+    const statusCode = plaid ? (err.extra.httpStatus ?? statusForCode(err.code)) : statusForCode(err.code);
     const internal = statusCode === 500;
     return {
       body: {
         statusCode,
-        code: err.code,
+        code: plaid ? (err.extra.publicCode ?? err.code) : err.code,
         message: internal ? 'Internal server error' : err.message,
         requestId,
         ...(err.details && !internal ? { details: err.details } : {}),
+        ...(err.extra.plaid ? { plaid: err.extra.plaid } : {}),
       },
       retryAfterSeconds: err.retryAfterSeconds,
       unexpected: internal,

@@ -1,0 +1,97 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
+
+// --- HTTP bodies ---
+export class CreateLinkTokenDto {
+  @ApiPropertyOptional({ format: 'uuid', description: "One of your items: the token opens Link in update mode for it." })
+  @IsOptional()
+  @IsUUID()
+  itemId?: string;
+}
+
+export class ExchangePublicTokenDto {
+  @ApiProperty({ example: 'public-sandbox-6c2c…', description: 'The public_token Plaid Link handed to the frontend.' })
+  @IsString()
+  @Length(10, 256)
+  publicToken: string;
+}
+
+// --- RPC payloads (the gateway adds the authenticated user's id) ---
+export class LinkTokenRequest extends CreateLinkTokenDto {
+  @IsUUID()
+  userId: string;
+}
+
+export class ExchangeRequest extends ExchangePublicTokenDto {
+  @IsUUID()
+  userId: string;
+}
+
+export class UserScope {
+  @IsUUID()
+  userId: string;
+}
+
+export class ItemRef {
+  @IsUUID()
+  userId: string;
+
+  @IsUUID()
+  itemId: string;
+}
+
+// --- responses ---
+export class LinkTokenDto {
+  @ApiProperty({ example: 'link-sandbox-af1a0311-…' })
+  linkToken: string;
+
+  @ApiProperty({ format: 'date-time' })
+  expiration: string;
+}
+
+export const ITEM_STATUSES = ['pending', 'healthy', 'login_required', 'expiring', 'revoked', 'error'] as const;
+export type ItemStatusValue = (typeof ITEM_STATUSES)[number];
+
+export class ItemErrorDto {
+  @ApiProperty({ example: 'ITEM_LOGIN_REQUIRED' })
+  code: string;
+
+  @ApiProperty({ example: 'The login details of this item have changed.' })
+  message: string;
+}
+
+export class ItemDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ nullable: true, type: String, example: 'ins_109508' })
+  institutionId: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: 'First Platypus Bank' })
+  institutionName: string | null;
+
+  @ApiProperty({ enum: ITEM_STATUSES })
+  status: ItemStatusValue;
+
+  @ApiProperty({ type: ItemErrorDto, nullable: true })
+  error: ItemErrorDto | null;
+
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' })
+  consentExpiresAt: string | null;
+
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' })
+  lastSyncedAt: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
+
+export class ExchangeResultDto {
+  @ApiProperty({ type: ItemDto })
+  item: ItemDto;
+}
+
+export class ItemListDto {
+  @ApiProperty({ type: [ItemDto] })
+  data: ItemDto[];
+}

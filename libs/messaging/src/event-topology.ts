@@ -1,0 +1,26 @@
+import { deadLetterQueueName, RETRY_TIERS_MS, retryQueueName } from '@app/contracts';
+import amqp from 'amqplib';
+
+// Declares an events queue with its delayed-retry tiers and its dead-letter queue. Each retry queue holds
+// messages for its TTL and then dead-letters them back to the work queue (stock broker, no plugin).
+export async function assertEventQueues(url: string, queue: string): Promise<void> {
+  const connection = await amqp.connect(url);
+  try {
+    const ch = await connection.createChannel();
+    await ch.assertQueue(queue, { durable: true });
+    await ch.assertQueue(deadLetterQueueName(queue), { durable: true });
+    for (const delay of RETRY_TIERS_MS) {
+      await ch.assertQueue(retryQueueName(queue, delay), {
+        durable: true,
+        arguments: {
+          'x-message-ttl': delay,
+          'x-dead-letter-exchange': '',
+          'x-dead-letter-routing-key': queue,
+        },
+      });
+    }
+    await ch.close();
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,128 @@
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { EVENT_ROUTES, type EventPattern, type EventPayload, topology } from '@app/contracts';
+import { REQUEST_ID_HEADER, requestContext } from '@app/common';
+import { type DataSource, type EntityManager } from 'typeorm';
+import { EventPublisher } from './event-publisher';
+
+// The SQL each service that publishes events runs in a migration: the outbox lives in the service's schema.
+export const OUTBOX_TABLE_SQL = (schema: string): string => `
+  CREATE TABLE ${schema}.outbox (
+    id bigserial PRIMARY KEY,
+    pattern text NOT NULL,
+    queue text NOT NULL,
+    payload jsonb NOT NULL,
+    headers jsonb NOT NULL DEFAULT '{}',
+    created_at timestamptz NOT NULL DEFAULT now(),
+    attempts integer NOT NULL DEFAULT 0,
+    last_error text
+  )`;
+
+// Writes an event in the caller's transaction: it is published if and only if the transaction commits.
+export async function enqueueEvent<E extends EventPattern>(
+  em: EntityManager,
+  queuePrefix: string,
+  pattern: E,
+  payload: EventPayload<E>,
+): Promise<void> {
+  const queue = topology(queuePrefix).events[EVENT_ROUTES[pattern]];
+  const requestId = requestContext.requestId();
+  await em.query(`INSERT INTO outbox (pattern, queue, payload, headers) VALUES ($1, $2, $3, $4)`, [
+    pattern,
+    queue,
+    JSON.stringify(payload),
+    JSON.stringify(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}),
+  ]);
+}
+
+interface OutboxRow {
+  id: string;
+  pattern: string;
+  queue: string;
+  payload: unknown;
+  headers: Record<string, unknown>;
+}
+
+// Moves committed outbox rows to RabbitMQ (publisher confirms), then deletes them. Runs in every instance;
+// SKIP LOCKED keeps instances off each other's rows. A broker outage leaves the rows for the next pass.
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private timer?: NodeJS.Timeout;
+  private running = false;
+  private stopped = false;
+  private wake = false;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly publisher: EventPublisher,
+    private readonly idleMs = 250,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.publisher.close();
+  }
+
+  // Called after a commit that wrote to the outbox: publish now instead of at the next poll.
+  kick(): void {
+    if (this.running) {
+      this.wake = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.pass(), ms);
+  }
+
+  private async pass(): Promise<void> {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    let next = this.idleMs;
+    try {
+      const { published, failed } = await this.publishBatch(200);
+      if (failed > 0) next = 1000;
+      else if (published === 200 || this.wake) next = 0;
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, 'outbox pass failed; will retry');
+      next = 1000;
+    } finally {
+      this.wake = false;
+      this.running = false;
+      this.schedule(next);
+    }
+  }
+
+  async publishBatch(limit: number): Promise<{ published: number; failed: number }> {
+    if (!this.publisher.isConnected()) return { published: 0, failed: 0 };
+    return this.db.transaction(async (em) => {
+      const rows: OutboxRow[] = await em.query(
+        `SELECT id, pattern, queue, payload, headers FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [limit],
+      );
+      if (rows.length === 0) return { published: 0, failed: 0 };
+      const results = await Promise.allSettled(
+        rows.map((r) => this.publisher.publish(r.queue, r.pattern, r.payload, r.headers)),
+      );
+      const done = rows.filter((_, i) => results[i].status === 'fulfilled').map((r) => r.id);
+      const failed = rows.filter((_, i) => results[i].status === 'rejected').map((r) => r.id);
+      if (done.length > 0) await em.query(`DELETE FROM outbox WHERE id = ANY($1::bigint[])`, [done]);
+      if (failed.length > 0) {
+        const reason = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as Error;
+        await em.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`, [
+          failed,
+          String(reason?.message ?? reason).slice(0, 500),
+        ]);
+        this.logger.warn({ failed: failed.length, err: String(reason?.message ?? reason) }, 'outbox events not confirmed');
+      }
+      return { published: done.length, failed: failed.length };
+    });
+  }
+}
