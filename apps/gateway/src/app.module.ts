@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { LoggingModule, acceptRequestId } from '@app/common';
+import { AccountsController } from './accounts/accounts.controller';
 import { AuthController } from './auth/auth.controller';
 import { JwtStrategy } from './auth/jwt.strategy';
 import { RevocationsService } from './auth/revocations.service';
@@ -9,6 +10,8 @@ import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { RequestContextInterceptor } from './errors/request-context.interceptor';
 import { HealthController } from './health/health.controller';
+import { ItemsController } from './items/items.controller';
+import { PlaidController } from './plaid/plaid.controller';
 import { RpcClients } from './rpc/rpc-clients';
 
 @Module({})
@@ -31,7 +34,7 @@ export class AppModule {
         }),
         PassportModule,
       ],
-      controllers: [AuthController, HealthController],
+      controllers: [AuthController, PlaidController, ItemsController, AccountsController, HealthController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -1,9 +1,16 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggingModule } from '@app/common';
-import { databaseHealthHandler } from '@app/messaging';
+import { databaseHealthHandler, outboxRelayProvider } from '@app/messaging';
+import { plaidProviders } from '@app/plaid';
 import { CONFIG, type LinkConfig } from './config';
 import { dataSourceOptions } from './database/database';
+import { Item } from './items/item.entity';
+import { ItemsHandler } from './items/items.handler';
+import { ItemsRepository } from './items/items.repository';
+import { ItemsService } from './items/items.service';
+import { LinkHandler } from './link/link.handler';
+import { LinkService } from './link/link.service';
 
 @Module({})
 export class AppModule {
@@ -13,9 +20,17 @@ export class AppModule {
       imports: [
         LoggingModule.forRoot({ service: 'plaid-link', level: config.LOG_LEVEL }),
         TypeOrmModule.forRoot(dataSourceOptions(config)),
+        TypeOrmModule.forFeature([Item]),
       ],
-      controllers: [databaseHealthHandler('plaid-link')],
-      providers: [{ provide: CONFIG, useValue: config }],
+      controllers: [LinkHandler, ItemsHandler, databaseHealthHandler('plaid-link')],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        ...plaidProviders(CONFIG),
+        outboxRelayProvider(CONFIG),
+        ItemsRepository,
+        ItemsService,
+        LinkService,
+      ],
     };
   }
 }

@@ -1,5 +1,24 @@
-import { ServiceBaseConfig } from '@app/common';
+import { PlaidServiceConfig } from '@app/plaid';
+import { Type } from 'class-transformer';
+import { IsInt, IsString, Max, Matches, Min, MaxLength } from 'class-validator';
 
-export class LinkConfig extends ServiceBaseConfig {}
+export class LinkConfig extends PlaidServiceConfig {
+  // Shown by Plaid Link (at most 30 characters are displayed).
+  @IsString()
+  @MaxLength(30)
+  PLAID_CLIENT_NAME = 'Plaid Backend';
+
+  @Matches(/^[A-Z]{2}(,[A-Z]{2})*$/, { message: 'comma-separated ISO country codes, e.g. US,CA' })
+  PLAID_COUNTRY_CODES = 'US';
+
+  @Matches(/^[a-z]{2}$/)
+  PLAID_LANGUAGE = 'en';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(730)
+  PLAID_DAYS_REQUESTED = 730;
+}
 
 export const CONFIG = Symbol('CONFIG');

@@ -1,9 +1,17 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggingModule } from '@app/common';
-import { databaseHealthHandler } from '@app/messaging';
+import { databaseHealthHandler, outboxRelayProvider } from '@app/messaging';
+import { plaidProviders } from '@app/plaid';
+import { AccountsHandler } from './accounts/accounts.handler';
+import { AccountsRepository } from './accounts/accounts.repository';
 import { CONFIG, type SyncConfig } from './config';
 import { dataSourceOptions } from './database/database';
+import { SyncItemsRepository } from './items/sync-items.repository';
+import { InstitutionsService } from './sync/institutions.service';
+import { SyncHandler } from './sync/sync.handler';
+import { SyncService } from './sync/sync.service';
+import { TransactionsWriter } from './transactions/transactions.writer';
 
 @Module({})
 export class AppModule {
@@ -14,8 +22,17 @@ export class AppModule {
         LoggingModule.forRoot({ service: 'sync-worker', level: config.LOG_LEVEL }),
         TypeOrmModule.forRoot(dataSourceOptions(config)),
       ],
-      controllers: [databaseHealthHandler('sync-worker')],
-      providers: [{ provide: CONFIG, useValue: config }],
+      controllers: [SyncHandler, AccountsHandler, databaseHealthHandler('sync-worker')],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        ...plaidProviders(CONFIG),
+        outboxRelayProvider(CONFIG),
+        SyncItemsRepository,
+        AccountsRepository,
+        TransactionsWriter,
+        InstitutionsService,
+        SyncService,
+      ],
     };
   }
 }

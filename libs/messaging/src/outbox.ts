@@ -1,7 +1,7 @@
-import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type InjectionToken, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { EVENT_ROUTES, type EventPattern, type EventPayload, topology } from '@app/contracts';
 import { REQUEST_ID_HEADER, requestContext } from '@app/common';
-import { type DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { EventPublisher } from './event-publisher';
 
 // The SQL each service that publishes events runs in a migration: the outbox lives in the service's schema.
@@ -125,4 +125,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       return { published: done.length, failed: failed.length };
     });
   }
+}
+
+// The relay for a service whose config (under `configToken`) names the broker.
+export function outboxRelayProvider(configToken: InjectionToken): Provider {
+  return {
+    provide: OutboxRelay,
+    inject: [DataSource, configToken],
+    useFactory: (db: DataSource, c: { RABBITMQ_URL: string }) => new OutboxRelay(db, new EventPublisher(c.RABBITMQ_URL)),
+  };
 }

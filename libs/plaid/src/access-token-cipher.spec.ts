@@ -124,7 +124,9 @@ describe(parseEncryptionKeys.name, () => {
   it('never echoes key material in its errors', () => {
     const secretKey = keyOf(31);
 
-    expect(() => parseEncryptionKeys(`a:${secretKey}`)).toThrow(expect.objectContaining({ message: expect.not.stringContaining(secretKey) }));
+    expect(() => parseEncryptionKeys(`a:${secretKey}`)).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining(secretKey) }),
+    );
   });
 });
 

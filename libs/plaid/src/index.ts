@@ -10,3 +10,5 @@ export {
   type RetryPolicy,
 } from './plaid-error-map';
 export { AccessTokenCipher, generateEncryptionKey } from './access-token-cipher';
+export { plaidDomainError } from './plaid-domain-error';
+export { plaidProviders } from './plaid.providers';

@@ -68,7 +68,9 @@ describe(PlaidServiceConfig.name, () => {
   });
 
   it('rejects a non-numeric timeout', () => {
-    expect(problemsOf({ TOKEN_ENCRYPTION_KEYS: KEYS, PLAID_TIMEOUT_MS: 'soon' })).toContain('PLAID_TIMEOUT_MS');
+    expect(problemsOf({ TOKEN_ENCRYPTION_KEYS: KEYS, PLAID_TIMEOUT_MS: 'soon' })).toContain(
+      'PLAID_TIMEOUT_MS',
+    );
   });
 
   it('explains a bad TOKEN_ENCRYPTION_KEYS without echoing the key', () => {
@@ -82,7 +84,9 @@ describe(PlaidServiceConfig.name, () => {
   });
 
   it('rejects duplicate key ids', () => {
-    const problems = problemsOf({ TOKEN_ENCRYPTION_KEYS: `k1:${generateEncryptionKey()},k1:${generateEncryptionKey()}` });
+    const problems = problemsOf({
+      TOKEN_ENCRYPTION_KEYS: `k1:${generateEncryptionKey()},k1:${generateEncryptionKey()}`,
+    });
 
     expect(problems).toContain('appears twice');
   });
@@ -108,7 +112,13 @@ describe(resolvePlaidTarget.name, () => {
   it.each(['sandbox', 'production'] as const)('targets real Plaid %s when both keys are set', (env) => {
     const target = resolvePlaidTarget(load({ PLAID_ENV: env, PLAID_CLIENT_ID: 'cid', PLAID_SECRET: 'sec' }));
 
-    expect(target).toEqual({ basePath: PlaidEnvironments[env], clientId: 'cid', secret: 'sec', emulator: false, env });
+    expect(target).toEqual({
+      basePath: PlaidEnvironments[env],
+      clientId: 'cid',
+      secret: 'sec',
+      emulator: false,
+      env,
+    });
   });
 
   it('lets PLAID_BASE_URL proxy real Plaid', () => {
@@ -116,7 +126,11 @@ describe(resolvePlaidTarget.name, () => {
       load({ PLAID_CLIENT_ID: 'cid', PLAID_SECRET: 'sec', PLAID_BASE_URL: 'https://proxy.internal/plaid' }),
     );
 
-    expect(target).toMatchObject({ basePath: 'https://proxy.internal/plaid', emulator: false, clientId: 'cid' });
+    expect(target).toMatchObject({
+      basePath: 'https://proxy.internal/plaid',
+      emulator: false,
+      clientId: 'cid',
+    });
   });
 
   it('names PLAID_SECRET when only the client id is set', () => {

@@ -1,6 +1,8 @@
 import { serviceDataSourceOptions } from '@app/database';
 import { type DataSourceOptions } from 'typeorm';
 import { type LinkConfig } from '../config';
+import { Item } from '../items/item.entity';
+import { CreateLinkSchema1763900100000 } from './migrations/1763900100000-CreateLinkSchema';
 
 export const SCHEMA = 'link';
 
@@ -8,8 +10,8 @@ export function dataSourceOptions(config: LinkConfig): DataSourceOptions {
   return serviceDataSourceOptions({
     url: config.DATABASE_URL,
     schema: SCHEMA,
-    entities: [],
-    migrations: [],
+    entities: [Item],
+    migrations: [CreateLinkSchema1763900100000],
     migrationsRun: config.RUN_MIGRATIONS,
     poolSize: config.DB_POOL_SIZE,
   });

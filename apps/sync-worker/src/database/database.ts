@@ -1,15 +1,17 @@
 import { serviceDataSourceOptions } from '@app/database';
 import { type DataSourceOptions } from 'typeorm';
 import { type SyncConfig } from '../config';
+import { CreateSyncSchema1763900200000 } from './migrations/1763900200000-CreateSyncSchema';
 
 export const SCHEMA = 'sync';
 
+// The sync worker works in SQL (bulk statements); it maps no entities.
 export function dataSourceOptions(config: SyncConfig): DataSourceOptions {
   return serviceDataSourceOptions({
     url: config.DATABASE_URL,
     schema: SCHEMA,
     entities: [],
-    migrations: [],
+    migrations: [CreateSyncSchema1763900200000],
     migrationsRun: config.RUN_MIGRATIONS,
     poolSize: config.DB_POOL_SIZE,
   });

@@ -1,0 +1,45 @@
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  CreateLinkTokenDto,
+  ExchangePublicTokenDto,
+  ExchangeResultDto,
+  LinkTokenDto,
+  MessagePattern as P,
+} from '@app/contracts';
+import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { type AuthenticatedUser } from '../auth/jwt.strategy';
+import { ErrorResponseDto } from '../errors/error-response.dto';
+import { RpcClients } from '../rpc/rpc-clients';
+
+@ApiTags('plaid')
+@ApiBearerAuth()
+@UseGuards(JwtAuthGuard)
+@ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHORIZED' })
+@ApiResponse({ status: 503, type: ErrorResponseDto, description: 'Plaid or a service is unavailable (Retry-After)' })
+@Controller('v1/plaid')
+export class PlaidController {
+  constructor(private readonly rpc: RpcClients) {}
+
+  @Post('link-token')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'A Link token for Plaid Link; with itemId, for update mode on that item' })
+  @ApiResponse({ status: 200, type: LinkTokenDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not one of your items' })
+  linkToken(@CurrentUser() user: AuthenticatedUser, @Body() dto: CreateLinkTokenDto): Promise<LinkTokenDto> {
+    return this.rpc.link.send(P.LinkTokenCreate, { userId: user.userId, itemId: dto.itemId });
+  }
+
+  @Post('exchange')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Exchange the public token from Link; the item, accounts and transactions are fetched in the background',
+    description: 'Retry-safe: the same public token answers with the same item.',
+  })
+  @ApiResponse({ status: 202, type: ExchangeResultDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'INVALID_PUBLIC_TOKEN (with `plaid`)' })
+  @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'ITEM_ALREADY_LINKED' })
+  exchange(@CurrentUser() user: AuthenticatedUser, @Body() dto: ExchangePublicTokenDto): Promise<ExchangeResultDto> {
+    return this.rpc.link.send(P.LinkExchange, { userId: user.userId, publicToken: dto.publicToken });
+  }
+}

@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  DomainError,
+  ErrorCode,
+  EventPattern,
+  type ExchangeResultDto,
+  type LinkTokenDto,
+} from '@app/contracts';
+import { OutboxRelay, enqueueEvent } from '@app/messaging';
+import { AccessTokenCipher, PlaidApiError, plaidCall, plaidDomainError } from '@app/plaid';
+import { type AccountBase, type CountryCode, PlaidApi, Products, type LinkTokenCreateRequest } from 'plaid';
+import { DataSource } from 'typeorm';
+import { CONFIG, LinkConfig } from '../config';
+import { toItemDto } from '../items/item.mapper';
+import { ItemsRepository } from '../items/items.repository';
+import { ItemsService } from '../items/items.service';
+
+// Accounts as a user would recognise them: linking the same bank with the same accounts gives the same string.
+export function accountsFingerprint(accounts: Pick<AccountBase, 'type' | 'subtype' | 'mask' | 'name'>[]): string {
+  return accounts
+    .map((a) => [a.type, a.subtype ?? '', a.mask ?? '', a.name].join('/'))
+    .sort()
+    .join('|');
+}
+
+async function withPlaidErrors<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof PlaidApiError) throw plaidDomainError(err);
+    throw err;
+  }
+}
+
+@Injectable()
+export class LinkService {
+  private readonly logger = new Logger(LinkService.name);
+
+  constructor(
+    @Inject(CONFIG) private readonly config: LinkConfig,
+    private readonly items: ItemsRepository,
+    private readonly itemsService: ItemsService,
+    private readonly db: DataSource,
+    private readonly plaid: PlaidApi,
+    private readonly cipher: AccessTokenCipher,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  async createLinkToken(userId: string, itemId?: string): Promise<LinkTokenDto> {
+    const request: LinkTokenCreateRequest = {
+      client_name: this.config.PLAID_CLIENT_NAME,
+      language: this.config.PLAID_LANGUAGE,
+      country_codes: this.config.PLAID_COUNTRY_CODES.split(',') as CountryCode[],
+      // Our user id, never an email: Plaid forbids PII here.
+      user: { client_user_id: userId },
+    };
+    if (itemId) {
+      // Update mode: the item's own token, no products; the webhook is set with /item/webhook/update instead.
+      const item = await this.itemsService.owned(userId, itemId);
+      request.access_token = this.itemsService.accessToken(item);
+    } else {
+      request.products = [Products.Transactions];
+      request.transactions = { days_requested: this.config.PLAID_DAYS_REQUESTED };
+      if (this.config.PLAID_WEBHOOK_URL) request.webhook = this.config.PLAID_WEBHOOK_URL;
+    }
+    const res = await withPlaidErrors(() => plaidCall(() => this.plaid.linkTokenCreate(request)));
+    return { linkToken: res.link_token, expiration: new Date(res.expiration).toISOString() };
+  }
+
+  // Exchanges a public token for an item. Retry-safe: the same public token answers with the same item.
+  // Concurrent retries are serialised by an advisory lock on the token's hash.
+  async exchange(userId: string, publicToken: string): Promise<ExchangeResultDto> {
+    const hash = createHash('sha256').update(publicToken).digest();
+    const lockKey = hash.readBigInt64BE(0).toString();
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SELECT pg_advisory_lock($1::bigint)', [lockKey]);
+      try {
+        return await this.exchangeLocked(userId, publicToken, hash);
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1::bigint)', [lockKey]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async exchangeLocked(userId: string, publicToken: string, hash: Buffer): Promise<ExchangeResultDto> {
+    const previous = await this.items.findByExchange(hash);
+    if (previous) {
+      if (previous.userId !== userId) {
+        throw new DomainError(ErrorCode.BadRequest, 'This public token cannot be used');
+      }
+      return { item: toItemDto(previous.item) };
+    }
+
+    const exchanged = await withPlaidErrors(() =>
+      plaidCall(() => this.plaid.itemPublicTokenExchange({ public_token: publicToken })),
+    );
+    const accessToken = exchanged.access_token;
+    const plaidItemId = exchanged.item_id;
+    try {
+      const accounts = await withPlaidErrors(() => plaidCall(() => this.plaid.accountsGet({ access_token: accessToken })));
+      const institutionId = accounts.item.institution_id ?? null;
+      const fingerprint = accountsFingerprint(accounts.accounts);
+      if (institutionId) {
+        const duplicate = await this.items.findDuplicate(userId, institutionId, fingerprint);
+        if (duplicate) {
+          await this.itemsService.removeAtPlaid(accessToken, plaidItemId);
+          this.logger.warn({ userId, duplicateOf: duplicate.id, institutionId }, 'duplicate link removed at Plaid');
+          throw new DomainError(ErrorCode.ItemAlreadyLinked, 'These accounts at this institution are already linked', {
+            details: [{ field: 'itemId', messages: [duplicate.id] }],
+          });
+        }
+      }
+      const item = await this.db.transaction(async (em) => {
+        const saved = await this.items.insertWithExchange(
+          em,
+          {
+            userId,
+            plaidItemId,
+            accessTokenEnc: this.cipher.encrypt(accessToken, plaidItemId),
+            institutionId,
+            institutionName: accounts.item.institution_name ?? null,
+            accountsFingerprint: fingerprint,
+            status: 'pending',
+          },
+          hash,
+        );
+        // Same transaction as the item: the job exists if and only if the item does.
+        await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemLinked, {
+          itemId: saved.id,
+          userId,
+          plaidItemId,
+          encryptedAccessToken: saved.accessTokenEnc,
+        });
+        return saved;
+      });
+      this.relay.kick();
+      this.logger.log({ itemId: item.id, userId, institutionId }, 'item linked');
+      return { item: toItemDto(item) };
+    } catch (err) {
+      if (!(err instanceof DomainError && err.code === ErrorCode.ItemAlreadyLinked)) {
+        // Nothing half-done: an item we could not record must not live on at Plaid.
+        await this.itemsService.removeAtPlaid(accessToken, plaidItemId).catch((removeErr: unknown) =>
+          this.logger.error({ plaidItemId, err: (removeErr as Error).message }, 'could not remove unrecorded item at Plaid'),
+        );
+      }
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { type AccountDto } from '@app/contracts';
+import { type AccountBase } from 'plaid';
+import { DataSource, type EntityManager } from 'typeorm';
+
+@Injectable()
+export class AccountsRepository {
+  constructor(private readonly db: DataSource) {}
+
+  // One statement for all of an item's accounts, keyed by Plaid's account id.
+  async upsertMany(em: EntityManager, itemId: string, userId: string, accounts: AccountBase[]): Promise<void> {
+    if (accounts.length === 0) return;
+    const unique = [...new Map(accounts.map((a) => [a.account_id, a])).values()];
+    await em.query(
+      `INSERT INTO accounts (item_id, user_id, plaid_account_id, name, official_name, mask, type, subtype,
+                             balance_available, balance_current, balance_limit, iso_currency_code, unofficial_currency_code)
+       SELECT $1, $2, u.* FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                                      $9::numeric[], $10::numeric[], $11::numeric[], $12::text[], $13::text[]) AS u
+       ON CONFLICT (plaid_account_id) DO UPDATE SET
+         name = EXCLUDED.name, official_name = EXCLUDED.official_name, mask = EXCLUDED.mask, type = EXCLUDED.type,
+         subtype = EXCLUDED.subtype, balance_available = EXCLUDED.balance_available,
+         balance_current = EXCLUDED.balance_current, balance_limit = EXCLUDED.balance_limit,
+         iso_currency_code = EXCLUDED.iso_currency_code, unofficial_currency_code = EXCLUDED.unofficial_currency_code,
+         updated_at = now()
+       WHERE accounts.item_id = EXCLUDED.item_id`,
+      [
+        itemId,
+        userId,
+        unique.map((a) => a.account_id),
+        unique.map((a) => a.name),
+        unique.map((a) => a.official_name ?? null),
+        unique.map((a) => a.mask ?? null),
+        unique.map((a) => String(a.type)),
+        unique.map((a) => (a.subtype ? String(a.subtype) : null)),
+        unique.map((a) => a.balances.available ?? null),
+        unique.map((a) => a.balances.current ?? null),
+        unique.map((a) => a.balances.limit ?? null),
+        unique.map((a) => a.balances.iso_currency_code ?? null),
+        unique.map((a) => a.balances.unofficial_currency_code ?? null),
+      ],
+    );
+  }
+
+  async listForUser(userId: string, itemId?: string): Promise<AccountDto[]> {
+    const rows: {
+      id: string;
+      item_id: string;
+      name: string;
+      official_name: string | null;
+      mask: string | null;
+      type: string;
+      subtype: string | null;
+      balance_available: string | null;
+      balance_current: string | null;
+      balance_limit: string | null;
+      iso_currency_code: string | null;
+    }[] = await this.db.query(
+      `SELECT id, item_id, name, official_name, mask, type, subtype, balance_available, balance_current,
+              balance_limit, iso_currency_code
+         FROM accounts WHERE user_id = $1 AND ($2::uuid IS NULL OR item_id = $2::uuid)
+        ORDER BY item_id, name, id`,
+      [userId, itemId ?? null],
+    );
+    const num = (v: string | null): number | null => (v === null ? null : Number(v));
+    return rows.map((r) => ({
+      id: r.id,
+      itemId: r.item_id,
+      name: r.name,
+      officialName: r.official_name,
+      mask: r.mask,
+      type: r.type,
+      subtype: r.subtype,
+      balances: {
+        available: num(r.balance_available),
+        current: num(r.balance_current),
+        limit: num(r.balance_limit),
+        isoCurrencyCode: r.iso_currency_code,
+      },
+    }));
+  }
+}

@@ -1,0 +1,212 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  EventPattern,
+  type ItemLinkedEvent,
+  type ItemRefreshedEvent,
+  type ItemRemovedEvent,
+} from '@app/contracts';
+import { JobError, OutboxRelay, enqueueEvent } from '@app/messaging';
+import { AccessTokenCipher, PlaidApiError, plaidCall, plaidErrorPolicy } from '@app/plaid';
+import { type PlaidError, PlaidApi, type RemovedTransaction, type Transaction } from 'plaid';
+import { DataSource } from 'typeorm';
+import { AccountsRepository } from '../accounts/accounts.repository';
+import { CONFIG, SyncConfig } from '../config';
+import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
+import { TransactionsWriter } from '../transactions/transactions.writer';
+import { InstitutionsService } from './institutions.service';
+
+export interface SyncOutcome {
+  pages: number;
+  upserted: number;
+  removed: number;
+  restarts: number;
+}
+
+const PAGE_SIZE = 500;
+
+@Injectable()
+export class SyncService {
+  private readonly logger = new Logger(SyncService.name);
+
+  constructor(
+    @Inject(CONFIG) private readonly config: SyncConfig,
+    private readonly db: DataSource,
+    private readonly plaid: PlaidApi,
+    private readonly cipher: AccessTokenCipher,
+    private readonly items: SyncItemsRepository,
+    private readonly accounts: AccountsRepository,
+    private readonly transactions: TransactionsWriter,
+    private readonly institutions: InstitutionsService,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  // The job behind "item linked": item metadata, institution name, accounts, then the first sync.
+  // Safe to run twice: every write is an upsert keyed by Plaid's ids.
+  async onItemLinked(event: ItemLinkedEvent): Promise<void> {
+    // Fails fast (and dead-letters) on a token this service cannot decrypt: a key configuration problem.
+    try {
+      this.cipher.decrypt(event.encryptedAccessToken, event.plaidItemId);
+    } catch (err) {
+      throw new JobError(`cannot decrypt access token: ${(err as Error).message}`, false, 'TOKEN_DECRYPT_FAILED');
+    }
+    await this.items.upsert({
+      itemId: event.itemId,
+      userId: event.userId,
+      plaidItemId: event.plaidItemId,
+      accessTokenEnc: event.encryptedAccessToken,
+    });
+    const item = await this.mustFind(event.itemId);
+    if (!(await this.guard(item, () => this.refreshMetadata(item)))) return;
+    await this.guard(item, () => this.syncTransactions(item));
+  }
+
+  async onItemRemoved(event: ItemRemovedEvent): Promise<void> {
+    await this.items.delete(event.itemId);
+    this.logger.log({ itemId: event.itemId }, 'item data deleted');
+  }
+
+  async refreshMetadata(item: SyncItem): Promise<void> {
+    const accessToken = this.token(item);
+    const { item: plaidItem } = await plaidCall(() => this.plaid.itemGet({ access_token: accessToken }));
+    const institutionId = plaidItem.institution_id ?? null;
+    const institutionName = institutionId
+      ? await this.institutions.name(institutionId).catch((err: unknown) => {
+          // A name is nice to have; the rest of the refresh does not depend on it.
+          this.logger.warn({ institutionId, err: (err as Error).message }, 'institution name unavailable');
+          return plaidItem.institution_name ?? null;
+        })
+      : null;
+    const { accounts } = await plaidCall(() => this.plaid.accountsGet({ access_token: accessToken }));
+    const refreshed: ItemRefreshedEvent = {
+      itemId: item.itemId,
+      institutionId,
+      institutionName,
+      consentExpiresAt: plaidItem.consent_expiration_time ?? null,
+      metadata: true,
+      ...this.itemErrorFields(plaidItem.error ?? null),
+    };
+    await this.db.transaction(async (em) => {
+      await this.accounts.upsertMany(em, item.itemId, item.userId, accounts);
+      await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemRefreshed, refreshed);
+    });
+    this.relay.kick();
+  }
+
+  // Pulls every change since the stored cursor, 500 at a time, until has_more is false. Each page is applied
+  // as it arrives (memory stays flat for 100k-transaction histories); the cursor is stored with the last page,
+  // so an interrupted run starts again from the last completed one and re-applies idempotently.
+  async syncTransactions(item: SyncItem): Promise<SyncOutcome> {
+    const accessToken = this.token(item);
+    const startCursor = item.cursor ?? undefined;
+    // Ids applied by runs that were abandoned on a mutation error: any of them the final run does not
+    // confirm was added and removed again in between, and must go.
+    const provisional = new Set<string>();
+    for (let restart = 0; ; restart++) {
+      const confirmed = new Set<string>();
+      let cursor = startCursor;
+      let pages = 0;
+      let upserted = 0;
+      let removed = 0;
+      try {
+        for (;;) {
+          const page = await plaidCall(() =>
+            this.plaid.transactionsSync({ access_token: accessToken, cursor, count: PAGE_SIZE }),
+          );
+          pages++;
+          const changed: Transaction[] = [...page.added, ...page.modified];
+          const last = !page.has_more;
+          const cleanup = last ? [...provisional].filter((id) => !confirmed.has(id) && !changed.some((t) => t.transaction_id === id)) : [];
+          await this.db.transaction(async (em) => {
+            await this.accounts.upsertMany(em, item.itemId, item.userId, page.accounts);
+            upserted += await this.transactions.upsert(em, item.itemId, item.userId, changed);
+            removed += await this.transactions.remove(em, item.itemId, [
+              ...page.removed.map((r: RemovedTransaction) => r.transaction_id),
+              ...cleanup,
+            ]);
+            if (last) {
+              const syncedAt = new Date();
+              await this.items.saveCursor(em, item.itemId, page.next_cursor, syncedAt);
+              await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemRefreshed, {
+                itemId: item.itemId,
+                syncedAt: syncedAt.toISOString(),
+              });
+            }
+          });
+          for (const t of changed) {
+            confirmed.add(t.transaction_id);
+            provisional.add(t.transaction_id);
+          }
+          cursor = page.next_cursor;
+          if (last) break;
+        }
+        this.relay.kick();
+        const outcome = { pages, upserted, removed, restarts: restart };
+        this.logger.log({ itemId: item.itemId, ...outcome }, 'transactions synced');
+        return outcome;
+      } catch (err) {
+        const mutation = err instanceof PlaidApiError && err.errorCode === 'TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION';
+        if (mutation && restart < this.config.SYNC_MAX_RESTARTS) {
+          this.logger.warn({ itemId: item.itemId, restart: restart + 1 }, 'data changed during pagination; restarting');
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  // Runs a Plaid step; item-level errors are recorded on the item (no retry: the user must act), transient
+  // ones become retryable job errors. Returns false when the job should stop here.
+  private async guard(item: SyncItem, step: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await step();
+      return true;
+    } catch (err) {
+      if (!(err instanceof PlaidApiError)) throw err;
+      const policy = plaidErrorPolicy(err.errorCode, err.errorType);
+      if (policy.itemStatus) {
+        await this.recordItemError(item, err, policy.itemStatus);
+        if (!policy.retryable) return false;
+      }
+      throw new JobError(`${err.errorType}/${err.errorCode}`, policy.retryable, err.errorCode);
+    }
+  }
+
+  private async recordItemError(item: SyncItem, err: PlaidApiError, status: NonNullable<ItemRefreshedEvent['status']>): Promise<void> {
+    await this.db.transaction((em) =>
+      enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemRefreshed, {
+        itemId: item.itemId,
+        status,
+        error: { code: err.errorCode, message: err.displayMessage ?? defaultItemMessage(err.errorCode) },
+      }),
+    );
+    this.relay.kick();
+    this.logger.warn({ itemId: item.itemId, errorCode: err.errorCode, status }, 'item error recorded');
+  }
+
+  private itemErrorFields(error: PlaidError | null): Pick<ItemRefreshedEvent, 'error' | 'status'> {
+    if (!error) return { error: null };
+    const policy = plaidErrorPolicy(error.error_code, error.error_type);
+    return {
+      error: { code: error.error_code, message: error.display_message ?? defaultItemMessage(error.error_code) },
+      status: policy.itemStatus ?? 'error',
+    };
+  }
+
+  private token(item: SyncItem): string {
+    return this.cipher.decrypt(item.accessTokenEnc, item.plaidItemId);
+  }
+
+  private async mustFind(itemId: string): Promise<SyncItem> {
+    const item = await this.items.find(itemId);
+    if (!item) throw new JobError(`unknown item ${itemId}`, false, 'UNKNOWN_ITEM');
+    return item;
+  }
+}
+
+// Shown to users when Plaid gave no display_message; Plaid's error_message is for logs only.
+function defaultItemMessage(code: string): string {
+  const policy = plaidErrorPolicy(code);
+  if (policy.userActionRequired) return 'The bank needs you to sign in again to keep this connection working.';
+  if (policy.itemStatus === 'revoked') return 'Access to this bank connection was revoked.';
+  return 'This bank connection has a problem.';
+}
