@@ -7,9 +7,16 @@ describe('auth through the gateway', () => {
   describe('POST /v1/auth/signup', () => {
     it('creates a user with a trimmed, lower-cased email', async () => {
       const email = uniqueEmail('Signup').toUpperCase();
-      const res = await api.post('/v1/auth/signup', { email: `  ${email}  `, password: 'long enough password' });
+      const res = await api.post('/v1/auth/signup', {
+        email: `  ${email}  `,
+        password: 'long enough password',
+      });
       expect(res.status).toBe(201);
-      expect(res.body).toEqual({ id: expect.any(String), email: email.toLowerCase(), createdAt: expect.any(String) });
+      expect(res.body).toEqual({
+        id: expect.any(String),
+        email: email.toLowerCase(),
+        createdAt: expect.any(String),
+      });
       expect(Object.keys(res.body).sort()).toEqual(['createdAt', 'email', 'id']);
     });
 
@@ -30,7 +37,11 @@ describe('auth through the gateway', () => {
     });
 
     it('rejects passwords over 128 characters and unknown fields', async () => {
-      const res = await api.post('/v1/auth/signup', { email: uniqueEmail(), password: 'x'.repeat(129), admin: true });
+      const res = await api.post('/v1/auth/signup', {
+        email: uniqueEmail(),
+        password: 'x'.repeat(129),
+        admin: true,
+      });
       expect(res.status).toBe(400);
       const fields = (res.body.details as { field: string }[]).map((d) => d.field).sort();
       expect(fields).toEqual(['admin', 'password']);
@@ -65,7 +76,10 @@ describe('auth through the gateway', () => {
     it('gives the same 401 INVALID_CREDENTIALS for a wrong password and an unknown email', async () => {
       const user = await signupAndLogin(new Api(), 'creds');
       const wrong = await user.api.post('/v1/auth/login', { email: user.email, password: 'wrong password!' });
-      const unknown = await user.api.post('/v1/auth/login', { email: uniqueEmail('ghost'), password: 'whatever123' });
+      const unknown = await user.api.post('/v1/auth/login', {
+        email: uniqueEmail('ghost'),
+        password: 'whatever123',
+      });
       for (const res of [wrong, unknown]) {
         expect(res.status).toBe(401);
         expectErrorShape(res.body, 401, 'INVALID_CREDENTIALS');
@@ -78,7 +92,10 @@ describe('auth through the gateway', () => {
       const statuses: number[] = [];
       for (let i = 0; i < 6; i++) {
         // A new client address each time: only the per-email limit (5 in this run) can trip.
-        const res = await new Api().post('/v1/auth/login', { email: user.email, password: 'wrong password!' });
+        const res = await new Api().post('/v1/auth/login', {
+          email: user.email,
+          password: 'wrong password!',
+        });
         statuses.push(res.status);
         if (res.status === 429) {
           expectErrorShape(res.body, 429, 'RATE_LIMITED');
@@ -96,7 +113,10 @@ describe('auth through the gateway', () => {
       const sameAddress = new Api(runInfo().gateways[0], '192.0.2.77');
       const statuses: number[] = [];
       for (let i = 0; i < 13; i++) {
-        const res = await sameAddress.post('/v1/auth/login', { email: uniqueEmail('ip'), password: 'whatever123' });
+        const res = await sameAddress.post('/v1/auth/login', {
+          email: uniqueEmail('ip'),
+          password: 'whatever123',
+        });
         statuses.push(res.status);
       }
       expect(statuses.slice(0, 12).every((s) => s === 401)).toBe(true);
@@ -143,7 +163,9 @@ describe('auth through the gateway', () => {
     });
 
     it('answers 401 for a made-up token and 400 for a missing one', async () => {
-      const madeUp = await api.post('/v1/auth/refresh', { refreshToken: '00000000-0000-4000-8000-000000000000.aaaaaaaaaaaaaaaaaaaaaaaa' });
+      const madeUp = await api.post('/v1/auth/refresh', {
+        refreshToken: '00000000-0000-4000-8000-000000000000.aaaaaaaaaaaaaaaaaaaaaaaa',
+      });
       expect(madeUp.status).toBe(401);
       const missing = await api.post('/v1/auth/refresh', {});
       expect(missing.status).toBe(400);
@@ -180,7 +202,10 @@ describe('auth through the gateway', () => {
       const late = startExtra('gateway-0', { PORT: String(port) });
       try {
         const lateApi = new Api(`http://127.0.0.1:${port}`);
-        await waitFor(async () => (await lateApi.get('/health/ready')).status === 200, { what: 'late gateway ready', timeoutMs: 30000 });
+        await waitFor(async () => (await lateApi.get('/health/ready')).status === 200, {
+          what: 'late gateway ready',
+          timeoutMs: 30000,
+        });
         expect((await lateApi.get('/v1/auth/me', user.accessToken)).status).toBe(401);
       } finally {
         await late.stop();

@@ -23,13 +23,21 @@ describe('gateway edge', () => {
   it('reports ready when the broker and every service answer', async () => {
     const res = await api.get('/health/ready');
     expect(res.status).toBe(200);
-    expect(res.body.checks).toEqual({ broker: 'up', revocations: 'up', auth: 'up', 'plaid-link': 'up', 'sync-worker': 'up' });
+    expect(res.body.checks).toEqual({
+      broker: 'up',
+      revocations: 'up',
+      auth: 'up',
+      'plaid-link': 'up',
+      'sync-worker': 'up',
+    });
   });
 
   it('serves the OpenAPI document and Swagger UI at /docs', async () => {
     const doc = await api.get('/docs/openapi.json');
     expect(doc.status).toBe(200);
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/auth/signup', '/v1/auth/login', '/v1/auth/me']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/auth/signup', '/v1/auth/login', '/v1/auth/me']),
+    );
     const ui = await fetch(`${api.baseUrl}/docs`);
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger');
@@ -42,8 +50,15 @@ describe('gateway edge', () => {
 
     beforeAll(async () => {
       port = 20000 + Math.floor(Math.random() * 20000);
-      gateway = startExtra('gateway-0', { PORT: String(port), QUEUE_PREFIX: prefix, RPC_TIMEOUT_MS: '800', HEALTH_TIMEOUT_MS: '500' });
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health/live`)).status === 200, { what: 'orphan gateway live' });
+      gateway = startExtra('gateway-0', {
+        PORT: String(port),
+        QUEUE_PREFIX: prefix,
+        RPC_TIMEOUT_MS: '800',
+        HEALTH_TIMEOUT_MS: '500',
+      });
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health/live`)).status === 200, {
+        what: 'orphan gateway live',
+      });
     });
 
     afterAll(async () => {
@@ -58,7 +73,10 @@ describe('gateway edge', () => {
     it('turns an unanswered call into 504 instead of hanging', async () => {
       const orphan = new Api(`http://127.0.0.1:${port}`);
       const started = Date.now();
-      const res = await orphan.post('/v1/auth/signup', { email: 'nobody@example.com', password: 'long enough' });
+      const res = await orphan.post('/v1/auth/signup', {
+        email: 'nobody@example.com',
+        password: 'long enough',
+      });
       expect(res.status).toBe(504);
       expectErrorShape(res.body, 504, 'GATEWAY_TIMEOUT');
       expect(Date.now() - started).toBeLessThan(10_000);
@@ -76,11 +94,19 @@ describe('gateway edge', () => {
   describe('when the broker is unreachable', () => {
     it('answers 503 at once and stays live', async () => {
       const port = 20000 + Math.floor(Math.random() * 20000);
-      const gateway = startExtra('gateway-0', { PORT: String(port), RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:1' });
+      const gateway = startExtra('gateway-0', {
+        PORT: String(port),
+        RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:1',
+      });
       try {
         const cut = new Api(`http://127.0.0.1:${port}`);
-        await waitFor(async () => (await cut.get('/health/live')).status === 200, { what: 'cut-off gateway live' });
-        const res = await cut.post('/v1/auth/signup', { email: 'nobody@example.com', password: 'long enough' });
+        await waitFor(async () => (await cut.get('/health/live')).status === 200, {
+          what: 'cut-off gateway live',
+        });
+        const res = await cut.post('/v1/auth/signup', {
+          email: 'nobody@example.com',
+          password: 'long enough',
+        });
         expect(res.status).toBe(503);
         expectErrorShape(res.body, 503, 'SERVICE_UNAVAILABLE');
         expect((await cut.get('/health/ready')).status).toBe(503);

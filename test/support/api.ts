@@ -82,17 +82,30 @@ export async function signupAndLogin(api = new Api(), tag = 'user'): Promise<Log
   const email = uniqueEmail(tag);
   const password = 'correct horse battery';
   const signup = await api.post('/v1/auth/signup', { email, password });
-  if (signup.status !== 201) throw new Error(`signup failed: ${signup.status} ${JSON.stringify(signup.body)}`);
+  if (signup.status !== 201)
+    throw new Error(`signup failed: ${signup.status} ${JSON.stringify(signup.body)}`);
   const login = await api.post('/v1/auth/login', { email, password });
   if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
-  return { id: signup.body.id, email, password, accessToken: login.body.accessToken, refreshToken: login.body.refreshToken, api };
+  return {
+    id: signup.body.id,
+    email,
+    password,
+    accessToken: login.body.accessToken,
+    refreshToken: login.body.refreshToken,
+    api,
+  };
 }
 
 // Starts another instance of a service with the run's settings; the caller stops it.
 export function startExtra(name: string, overrides: Record<string, string> = {}): ServiceProcess {
   const info = runInfo();
   const spec = info.services[name];
-  const proc = new ServiceProcess(`${name}-extra-${Date.now()}`, spec.app, { ...spec.env, ...overrides }, info.logDir);
+  const proc = new ServiceProcess(
+    `${name}-extra-${Date.now()}`,
+    spec.app,
+    { ...spec.env, ...overrides },
+    info.logDir,
+  );
   proc.start();
   return proc;
 }

@@ -28,7 +28,10 @@ export const RUN_FILE = join(ROOT, '.e2e-logs', 'current-run.json');
 export class TestSystem {
   readonly services = new Map<string, ServiceProcess>();
 
-  constructor(readonly info: RunInfo, private readonly ports: { gateways: number[]; sandbox: number }) {}
+  constructor(
+    readonly info: RunInfo,
+    private readonly ports: { gateways: number[]; sandbox: number },
+  ) {}
 
   static async create(): Promise<TestSystem> {
     const runId = `e2e_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
@@ -50,7 +53,8 @@ export class TestSystem {
   }
 
   static load(): RunInfo {
-    if (!existsSync(RUN_FILE)) throw new Error(`no e2e run found at ${RUN_FILE}; run the suite through jest's globalSetup`);
+    if (!existsSync(RUN_FILE))
+      throw new Error(`no e2e run found at ${RUN_FILE}; run the suite through jest's globalSetup`);
     return JSON.parse(readFileSync(RUN_FILE, 'utf8')) as RunInfo;
   }
 
@@ -62,6 +66,18 @@ export class TestSystem {
       JWT_SECRET: this.info.jwtSecret,
       LOG_LEVEL: 'info',
       NODE_ENV: 'test',
+    };
+  }
+
+  // What the services that call Plaid get: the run's emulator, a fresh encryption key, the webhook URL.
+  private plaidEnv(): Record<string, string> {
+    return {
+      PLAID_SANDBOX_URL: this.info.sandboxUrl,
+      PLAID_SANDBOX_CLIENT_ID: 'e2e-client-id',
+      PLAID_SANDBOX_SECRET: 'e2e-secret',
+      PLAID_WEBHOOK_URL: `${this.info.gateways[0]}/v1/webhooks/plaid`,
+      TOKEN_ENCRYPTION_KEYS: `e2e:${randomBytes(32).toString('base64')}`,
+      PLAID_TIMEOUT_MS: '5000',
     };
   }
 
@@ -78,9 +94,21 @@ export class TestSystem {
       this.services.set(name, new ServiceProcess(name, app, { ...env, ...extra }, this.info.logDir));
       this.info.services[name] = { app, pid: undefined, env: { ...env, ...extra } };
     };
-    add('auth', 'auth', { LOGIN_RATE_LIMIT_PER_EMAIL: '5', LOGIN_RATE_LIMIT_PER_IP: '12', LOGIN_RATE_WINDOW_SECONDS: '600' });
-    add('plaid-link', 'plaid-link');
-    add('sync-worker', 'sync-worker');
+    add('auth', 'auth', {
+      LOGIN_RATE_LIMIT_PER_EMAIL: '5',
+      LOGIN_RATE_LIMIT_PER_IP: '12',
+      LOGIN_RATE_WINDOW_SECONDS: '600',
+    });
+    add('plaid-sandbox', 'plaid-sandbox', {
+      PORT: String(this.ports.sandbox),
+      HOST: '127.0.0.1',
+      SANDBOX_CLIENT_ID: 'e2e-client-id',
+      SANDBOX_SECRET: 'e2e-secret',
+      SANDBOX_WEBHOOK_DELAY_MS: '200',
+    });
+    const plaid = this.plaidEnv();
+    add('plaid-link', 'plaid-link', plaid);
+    add('sync-worker', 'sync-worker', plaid);
     this.ports.gateways.forEach((port, i) =>
       add(`gateway-${i}`, 'gateway', { PORT: String(port), HOST: '127.0.0.1', TRUST_PROXY: 'true' }),
     );
@@ -105,7 +133,8 @@ export class TestSystem {
 
   private assertAlive(): void {
     for (const s of this.services.values()) {
-      if (!s.running) throw new Error(`${s.name} exited during start-up; see ${this.info.logDir}/${s.name}.log`);
+      if (!s.running)
+        throw new Error(`${s.name} exited during start-up; see ${this.info.logDir}/${s.name}.log`);
     }
   }
 

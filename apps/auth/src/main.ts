@@ -21,6 +21,8 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((err: unknown) => {
-  process.stderr.write(`${JSON.stringify({ level: 'fatal', service: 'auth', msg: 'failed to start', err: String(err) })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'fatal', service: 'auth', msg: 'failed to start', err: String(err) })}\n`,
+  );
   process.exit(1);
 });

@@ -28,7 +28,11 @@ export class AppModule {
             genReqId: (req) => acceptRequestId(req.headers['x-request-id']),
             customProps: () => ({}),
             serializers: {
-              req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+              req: (req: { id: unknown; method: string; url: string }) => ({
+                id: req.id,
+                method: req.method,
+                url: req.url,
+              }),
             },
           },
         }),

@@ -52,7 +52,9 @@ async function bootstrap(): Promise<void> {
     app,
     new DocumentBuilder()
       .setTitle('Plaid backend API')
-      .setDescription('REST API for frontends. Every non-2xx answer is {statusCode, code, message, requestId, details?}.')
+      .setDescription(
+        'REST API for frontends. Every non-2xx answer is {statusCode, code, message, requestId, details?}.',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),
@@ -63,6 +65,8 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((err: unknown) => {
-  process.stderr.write(`${JSON.stringify({ level: 'fatal', service: 'gateway', msg: 'failed to start', err: String(err) })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'fatal', service: 'gateway', msg: 'failed to start', err: String(err) })}\n`,
+  );
   process.exit(1);
 });

@@ -22,6 +22,8 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((err: unknown) => {
-  process.stderr.write(`${JSON.stringify({ level: 'fatal', service: 'sync-worker', msg: 'failed to start', err: String(err) })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'fatal', service: 'sync-worker', msg: 'failed to start', err: String(err) })}\n`,
+  );
   process.exit(1);
 });

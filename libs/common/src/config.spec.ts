@@ -16,7 +16,11 @@ describe(loadConfig.name, () => {
   it('names every bad variable in one error', () => {
     let caught: unknown;
     try {
-      loadConfig(ServiceBaseConfig, { DATABASE_URL: 'mysql://x', RABBITMQ_URL: 'http://x', DB_POOL_SIZE: 'lots' });
+      loadConfig(ServiceBaseConfig, {
+        DATABASE_URL: 'mysql://x',
+        RABBITMQ_URL: 'http://x',
+        DB_POOL_SIZE: 'lots',
+      });
     } catch (err) {
       caught = err;
     }

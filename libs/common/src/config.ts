@@ -16,10 +16,7 @@ function flatten(errors: ValidationError[]): string[] {
 }
 
 // Builds one typed config object from the environment, or throws one error naming every bad variable.
-export function loadConfig<T extends object>(
-  cls: new () => T,
-  env: NodeJS.ProcessEnv = process.env,
-): T {
+export function loadConfig<T extends object>(cls: new () => T, env: NodeJS.ProcessEnv = process.env): T {
   const raw: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
     if (v !== undefined && v !== '') raw[k] = v;

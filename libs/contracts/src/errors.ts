@@ -83,5 +83,9 @@ export class DomainError extends Error {
 export function isRpcErrorBody(value: unknown): value is RpcErrorBody {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.code === 'string' && typeof v.message === 'string' && Object.values(ErrorCode).includes(v.code as ErrorCode);
+  return (
+    typeof v.code === 'string' &&
+    typeof v.message === 'string' &&
+    Object.values(ErrorCode).includes(v.code as ErrorCode)
+  );
 }

@@ -28,7 +28,10 @@ export interface RpcContract {
   [MessagePattern.AuthRefresh]: { request: RefreshDto; response: TokenPairDto };
   [MessagePattern.AuthLogout]: { request: LogoutRequest; response: { revoked: true } };
   [MessagePattern.AuthMe]: { request: MeRequest; response: UserDto };
-  [MessagePattern.AuthRevocationsList]: { request: RevocationsListRequest; response: RevocationsListResponse };
+  [MessagePattern.AuthRevocationsList]: {
+    request: RevocationsListRequest;
+    response: RevocationsListResponse;
+  };
   [MessagePattern.LinkTokenCreate]: { request: LinkTokenRequest; response: LinkTokenDto };
   [MessagePattern.LinkExchange]: { request: ExchangeRequest; response: ExchangeResultDto };
   [MessagePattern.ItemsList]: { request: UserScope; response: ItemListDto };

@@ -15,7 +15,9 @@ export class EventPublisher {
       reconnectTimeInSeconds: 1,
       connectionOptions: { noDelay: true },
     });
-    this.connection.on('disconnect', ({ err }) => this.logger.warn({ err: err?.message }, 'broker disconnected'));
+    this.connection.on('disconnect', ({ err }) =>
+      this.logger.warn({ err: err?.message }, 'broker disconnected'),
+    );
     this.channel = this.connection.createChannel({ json: false, confirm: true, setup });
   }
 

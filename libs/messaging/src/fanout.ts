@@ -10,9 +10,18 @@ export class FanoutPublisher {
   private readonly connection: AmqpConnectionManager;
   private readonly channel: ChannelWrapper;
 
-  constructor(url: string, private readonly exchange: string) {
-    this.connection = amqp.connect([url], { heartbeatIntervalInSeconds: 10, reconnectTimeInSeconds: 1, connectionOptions });
-    this.connection.on('disconnect', ({ err }) => this.logger.warn({ err: err?.message }, 'broker disconnected'));
+  constructor(
+    url: string,
+    private readonly exchange: string,
+  ) {
+    this.connection = amqp.connect([url], {
+      heartbeatIntervalInSeconds: 10,
+      reconnectTimeInSeconds: 1,
+      connectionOptions,
+    });
+    this.connection.on('disconnect', ({ err }) =>
+      this.logger.warn({ err: err?.message }, 'broker disconnected'),
+    );
     this.channel = this.connection.createChannel({
       json: false,
       confirm: true,
@@ -47,8 +56,14 @@ export class FanoutSubscriber {
     url: string,
     private readonly exchange: string,
   ) {
-    this.connection = amqp.connect([url], { heartbeatIntervalInSeconds: 10, reconnectTimeInSeconds: 1, connectionOptions });
-    this.connection.on('disconnect', ({ err }) => this.logger.warn({ err: err?.message }, 'broker disconnected'));
+    this.connection = amqp.connect([url], {
+      heartbeatIntervalInSeconds: 10,
+      reconnectTimeInSeconds: 1,
+      connectionOptions,
+    });
+    this.connection.on('disconnect', ({ err }) =>
+      this.logger.warn({ err: err?.message }, 'broker disconnected'),
+    );
   }
 
   isConnected(): boolean {
@@ -56,10 +71,7 @@ export class FanoutSubscriber {
   }
 
   // onReconnect runs after every re-subscription, so the caller can re-read what it may have missed.
-  subscribe(
-    handler: (type: string, payload: unknown) => void,
-    onReconnect?: () => void,
-  ): void {
+  subscribe(handler: (type: string, payload: unknown) => void, onReconnect?: () => void): void {
     this.onReconnect = onReconnect;
     let first = true;
     this.channel = this.connection.createChannel({

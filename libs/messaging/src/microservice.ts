@@ -18,10 +18,12 @@ export interface ServiceAppSettings {
   httpHost?: string;
 }
 
-
 // Boots a service: its RPC queue, optionally its events queue, validated payloads, acks after handling,
 // retries and dead letters for events, one error shape, graceful shutdown.
-export async function startServiceApp(module: DynamicModule, s: ServiceAppSettings): Promise<INestApplication> {
+export async function startServiceApp(
+  module: DynamicModule,
+  s: ServiceAppSettings,
+): Promise<INestApplication> {
   if (s.eventsQueue) await assertEventQueues(s.url, s.eventsQueue);
   const app = await NestFactory.create(module, new FastifyAdapter(), { bufferLogs: true });
   app.useLogger(app.get(Logger));
@@ -31,9 +33,15 @@ export async function startServiceApp(module: DynamicModule, s: ServiceAppSettin
   app.useGlobalFilters(new RpcErrorFilter());
   app.useGlobalInterceptors(new RmqAckInterceptor());
   const inherit = { inheritAppConfig: true };
-  app.connectMicroservice(rmqServerOptions({ url: s.url, queue: s.rpcQueue, prefetch: s.rpcPrefetch }), inherit);
+  app.connectMicroservice(
+    rmqServerOptions({ url: s.url, queue: s.rpcQueue, prefetch: s.rpcPrefetch }),
+    inherit,
+  );
   if (s.eventsQueue) {
-    app.connectMicroservice(rmqServerOptions({ url: s.url, queue: s.eventsQueue, prefetch: s.eventsPrefetch ?? 10 }), inherit);
+    app.connectMicroservice(
+      rmqServerOptions({ url: s.url, queue: s.eventsQueue, prefetch: s.eventsPrefetch ?? 10 }),
+      inherit,
+    );
   }
   await app.startAllMicroservices();
   if (s.httpPort) await app.listen(s.httpPort, s.httpHost ?? '0.0.0.0');

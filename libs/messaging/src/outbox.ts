@@ -1,4 +1,10 @@
-import { type InjectionToken, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import {
+  type InjectionToken,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
 import { EVENT_ROUTES, type EventPattern, type EventPayload, topology } from '@app/contracts';
 import { REQUEST_ID_HEADER, requestContext } from '@app/common';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -115,12 +121,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const failed = rows.filter((_, i) => results[i].status === 'rejected').map((r) => r.id);
       if (done.length > 0) await em.query(`DELETE FROM outbox WHERE id = ANY($1::bigint[])`, [done]);
       if (failed.length > 0) {
-        const reason = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as Error;
-        await em.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`, [
-          failed,
-          String(reason?.message ?? reason).slice(0, 500),
-        ]);
-        this.logger.warn({ failed: failed.length, err: String(reason?.message ?? reason) }, 'outbox events not confirmed');
+        const reason = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult)
+          .reason as Error;
+        await em.query(
+          `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`,
+          [failed, String(reason?.message ?? reason).slice(0, 500)],
+        );
+        this.logger.warn(
+          { failed: failed.length, err: String(reason?.message ?? reason) },
+          'outbox events not confirmed',
+        );
       }
       return { published: done.length, failed: failed.length };
     });
@@ -132,6 +142,7 @@ export function outboxRelayProvider(configToken: InjectionToken): Provider {
   return {
     provide: OutboxRelay,
     inject: [DataSource, configToken],
-    useFactory: (db: DataSource, c: { RABBITMQ_URL: string }) => new OutboxRelay(db, new EventPublisher(c.RABBITMQ_URL)),
+    useFactory: (db: DataSource, c: { RABBITMQ_URL: string }) =>
+      new OutboxRelay(db, new EventPublisher(c.RABBITMQ_URL)),
   };
 }

@@ -45,7 +45,11 @@ export function rpcValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidUnknownValues: false,
     exceptionFactory: (errors) =>
-      new DomainError(ErrorCode.ValidationFailed, 'Message payload failed validation', validationDetails(errors)),
+      new DomainError(
+        ErrorCode.ValidationFailed,
+        'Message payload failed validation',
+        validationDetails(errors),
+      ),
   });
 }
 
@@ -65,16 +69,22 @@ function describe(err: unknown): string {
   if (err instanceof JobError) return `${err.reason}: ${err.message}`;
   if (err instanceof DomainError) return `${err.code}: ${err.message}`;
   if (err instanceof Error) return `${err.name}: ${err.message}`;
-  return String(err);
+  return typeof err === 'string' ? err : JSON.stringify(err);
 }
 
-function sendConfirmed(ch: ConfirmChannel, queue: string, msg: ConsumeMessage, headers: Record<string, unknown>): Promise<void> {
+function sendConfirmed(
+  ch: ConfirmChannel,
+  queue: string,
+  msg: ConsumeMessage,
+  headers: Record<string, unknown>,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     ch.sendToQueue(
       queue,
       msg.content,
       { persistent: true, contentType: 'application/json', headers },
-      (err: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()),
+      (err: unknown) =>
+        err ? reject(err instanceof Error ? err : new Error(JSON.stringify(err))) : resolve(),
     );
   });
 }
@@ -117,7 +127,12 @@ export class RmqAckInterceptor implements NestInterceptor {
     }
   }
 
-  private async settleFailedEvent(channel: ConfirmChannel, message: ConsumeMessage, pattern: string, err: unknown): Promise<void> {
+  private async settleFailedEvent(
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    pattern: string,
+    err: unknown,
+  ): Promise<void> {
     const headers = { ...(message.properties.headers ?? {}) } as Record<string, unknown>;
     const attempt = Number(headers[ATTEMPT_HEADER] ?? 0) + 1;
     const queue = message.fields.routingKey;
@@ -127,8 +142,13 @@ export class RmqAckInterceptor implements NestInterceptor {
       if (retry) {
         const delay = RETRY_TIERS_MS[Math.min(attempt - 1, RETRY_TIERS_MS.length - 1)];
         const jitter = Math.random() < 0.5 ? 0 : 1; // two neighbouring tiers spread retries of one burst
-        const tier = RETRY_TIERS_MS[Math.min(RETRY_TIERS_MS.indexOf(delay) + jitter, RETRY_TIERS_MS.length - 1)];
-        await sendConfirmed(channel, retryQueueName(queue, tier), message, { ...headers, [ATTEMPT_HEADER]: attempt, 'x-last-error': reason });
+        const tier =
+          RETRY_TIERS_MS[Math.min(RETRY_TIERS_MS.indexOf(delay) + jitter, RETRY_TIERS_MS.length - 1)];
+        await sendConfirmed(channel, retryQueueName(queue, tier), message, {
+          ...headers,
+          [ATTEMPT_HEADER]: attempt,
+          'x-last-error': reason,
+        });
         this.logger.warn({ pattern, attempt, delayMs: tier, reason }, 'event failed; retry scheduled');
       } else {
         await sendConfirmed(channel, deadLetterQueueName(queue), message, {
@@ -163,7 +183,9 @@ export class RpcErrorFilter implements ExceptionFilter<unknown> {
     if (host.getType() !== 'rpc') {
       // The service's own small HTTP server (health, metrics).
       this.logger.error({ err: exception }, 'unhandled error in HTTP handler');
-      const reply = host.switchToHttp().getResponse<{ status(code: number): { send(body: unknown): void } }>();
+      const reply = host
+        .switchToHttp()
+        .getResponse<{ status(code: number): { send(body: unknown): void } }>();
       reply.status(500).send({ statusCode: 500, code: ErrorCode.Internal, message: 'Internal error' });
       return;
     }
@@ -176,7 +198,8 @@ export class RpcErrorFilter implements ExceptionFilter<unknown> {
     if (exception instanceof BadRequestException) {
       return { code: ErrorCode.ValidationFailed, message: 'Message payload failed validation' };
     }
-    const pattern = host.getType() === 'rpc' ? host.switchToRpc().getContext<RmqContext>().getPattern() : undefined;
+    const pattern =
+      host.getType() === 'rpc' ? host.switchToRpc().getContext<RmqContext>().getPattern() : undefined;
     this.logger.error({ err: exception, pattern }, 'unhandled error in message handler');
     return { code: ErrorCode.Internal, message: 'Internal error' };
   }

@@ -59,7 +59,11 @@ export class AuthService {
     if (!parsed) throw invalid;
     const row = await this.sessions.findRefreshToken(parsed.id);
     if (!row || !this.tokens.secretMatches(parsed.secret, row.tokenHash)) throw invalid;
-    if (row.sessionRevokedAt || row.sessionExpiresAt.getTime() <= Date.now() || row.expiresAt.getTime() <= Date.now()) {
+    if (
+      row.sessionRevokedAt ||
+      row.sessionExpiresAt.getTime() <= Date.now() ||
+      row.expiresAt.getTime() <= Date.now()
+    ) {
       throw invalid;
     }
     const next = this.tokens.issueRefreshToken();
@@ -67,7 +71,10 @@ export class AuthService {
     if (!rotated) {
       // A token that was already rotated came back: it was stolen or replayed. Kill the whole family.
       await this.revokeSession(row.sessionId, 'refresh_token_reuse');
-      this.logger.warn({ userId: row.userId, sessionId: row.sessionId }, 'refresh token reuse; session revoked');
+      this.logger.warn(
+        { userId: row.userId, sessionId: row.sessionId },
+        'refresh token reuse; session revoked',
+      );
       throw invalid;
     }
     return this.tokenPair(row.userId, row.sessionId, next.token);

@@ -31,7 +31,12 @@ export class LoginRateLimiter {
     );
     if (over) {
       const retryAfter = Math.max(1, Math.ceil((windowStart.getTime() + windowMs - now) / 1000));
-      throw new DomainError(ErrorCode.RateLimited, 'Too many login attempts; try again later', undefined, retryAfter);
+      throw new DomainError(
+        ErrorCode.RateLimited,
+        'Too many login attempts; try again later',
+        undefined,
+        retryAfter,
+      );
     }
   }
 }

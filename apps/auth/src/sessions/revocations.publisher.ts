@@ -10,7 +10,10 @@ export class RevocationsPublisher implements OnApplicationShutdown {
   private readonly publisher: FanoutPublisher;
 
   constructor(@Inject(AUTH_CONFIG) config: AuthConfig) {
-    this.publisher = new FanoutPublisher(config.RABBITMQ_URL, topology(config.QUEUE_PREFIX).revocationsExchange);
+    this.publisher = new FanoutPublisher(
+      config.RABBITMQ_URL,
+      topology(config.QUEUE_PREFIX).revocationsExchange,
+    );
   }
 
   async publish(revocation: SessionRevocation): Promise<void> {
@@ -19,7 +22,10 @@ export class RevocationsPublisher implements OnApplicationShutdown {
     } catch (err) {
       // The session is revoked in the database already: refresh fails, and gateways that start or reconnect
       // re-read revocations. Only the broadcast's immediacy is lost.
-      this.logger.error({ err: (err as Error).message, sessionId: revocation.sessionId }, 'revocation broadcast failed');
+      this.logger.error(
+        { err: (err as Error).message, sessionId: revocation.sessionId },
+        'revocation broadcast failed',
+      );
     }
   }
 

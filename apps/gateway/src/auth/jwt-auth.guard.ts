@@ -5,7 +5,9 @@ import { type AuthenticatedUser } from './jwt.strategy';
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {}
 
-export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionContext): AuthenticatedUser => {
-  const request = ctx.switchToHttp().getRequest<{ user: AuthenticatedUser }>();
-  return request.user;
-});
+export const CurrentUser = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): AuthenticatedUser => {
+    const request = ctx.switchToHttp().getRequest<{ user: AuthenticatedUser }>();
+    return request.user;
+  },
+);

@@ -31,7 +31,8 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
 
   // Returning false makes passport answer 401.
   validate(claims: Partial<AccessTokenClaims>): AuthenticatedUser | false {
-    if (claims.typ !== 'access' || typeof claims.sub !== 'string' || typeof claims.sid !== 'string') return false;
+    if (claims.typ !== 'access' || typeof claims.sub !== 'string' || typeof claims.sid !== 'string')
+      return false;
     if (this.revocations.isRevoked(claims.sid)) return false;
     return { userId: claims.sub, sessionId: claims.sid };
   }

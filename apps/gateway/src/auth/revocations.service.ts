@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { BroadcastEvent, MessagePattern, type SessionRevocation, topology } from '@app/contracts';
 import { FanoutSubscriber } from '@app/messaging';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
@@ -18,7 +24,10 @@ export class RevocationsService implements OnApplicationBootstrap, OnApplication
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     private readonly rpc: RpcClients,
   ) {
-    this.subscriber = new FanoutSubscriber(config.RABBITMQ_URL, topology(config.QUEUE_PREFIX).revocationsExchange);
+    this.subscriber = new FanoutSubscriber(
+      config.RABBITMQ_URL,
+      topology(config.QUEUE_PREFIX).revocationsExchange,
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -63,7 +72,8 @@ export class RevocationsService implements OnApplicationBootstrap, OnApplication
         this.logger.log({ count: revocations.length }, 'revocations loaded');
         return;
       } catch (err) {
-        if (attempt % 10 === 0) this.logger.warn({ err: (err as Error).message }, 'revocations not loaded yet; retrying');
+        if (attempt % 10 === 0)
+          this.logger.warn({ err: (err as Error).message }, 'revocations not loaded yet; retrying');
         await new Promise((r) => setTimeout(r, Math.min(2000, 200 * (attempt + 1))));
       }
     }

@@ -72,7 +72,8 @@ const MESSAGES: Partial<Record<number, string>> = {
 function fastifyError(err: unknown): { statusCode: number; message: string } | null {
   if (typeof err !== 'object' || err === null) return null;
   const e = err as { statusCode?: unknown; code?: unknown; message?: unknown };
-  if (typeof e.statusCode !== 'number' || typeof e.code !== 'string' || !e.code.startsWith('FST_')) return null;
+  if (typeof e.statusCode !== 'number' || typeof e.code !== 'string' || !e.code.startsWith('FST_'))
+    return null;
   return { statusCode: e.statusCode, message: typeof e.message === 'string' ? e.message : 'Bad request' };
 }
 

@@ -7,7 +7,8 @@ export function sendError(err: unknown, request: FastifyRequest, reply: FastifyR
   if (mapped.unexpected) {
     logger.error({ err, requestId: request.id, url: request.url, method: request.method }, 'unhandled error');
   }
-  if (mapped.retryAfterSeconds !== undefined) void reply.header('Retry-After', String(mapped.retryAfterSeconds));
+  if (mapped.retryAfterSeconds !== undefined)
+    void reply.header('Retry-After', String(mapped.retryAfterSeconds));
   void reply.status(mapped.body.statusCode).type('application/json; charset=utf-8').send(mapped.body);
 }
 

@@ -34,7 +34,10 @@ export class ItemsController {
   @ApiOperation({ summary: 'Remove the item at Plaid, then its accounts and transactions here' })
   @ApiResponse({ status: 204 })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND' })
-  async remove(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+  async remove(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<void> {
     await this.rpc.link.send(P.ItemsDelete, { userId: user.userId, itemId: id });
   }
 }

@@ -16,7 +16,11 @@ import { RpcClients } from '../rpc/rpc-clients';
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard)
 @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHORIZED' })
-@ApiResponse({ status: 503, type: ErrorResponseDto, description: 'Plaid or a service is unavailable (Retry-After)' })
+@ApiResponse({
+  status: 503,
+  type: ErrorResponseDto,
+  description: 'Plaid or a service is unavailable (Retry-After)',
+})
 @Controller('v1/plaid')
 export class PlaidController {
   constructor(private readonly rpc: RpcClients) {}
@@ -33,13 +37,17 @@ export class PlaidController {
   @Post('exchange')
   @HttpCode(202)
   @ApiOperation({
-    summary: 'Exchange the public token from Link; the item, accounts and transactions are fetched in the background',
+    summary:
+      'Exchange the public token from Link; the item, accounts and transactions are fetched in the background',
     description: 'Retry-safe: the same public token answers with the same item.',
   })
   @ApiResponse({ status: 202, type: ExchangeResultDto })
   @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'INVALID_PUBLIC_TOKEN (with `plaid`)' })
   @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'ITEM_ALREADY_LINKED' })
-  exchange(@CurrentUser() user: AuthenticatedUser, @Body() dto: ExchangePublicTokenDto): Promise<ExchangeResultDto> {
+  exchange(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() dto: ExchangePublicTokenDto,
+  ): Promise<ExchangeResultDto> {
     return this.rpc.link.send(P.LinkExchange, { userId: user.userId, publicToken: dto.publicToken });
   }
 }

@@ -27,11 +27,14 @@ export class ItemsRepository {
   findDuplicate(userId: string, institutionId: string, fingerprint: string): Promise<Item | null> {
     return this.items
       .createQueryBuilder('i')
-      .where('i.user_id = :userId AND i.institution_id = :institutionId AND i.accounts_fingerprint = :fingerprint', {
-        userId,
-        institutionId,
-        fingerprint,
-      })
+      .where(
+        'i.user_id = :userId AND i.institution_id = :institutionId AND i.accounts_fingerprint = :fingerprint',
+        {
+          userId,
+          institutionId,
+          fingerprint,
+        },
+      )
       .andWhere(`i.status <> 'revoked'`)
       .getOne();
   }

@@ -5,10 +5,11 @@ import {
   ErrorCode,
   EventPattern,
   type ExchangeResultDto,
+  type ItemStatusValue,
   type LinkTokenDto,
 } from '@app/contracts';
 import { OutboxRelay, enqueueEvent } from '@app/messaging';
-import { AccessTokenCipher, PlaidApiError, plaidCall, plaidDomainError } from '@app/plaid';
+import { AccessTokenCipher, PlaidApiError, plaidCall, plaidDomainError, plaidErrorPolicy } from '@app/plaid';
 import { type AccountBase, type CountryCode, PlaidApi, Products, type LinkTokenCreateRequest } from 'plaid';
 import { DataSource } from 'typeorm';
 import { CONFIG, LinkConfig } from '../config';
@@ -16,8 +17,18 @@ import { toItemDto } from '../items/item.mapper';
 import { ItemsRepository } from '../items/items.repository';
 import { ItemsService } from '../items/items.service';
 
+interface InspectedItem {
+  institutionId: string | null;
+  institutionName: string | null;
+  fingerprint: string | null;
+  status: ItemStatusValue;
+  error: { code: string; message: string } | null;
+}
+
 // Accounts as a user would recognise them: linking the same bank with the same accounts gives the same string.
-export function accountsFingerprint(accounts: Pick<AccountBase, 'type' | 'subtype' | 'mask' | 'name'>[]): string {
+export function accountsFingerprint(
+  accounts: Pick<AccountBase, 'type' | 'subtype' | 'mask' | 'name'>[],
+): string {
   return accounts
     .map((a) => [a.type, a.subtype ?? '', a.mask ?? '', a.name].join('/'))
     .sort()
@@ -87,7 +98,11 @@ export class LinkService {
     }
   }
 
-  private async exchangeLocked(userId: string, publicToken: string, hash: Buffer): Promise<ExchangeResultDto> {
+  private async exchangeLocked(
+    userId: string,
+    publicToken: string,
+    hash: Buffer,
+  ): Promise<ExchangeResultDto> {
     const previous = await this.items.findByExchange(hash);
     if (previous) {
       if (previous.userId !== userId) {
@@ -102,17 +117,22 @@ export class LinkService {
     const accessToken = exchanged.access_token;
     const plaidItemId = exchanged.item_id;
     try {
-      const accounts = await withPlaidErrors(() => plaidCall(() => this.plaid.accountsGet({ access_token: accessToken })));
-      const institutionId = accounts.item.institution_id ?? null;
-      const fingerprint = accountsFingerprint(accounts.accounts);
-      if (institutionId) {
-        const duplicate = await this.items.findDuplicate(userId, institutionId, fingerprint);
+      const seen = await this.inspect(accessToken, plaidItemId);
+      if (seen.institutionId && seen.fingerprint) {
+        const duplicate = await this.items.findDuplicate(userId, seen.institutionId, seen.fingerprint);
         if (duplicate) {
           await this.itemsService.removeAtPlaid(accessToken, plaidItemId);
-          this.logger.warn({ userId, duplicateOf: duplicate.id, institutionId }, 'duplicate link removed at Plaid');
-          throw new DomainError(ErrorCode.ItemAlreadyLinked, 'These accounts at this institution are already linked', {
-            details: [{ field: 'itemId', messages: [duplicate.id] }],
-          });
+          this.logger.warn(
+            { userId, duplicateOf: duplicate.id, institutionId: seen.institutionId },
+            'duplicate link removed at Plaid',
+          );
+          throw new DomainError(
+            ErrorCode.ItemAlreadyLinked,
+            'These accounts at this institution are already linked',
+            {
+              details: [{ field: 'itemId', messages: [duplicate.id] }],
+            },
+          );
         }
       }
       const item = await this.db.transaction(async (em) => {
@@ -122,10 +142,12 @@ export class LinkService {
             userId,
             plaidItemId,
             accessTokenEnc: this.cipher.encrypt(accessToken, plaidItemId),
-            institutionId,
-            institutionName: accounts.item.institution_name ?? null,
-            accountsFingerprint: fingerprint,
-            status: 'pending',
+            institutionId: seen.institutionId,
+            institutionName: seen.institutionName,
+            accountsFingerprint: seen.fingerprint,
+            status: seen.status,
+            errorCode: seen.error?.code ?? null,
+            errorMessage: seen.error?.message ?? null,
           },
           hash,
         );
@@ -139,16 +161,52 @@ export class LinkService {
         return saved;
       });
       this.relay.kick();
-      this.logger.log({ itemId: item.id, userId, institutionId }, 'item linked');
+      this.logger.log({ itemId: item.id, userId, institutionId: seen.institutionId }, 'item linked');
       return { item: toItemDto(item) };
     } catch (err) {
       if (!(err instanceof DomainError && err.code === ErrorCode.ItemAlreadyLinked)) {
         // Nothing half-done: an item we could not record must not live on at Plaid.
-        await this.itemsService.removeAtPlaid(accessToken, plaidItemId).catch((removeErr: unknown) =>
-          this.logger.error({ plaidItemId, err: (removeErr as Error).message }, 'could not remove unrecorded item at Plaid'),
-        );
+        await this.itemsService
+          .removeAtPlaid(accessToken, plaidItemId)
+          .catch((removeErr: unknown) =>
+            this.logger.error(
+              { plaidItemId, err: (removeErr as Error).message },
+              'could not remove unrecorded item at Plaid',
+            ),
+          );
       }
       throw err;
+    }
+  }
+
+  // The new item's institution and accounts, for duplicate detection. Once we hold an access token we keep the
+  // item: an item-level error (login required…) is recorded on it, a transient one only skips the check.
+  private async inspect(accessToken: string, plaidItemId: string): Promise<InspectedItem> {
+    try {
+      const res = await plaidCall(() => this.plaid.accountsGet({ access_token: accessToken }));
+      return {
+        institutionId: res.item.institution_id ?? null,
+        institutionName: res.item.institution_name ?? null,
+        fingerprint: accountsFingerprint(res.accounts),
+        status: 'pending',
+        error: null,
+      };
+    } catch (err) {
+      if (!(err instanceof PlaidApiError)) throw err;
+      const policy = plaidErrorPolicy(err.errorCode, err.errorType);
+      this.logger.warn(
+        { plaidItemId, errorCode: err.errorCode },
+        'accounts unavailable at exchange; duplicate check skipped',
+      );
+      return {
+        institutionId: null,
+        institutionName: null,
+        fingerprint: null,
+        status: policy.itemStatus ?? 'pending',
+        error: policy.itemStatus
+          ? { code: err.errorCode, message: err.displayMessage ?? 'The bank needs you to sign in again.' }
+          : null,
+      };
     }
   }
 }

@@ -8,7 +8,12 @@ export class AccountsRepository {
   constructor(private readonly db: DataSource) {}
 
   // One statement for all of an item's accounts, keyed by Plaid's account id.
-  async upsertMany(em: EntityManager, itemId: string, userId: string, accounts: AccountBase[]): Promise<void> {
+  async upsertMany(
+    em: EntityManager,
+    itemId: string,
+    userId: string,
+    accounts: AccountBase[],
+  ): Promise<void> {
     if (accounts.length === 0) return;
     const unique = [...new Map(accounts.map((a) => [a.account_id, a])).values()];
     await em.query(

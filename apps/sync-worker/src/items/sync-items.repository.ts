@@ -32,7 +32,10 @@ export class SyncItemsRepository {
   }
 
   async existsForUser(itemId: string, userId: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(`SELECT 1 FROM items WHERE item_id = $1 AND user_id = $2`, [itemId, userId]);
+    const rows: unknown[] = await this.db.query(`SELECT 1 FROM items WHERE item_id = $1 AND user_id = $2`, [
+      itemId,
+      userId,
+    ]);
     return rows.length > 0;
   }
 
@@ -42,6 +45,10 @@ export class SyncItemsRepository {
   }
 
   async saveCursor(em: EntityManager, itemId: string, cursor: string, syncedAt: Date): Promise<void> {
-    await em.query(`UPDATE items SET cursor = $2, last_synced_at = $3 WHERE item_id = $1`, [itemId, cursor, syncedAt]);
+    await em.query(`UPDATE items SET cursor = $2, last_synced_at = $3 WHERE item_id = $1`, [
+      itemId,
+      cursor,
+      syncedAt,
+    ]);
   }
 }

@@ -47,7 +47,11 @@ export class SyncService {
     try {
       this.cipher.decrypt(event.encryptedAccessToken, event.plaidItemId);
     } catch (err) {
-      throw new JobError(`cannot decrypt access token: ${(err as Error).message}`, false, 'TOKEN_DECRYPT_FAILED');
+      throw new JobError(
+        `cannot decrypt access token: ${(err as Error).message}`,
+        false,
+        'TOKEN_DECRYPT_FAILED',
+      );
     }
     await this.items.upsert({
       itemId: event.itemId,
@@ -115,7 +119,11 @@ export class SyncService {
           pages++;
           const changed: Transaction[] = [...page.added, ...page.modified];
           const last = !page.has_more;
-          const cleanup = last ? [...provisional].filter((id) => !confirmed.has(id) && !changed.some((t) => t.transaction_id === id)) : [];
+          const cleanup = last
+            ? [...provisional].filter(
+                (id) => !confirmed.has(id) && !changed.some((t) => t.transaction_id === id),
+              )
+            : [];
           await this.db.transaction(async (em) => {
             await this.accounts.upsertMany(em, item.itemId, item.userId, page.accounts);
             upserted += await this.transactions.upsert(em, item.itemId, item.userId, changed);
@@ -144,9 +152,13 @@ export class SyncService {
         this.logger.log({ itemId: item.itemId, ...outcome }, 'transactions synced');
         return outcome;
       } catch (err) {
-        const mutation = err instanceof PlaidApiError && err.errorCode === 'TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION';
+        const mutation =
+          err instanceof PlaidApiError && err.errorCode === 'TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION';
         if (mutation && restart < this.config.SYNC_MAX_RESTARTS) {
-          this.logger.warn({ itemId: item.itemId, restart: restart + 1 }, 'data changed during pagination; restarting');
+          this.logger.warn(
+            { itemId: item.itemId, restart: restart + 1 },
+            'data changed during pagination; restarting',
+          );
           continue;
         }
         throw err;
@@ -171,7 +183,11 @@ export class SyncService {
     }
   }
 
-  private async recordItemError(item: SyncItem, err: PlaidApiError, status: NonNullable<ItemRefreshedEvent['status']>): Promise<void> {
+  private async recordItemError(
+    item: SyncItem,
+    err: PlaidApiError,
+    status: NonNullable<ItemRefreshedEvent['status']>,
+  ): Promise<void> {
     await this.db.transaction((em) =>
       enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemRefreshed, {
         itemId: item.itemId,
@@ -187,7 +203,10 @@ export class SyncService {
     if (!error) return { error: null };
     const policy = plaidErrorPolicy(error.error_code, error.error_type);
     return {
-      error: { code: error.error_code, message: error.display_message ?? defaultItemMessage(error.error_code) },
+      error: {
+        code: error.error_code,
+        message: error.display_message ?? defaultItemMessage(error.error_code),
+      },
       status: policy.itemStatus ?? 'error',
     };
   }
@@ -206,7 +225,8 @@ export class SyncService {
 // Shown to users when Plaid gave no display_message; Plaid's error_message is for logs only.
 function defaultItemMessage(code: string): string {
   const policy = plaidErrorPolicy(code);
-  if (policy.userActionRequired) return 'The bank needs you to sign in again to keep this connection working.';
+  if (policy.userActionRequired)
+    return 'The bank needs you to sign in again to keep this connection working.';
   if (policy.itemStatus === 'revoked') return 'Access to this bank connection was revoked.';
   return 'This bank connection has a problem.';
 }

@@ -6,7 +6,12 @@ import { type EntityManager } from 'typeorm';
 // parameter per column) and a delete of removed. Idempotent: a redelivered page leaves the same rows.
 @Injectable()
 export class TransactionsWriter {
-  async upsert(em: EntityManager, itemId: string, userId: string, transactions: Transaction[]): Promise<number> {
+  async upsert(
+    em: EntityManager,
+    itemId: string,
+    userId: string,
+    transactions: Transaction[],
+  ): Promise<number> {
     if (transactions.length === 0) return 0;
     // One row per id, the last version wins ("ON CONFLICT cannot affect a row twice").
     const rows = [...new Map(transactions.map((t) => [t.transaction_id, t])).values()];

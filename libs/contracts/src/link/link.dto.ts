@@ -3,14 +3,20 @@ import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
 
 // --- HTTP bodies ---
 export class CreateLinkTokenDto {
-  @ApiPropertyOptional({ format: 'uuid', description: "One of your items: the token opens Link in update mode for it." })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'One of your items: the token opens Link in update mode for it.',
+  })
   @IsOptional()
   @IsUUID()
   itemId?: string;
 }
 
 export class ExchangePublicTokenDto {
-  @ApiProperty({ example: 'public-sandbox-6c2c…', description: 'The public_token Plaid Link handed to the frontend.' })
+  @ApiProperty({
+    example: 'public-sandbox-6c2c…',
+    description: 'The public_token Plaid Link handed to the frontend.',
+  })
   @IsString()
   @Length(10, 256)
   publicToken: string;
@@ -49,7 +55,14 @@ export class LinkTokenDto {
   expiration: string;
 }
 
-export const ITEM_STATUSES = ['pending', 'healthy', 'login_required', 'expiring', 'revoked', 'error'] as const;
+export const ITEM_STATUSES = [
+  'pending',
+  'healthy',
+  'login_required',
+  'expiring',
+  'revoked',
+  'error',
+] as const;
 export type ItemStatusValue = (typeof ITEM_STATUSES)[number];
 
 export class ItemErrorDto {

@@ -23,7 +23,9 @@ export class CreateAuthSchema1763900000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX sessions_user_id_idx ON auth.sessions (user_id)`);
     // Serves the "revocations still in force" query a starting gateway makes.
-    await q.query(`CREATE INDEX sessions_revoked_at_idx ON auth.sessions (revoked_at) WHERE revoked_at IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX sessions_revoked_at_idx ON auth.sessions (revoked_at) WHERE revoked_at IS NOT NULL`,
+    );
     await q.query(`
       CREATE TABLE auth.refresh_tokens (
         id uuid PRIMARY KEY,

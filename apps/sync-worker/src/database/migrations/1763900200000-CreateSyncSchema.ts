@@ -64,9 +64,13 @@ export class CreateSyncSchema1763900200000 implements MigrationInterface {
         CONSTRAINT transactions_plaid_transaction_id_key UNIQUE (plaid_transaction_id)
       )`);
     // Newest-first keyset pages of one user's transactions.
-    await q.query(`CREATE INDEX transactions_user_date_id_idx ON sync.transactions (user_id, date DESC, id DESC)`);
+    await q.query(
+      `CREATE INDEX transactions_user_date_id_idx ON sync.transactions (user_id, date DESC, id DESC)`,
+    );
     await q.query(`CREATE INDEX transactions_item_idx ON sync.transactions (item_id)`);
-    await q.query(`CREATE INDEX transactions_account_date_idx ON sync.transactions (account_id, date DESC, id DESC)`);
+    await q.query(
+      `CREATE INDEX transactions_account_date_idx ON sync.transactions (account_id, date DESC, id DESC)`,
+    );
     await q.query(`
       CREATE TABLE sync.institutions (
         institution_id text PRIMARY KEY,

@@ -1,0 +1,93 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AccountsController } from './accounts/accounts.controller';
+import { AccountsService } from './accounts/accounts.service';
+import { PlaidAuthGuard } from './common/plaid-auth.guard';
+import { PlaidCallInterceptor } from './common/plaid-call.interceptor';
+import { PlaidExceptionFilter } from './common/plaid-exception.filter';
+import { SANDBOX_CONFIG, type SandboxConfig } from './config';
+import { CallsService } from './control/calls.service';
+import { ControlController } from './control/control.controller';
+import { ControlService } from './control/control.service';
+import { FailuresService } from './control/failures.service';
+import { HealthController } from './health/health.controller';
+import { InstitutionsController } from './institutions/institutions.controller';
+import { InstitutionsService } from './institutions/institutions.service';
+import { ItemsController } from './items/items.controller';
+import { ItemsService } from './items/items.service';
+import { ItemsStore } from './items/items.store';
+import { LinkController } from './link/link.controller';
+import { LinkService } from './link/link.service';
+import { SandboxController } from './sandbox/sandbox.controller';
+import { SandboxService } from './sandbox/sandbox.service';
+import { TransactionsController } from './transactions/transactions.controller';
+import { TransactionsService } from './transactions/transactions.service';
+import { WebhookKeysService } from './webhooks/webhook-keys.service';
+import { WebhooksController } from './webhooks/webhooks.controller';
+import { WebhooksService } from './webhooks/webhooks.service';
+
+// Never log credentials or tokens, whoever logs them.
+const REDACT = [
+  'req.headers["plaid-secret"]',
+  'req.headers["plaid-verification"]',
+  'req.headers.authorization',
+  'req.body.secret',
+  'req.body.access_token',
+  'req.body.public_token',
+  '*.secret',
+  '*.access_token',
+  '*.public_token',
+  'secret',
+  'access_token',
+];
+
+/** The whole emulator: one module, one folder per feature. State is in memory (see README). */
+@Module({})
+export class AppModule {
+  static forRoot(config: SandboxConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            base: { service: 'plaid-sandbox' },
+            redact: { paths: REDACT, censor: '[redacted]' },
+            // Request lines come from a Fastify onResponse hook (see app.factory.ts): path and status only.
+            autoLogging: false,
+          },
+        }),
+      ],
+      controllers: [
+        LinkController,
+        ItemsController,
+        InstitutionsController,
+        AccountsController,
+        TransactionsController,
+        WebhooksController,
+        SandboxController,
+        ControlController,
+        HealthController,
+      ],
+      providers: [
+        { provide: SANDBOX_CONFIG, useValue: config },
+        { provide: APP_FILTER, useClass: PlaidExceptionFilter },
+        PlaidAuthGuard,
+        PlaidCallInterceptor,
+        ItemsStore,
+        ItemsService,
+        InstitutionsService,
+        LinkService,
+        AccountsService,
+        TransactionsService,
+        WebhookKeysService,
+        WebhooksService,
+        SandboxService,
+        CallsService,
+        FailuresService,
+        ControlService,
+      ],
+    };
+  }
+}
