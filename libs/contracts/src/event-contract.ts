@@ -1,4 +1,11 @@
-import { type ItemLinkedEvent, type ItemRefreshedEvent, type ItemRemovedEvent } from './events/item.events';
+import {
+  type ItemDataRevokedEvent,
+  type ItemLinkedEvent,
+  type ItemRefreshedEvent,
+  type ItemRemovedEvent,
+  type PlaidWebhookEvent,
+  type SyncRequestedEvent,
+} from './events/item.events';
 import { type EventPattern } from './patterns';
 
 // The payload type of every event pattern.
@@ -6,6 +13,10 @@ export interface EventContract {
   [EventPattern.ItemLinked]: ItemLinkedEvent;
   [EventPattern.ItemRemoved]: ItemRemovedEvent;
   [EventPattern.ItemRefreshed]: ItemRefreshedEvent;
+  [EventPattern.ItemDataRevoked]: ItemDataRevokedEvent;
+  [EventPattern.SyncRequested]: SyncRequestedEvent;
+  [EventPattern.PlaidTransactionsWebhook]: PlaidWebhookEvent;
+  [EventPattern.PlaidItemWebhook]: PlaidWebhookEvent;
 }
 
 export type EventPayload<E extends EventPattern> = EventContract[E];

@@ -10,3 +10,5 @@ export * from './event-contract';
 export * from './link/link.dto';
 export * from './sync/accounts.dto';
 export * from './events/item.events';
+export * from './sync/transactions.dto';
+export * from './link/webhook-key.dto';

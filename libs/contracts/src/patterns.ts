@@ -15,7 +15,11 @@ export enum MessagePattern {
   ItemsGet = 'link.items.get.v1',
   ItemsDelete = 'link.items.delete.v1',
 
+  WebhookKeyGet = 'link.webhook-key.get.v1',
+
   AccountsList = 'sync.accounts.list.v1',
+  TransactionsList = 'sync.transactions.list.v1',
+  SyncRequest = 'sync.item.sync-request.v1',
 }
 
 // Events: fire-and-forget, delivered at least once through a service's events queue (see EVENT_ROUTES).
@@ -23,6 +27,12 @@ export enum EventPattern {
   ItemLinked = 'link.item.linked.v1',
   ItemRemoved = 'link.item.removed.v1',
   ItemRefreshed = 'sync.item.refreshed.v1',
+  // Item data the user no longer lets us keep (revoked access, one revoked account).
+  ItemDataRevoked = 'link.item.data-revoked.v1',
+  SyncRequested = 'sync.item.sync-requested.v1',
+  // Verified Plaid webhooks, routed by webhook_type.
+  PlaidTransactionsWebhook = 'plaid.webhook.transactions.v1',
+  PlaidItemWebhook = 'plaid.webhook.item.v1',
 }
 
 // Broadcast events (fanout exchanges, one queue per subscriber instance).

@@ -26,6 +26,10 @@ export const EVENT_ROUTES: Record<EventPattern, EventQueueOwner> = {
   [EventPattern.ItemLinked]: 'sync',
   [EventPattern.ItemRemoved]: 'sync',
   [EventPattern.ItemRefreshed]: 'link',
+  [EventPattern.ItemDataRevoked]: 'sync',
+  [EventPattern.SyncRequested]: 'sync',
+  [EventPattern.PlaidTransactionsWebhook]: 'sync',
+  [EventPattern.PlaidItemWebhook]: 'link',
 };
 
 // Delayed-retry tiers of an events queue: messages wait in `<queue>.retry.<tier>` and dead-letter back.

@@ -19,6 +19,8 @@ import {
   type UserScope,
 } from './link/link.dto';
 import { type AccountListDto, type AccountsListRequest } from './sync/accounts.dto';
+import { type TransactionPageDto, type TransactionsListRequest, type SyncRequestAcceptedDto } from './sync/transactions.dto';
+import { type WebhookKeyRequest, type WebhookKeyResponse } from './link/webhook-key.dto';
 
 // Request and response types of every RPC pattern: the typed client cannot send a payload of the wrong shape.
 export interface RpcContract {
@@ -38,6 +40,9 @@ export interface RpcContract {
   [MessagePattern.ItemsGet]: { request: ItemRef; response: ItemDto };
   [MessagePattern.ItemsDelete]: { request: ItemRef; response: { deleted: true } };
   [MessagePattern.AccountsList]: { request: AccountsListRequest; response: AccountListDto };
+  [MessagePattern.TransactionsList]: { request: TransactionsListRequest; response: TransactionPageDto };
+  [MessagePattern.SyncRequest]: { request: ItemRef; response: SyncRequestAcceptedDto };
+  [MessagePattern.WebhookKeyGet]: { request: WebhookKeyRequest; response: WebhookKeyResponse };
 }
 
 export type RpcPattern = keyof RpcContract;

@@ -83,3 +83,45 @@ export class ItemRefreshedEvent {
   @IsBoolean()
   metadata?: boolean;
 }
+
+// plaid-link → sync-worker: delete data the user revoked: the whole item's, or one account's.
+export class ItemDataRevokedEvent {
+  @IsUUID()
+  itemId: string;
+
+  @IsOptional()
+  @IsString()
+  plaidAccountId?: string;
+}
+
+export const SYNC_REASONS = ['webhook', 'manual', 'scheduled', 'linked'] as const;
+
+// Ask the sync worker to pull an item's changes (coalesced: one run plus at most one follow-up).
+export class SyncRequestedEvent {
+  @IsUUID()
+  itemId: string;
+
+  @IsIn(SYNC_REASONS)
+  reason: (typeof SYNC_REASONS)[number];
+}
+
+// A verified Plaid webhook as the gateway received it. `body` is Plaid's JSON, untouched.
+export class PlaidWebhookEvent {
+  @IsString()
+  @Length(1, 64)
+  webhookType: string;
+
+  @IsString()
+  @Length(1, 64)
+  webhookCode: string;
+
+  @IsOptional()
+  @IsString()
+  plaidItemId?: string | null;
+
+  @IsObject()
+  body: Record<string, unknown>;
+
+  @IsISO8601()
+  receivedAt: string;
+}

@@ -1,0 +1,141 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+
+const toBoolean = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+export class TransactionsQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  itemId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  accountId?: string;
+
+  @ApiPropertyOptional({ format: 'date', description: 'Inclusive, YYYY-MM-DD' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Length(10, 10, { message: 'from must be a date (YYYY-MM-DD)' })
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date', description: 'Inclusive, YYYY-MM-DD' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Length(10, 10, { message: 'to must be a date (YYYY-MM-DD)' })
+  to?: string;
+
+  @ApiPropertyOptional({ type: Boolean })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'pending must be true or false' })
+  pending?: boolean;
+
+  @ApiPropertyOptional({ type: Number, description: 'Plaid sign: positive is money out' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  minAmount?: number;
+
+  @ApiPropertyOptional({ type: Number })
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  maxAmount?: number;
+
+  @ApiPropertyOptional({ description: 'Case-insensitive match on name or merchant name' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  search?: string;
+
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 500, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  cursor?: string;
+}
+
+export class TransactionsListRequest extends TransactionsQueryDto {
+  @IsUUID()
+  userId: string;
+}
+
+export class CategoryDto {
+  @ApiProperty({ nullable: true, type: String, example: 'FOOD_AND_DRINK' })
+  primary: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: 'FOOD_AND_DRINK_COFFEE' })
+  detailed: string | null;
+}
+
+export class TransactionDto {
+  @ApiProperty({ description: "Plaid's transaction_id" })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  accountId: string;
+
+  @ApiProperty({ format: 'uuid' })
+  itemId: string;
+
+  @ApiProperty({ description: 'Positive: money out; negative: money in' })
+  amount: number;
+
+  @ApiProperty({ nullable: true, type: String })
+  isoCurrencyCode: string | null;
+
+  @ApiProperty({ format: 'date' })
+  date: string;
+
+  @ApiProperty({ nullable: true, type: String, format: 'date' })
+  authorizedDate: string | null;
+
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' })
+  datetime: string | null;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty({ nullable: true, type: String })
+  merchantName: string | null;
+
+  @ApiProperty()
+  pending: boolean;
+
+  @ApiProperty({ nullable: true, type: String, description: 'For a posted transaction: the id of the pending one it replaced' })
+  pendingTransactionId: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: 'in store' })
+  paymentChannel: string | null;
+
+  @ApiProperty({ type: CategoryDto, nullable: true })
+  category: CategoryDto | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  logoUrl: string | null;
+}
+
+export class TransactionPageDto {
+  @ApiProperty({ type: [TransactionDto] })
+  data: TransactionDto[];
+
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null at the end' })
+  nextCursor: string | null;
+}
+
+export class SyncRequestAcceptedDto {
+  @ApiProperty({ example: true })
+  accepted: true;
+}
