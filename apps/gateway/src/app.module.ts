@@ -12,6 +12,10 @@ import { RequestContextInterceptor } from './errors/request-context.interceptor'
 import { HealthController } from './health/health.controller';
 import { ItemsController } from './items/items.controller';
 import { PlaidController } from './plaid/plaid.controller';
+import { TransactionsController } from './transactions/transactions.controller';
+import { WebhookIntake } from './webhooks/webhook-intake.service';
+import { WebhookVerifier } from './webhooks/webhook-verifier.service';
+import { WebhooksController } from './webhooks/webhooks.controller';
 import { RpcClients } from './rpc/rpc-clients';
 
 @Module({})
@@ -38,7 +42,15 @@ export class AppModule {
         }),
         PassportModule,
       ],
-      controllers: [AuthController, PlaidController, ItemsController, AccountsController, HealthController],
+      controllers: [
+        AuthController,
+        PlaidController,
+        ItemsController,
+        AccountsController,
+        TransactionsController,
+        WebhooksController,
+        HealthController,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
@@ -46,6 +58,8 @@ export class AppModule {
         RpcClients,
         RevocationsService,
         JwtStrategy,
+        WebhookVerifier,
+        WebhookIntake,
       ],
     };
   }

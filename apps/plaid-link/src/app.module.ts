@@ -3,6 +3,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggingModule } from '@app/common';
 import { databaseHealthHandler, outboxRelayProvider } from '@app/messaging';
 import { plaidProviders } from '@app/plaid';
+import { ItemWebhooksService } from './webhooks/item-webhooks.service';
+import { WebhookKeysService } from './webhooks/webhook-keys.service';
+import { WebhooksHandler } from './webhooks/webhooks.handler';
 import { CONFIG, type LinkConfig } from './config';
 import { dataSourceOptions } from './database/database';
 import { Item } from './items/item.entity';
@@ -22,7 +25,7 @@ export class AppModule {
         TypeOrmModule.forRoot(dataSourceOptions(config)),
         TypeOrmModule.forFeature([Item]),
       ],
-      controllers: [LinkHandler, ItemsHandler, databaseHealthHandler('plaid-link')],
+      controllers: [LinkHandler, ItemsHandler, WebhooksHandler, databaseHealthHandler('plaid-link')],
       providers: [
         { provide: CONFIG, useValue: config },
         ...plaidProviders(CONFIG),
@@ -30,6 +33,8 @@ export class AppModule {
         ItemsRepository,
         ItemsService,
         LinkService,
+        ItemWebhooksService,
+        WebhookKeysService,
       ],
     };
   }

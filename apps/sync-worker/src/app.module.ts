@@ -10,7 +10,11 @@ import { dataSourceOptions } from './database/database';
 import { SyncItemsRepository } from './items/sync-items.repository';
 import { InstitutionsService } from './sync/institutions.service';
 import { SyncHandler } from './sync/sync.handler';
+import { StaleSyncScheduler } from './sync/stale-sync.scheduler';
+import { SyncCoordinator } from './sync/sync-coordinator.service';
 import { SyncService } from './sync/sync.service';
+import { TransactionsHandler } from './transactions/transactions.handler';
+import { TransactionsRepository } from './transactions/transactions.repository';
 import { TransactionsWriter } from './transactions/transactions.writer';
 
 @Module({})
@@ -22,7 +26,7 @@ export class AppModule {
         LoggingModule.forRoot({ service: 'sync-worker', level: config.LOG_LEVEL }),
         TypeOrmModule.forRoot(dataSourceOptions(config)),
       ],
-      controllers: [SyncHandler, AccountsHandler, databaseHealthHandler('sync-worker')],
+      controllers: [SyncHandler, AccountsHandler, TransactionsHandler, databaseHealthHandler('sync-worker')],
       providers: [
         { provide: CONFIG, useValue: config },
         ...plaidProviders(CONFIG),
@@ -32,6 +36,9 @@ export class AppModule {
         TransactionsWriter,
         InstitutionsService,
         SyncService,
+        SyncCoordinator,
+        StaleSyncScheduler,
+        TransactionsRepository,
       ],
     };
   }

@@ -18,6 +18,24 @@ export class SyncConfig extends PlaidServiceConfig {
   @Min(0)
   @Max(20)
   SYNC_MAX_RESTARTS = 3;
+
+  // POST /v1/items/:id/sync is refused (429) when the item's last manual request is more recent than this.
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  MANUAL_SYNC_MIN_INTERVAL_SECONDS = 60;
+
+  // Items with no successful sync for this long are synced by the scheduler (webhooks can be lost).
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  STALE_SYNC_HOURS = 24;
+
+  // How often the scheduler looks for stale items; 0 turns it off.
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  STALE_SYNC_CHECK_SECONDS = 600;
 }
 
 export const CONFIG = Symbol('CONFIG');

@@ -19,7 +19,11 @@ import {
   type UserScope,
 } from './link/link.dto';
 import { type AccountListDto, type AccountsListRequest } from './sync/accounts.dto';
-import { type TransactionPageDto, type TransactionsListRequest, type SyncRequestAcceptedDto } from './sync/transactions.dto';
+import {
+  type TransactionPageDto,
+  type TransactionsListRequest,
+  type SyncRequestAcceptedDto,
+} from './sync/transactions.dto';
 import { type WebhookKeyRequest, type WebhookKeyResponse } from './link/webhook-key.dto';
 
 // Request and response types of every RPC pattern: the typed client cannot send a payload of the wrong shape.

@@ -1,6 +1,6 @@
-import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ItemDto, ItemListDto, MessagePattern as P } from '@app/contracts';
+import { ItemDto, ItemListDto, MessagePattern as P, SyncRequestAcceptedDto } from '@app/contracts';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
 import { ErrorResponseDto } from '../errors/error-response.dto';
@@ -39,5 +39,19 @@ export class ItemsController {
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<void> {
     await this.rpc.link.send(P.ItemsDelete, { userId: user.userId, itemId: id });
+  }
+
+  @Post(':id/sync')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Pull the latest changes from Plaid now (at most once a minute per item)' })
+  @ApiResponse({ status: 202, type: SyncRequestAcceptedDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND' })
+  @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'RATE_LIMITED, with Retry-After' })
+  async sync(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<SyncRequestAcceptedDto> {
+    await this.rpc.link.send(P.ItemsGet, { userId: user.userId, itemId: id });
+    return this.rpc.sync.send(P.SyncRequest, { userId: user.userId, itemId: id });
   }
 }

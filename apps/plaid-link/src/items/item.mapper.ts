@@ -10,6 +10,7 @@ export function toItemDto(item: Item): ItemDto {
     error: item.errorCode ? { code: item.errorCode, message: item.errorMessage ?? '' } : null,
     consentExpiresAt: item.consentExpiresAt ? new Date(item.consentExpiresAt).toISOString() : null,
     lastSyncedAt: item.lastSyncedAt ? new Date(item.lastSyncedAt).toISOString() : null,
+    newAccountsAvailable: item.newAccountsAvailable,
     createdAt: new Date(item.createdAt).toISOString(),
   };
 }

@@ -2,6 +2,7 @@ import { serviceDataSourceOptions } from '@app/database';
 import { type DataSourceOptions } from 'typeorm';
 import { type SyncConfig } from '../config';
 import { CreateSyncSchema1763900200000 } from './migrations/1763900200000-CreateSyncSchema';
+import { SyncCoordination1763900300000 } from './migrations/1763900300000-SyncCoordination';
 
 export const SCHEMA = 'sync';
 
@@ -11,7 +12,7 @@ export function dataSourceOptions(config: SyncConfig): DataSourceOptions {
     url: config.DATABASE_URL,
     schema: SCHEMA,
     entities: [],
-    migrations: [CreateSyncSchema1763900200000],
+    migrations: [CreateSyncSchema1763900200000, SyncCoordination1763900300000],
     migrationsRun: config.RUN_MIGRATIONS,
     poolSize: config.DB_POOL_SIZE,
   });

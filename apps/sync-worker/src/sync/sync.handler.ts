@@ -1,6 +1,16 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
-import { EventPattern as E, ItemLinkedEvent, ItemRemovedEvent } from '@app/contracts';
+import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  EventPattern as E,
+  ItemDataRevokedEvent,
+  ItemLinkedEvent,
+  ItemRef,
+  ItemRemovedEvent,
+  MessagePattern as P,
+  PlaidWebhookEvent,
+  type SyncRequestAcceptedDto,
+  SyncRequestedEvent,
+} from '@app/contracts';
 import { SyncService } from './sync.service';
 
 @Controller()
@@ -15,5 +25,25 @@ export class SyncHandler {
   @EventPattern(E.ItemRemoved)
   itemRemoved(@Payload() event: ItemRemovedEvent): Promise<void> {
     return this.sync.onItemRemoved(event);
+  }
+
+  @EventPattern(E.ItemDataRevoked)
+  dataRevoked(@Payload() event: ItemDataRevokedEvent): Promise<void> {
+    return this.sync.onDataRevoked(event);
+  }
+
+  @EventPattern(E.PlaidTransactionsWebhook)
+  transactionsWebhook(@Payload() event: PlaidWebhookEvent): Promise<void> {
+    return this.sync.onTransactionsWebhook(event);
+  }
+
+  @EventPattern(E.SyncRequested)
+  syncRequested(@Payload() event: SyncRequestedEvent): Promise<void> {
+    return this.sync.onSyncRequested(event);
+  }
+
+  @MessagePattern(P.SyncRequest)
+  requestSync(@Payload() dto: ItemRef): Promise<SyncRequestAcceptedDto> {
+    return this.sync.requestManualSync(dto.userId, dto.itemId);
   }
 }

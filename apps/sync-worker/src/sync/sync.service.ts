@@ -1,9 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  DomainError,
+  ErrorCode,
   EventPattern,
+  type ItemDataRevokedEvent,
   type ItemLinkedEvent,
   type ItemRefreshedEvent,
   type ItemRemovedEvent,
+  type PlaidWebhookEvent,
+  type SyncRequestAcceptedDto,
+  type SyncRequestedEvent,
 } from '@app/contracts';
 import { JobError, OutboxRelay, enqueueEvent } from '@app/messaging';
 import { AccessTokenCipher, PlaidApiError, plaidCall, plaidErrorPolicy } from '@app/plaid';
@@ -14,6 +20,7 @@ import { CONFIG, SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
 import { TransactionsWriter } from '../transactions/transactions.writer';
 import { InstitutionsService } from './institutions.service';
+import { SyncCoordinator } from './sync-coordinator.service';
 
 export interface SyncOutcome {
   pages: number;
@@ -23,6 +30,15 @@ export interface SyncOutcome {
 }
 
 const PAGE_SIZE = 500;
+
+// TRANSACTIONS webhooks that mean "there is something to pull" (the legacy ones included).
+const SYNC_CODES = new Set([
+  'SYNC_UPDATES_AVAILABLE',
+  'INITIAL_UPDATE',
+  'HISTORICAL_UPDATE',
+  'DEFAULT_UPDATE',
+  'TRANSACTIONS_REMOVED',
+]);
 
 @Injectable()
 export class SyncService {
@@ -38,6 +54,7 @@ export class SyncService {
     private readonly transactions: TransactionsWriter,
     private readonly institutions: InstitutionsService,
     private readonly relay: OutboxRelay,
+    private readonly coordinator: SyncCoordinator,
   ) {}
 
   // The job behind "item linked": item metadata, institution name, accounts, then the first sync.
@@ -61,12 +78,76 @@ export class SyncService {
     });
     const item = await this.mustFind(event.itemId);
     if (!(await this.guard(item, () => this.refreshMetadata(item)))) return;
-    await this.guard(item, () => this.syncTransactions(item));
+    await this.requestSync(item.itemId);
   }
 
   async onItemRemoved(event: ItemRemovedEvent): Promise<void> {
     await this.items.delete(event.itemId);
     this.logger.log({ itemId: event.itemId }, 'item data deleted');
+  }
+
+  async onDataRevoked(event: ItemDataRevokedEvent): Promise<void> {
+    if (event.plaidAccountId) {
+      await this.items.deleteAccount(event.itemId, event.plaidAccountId);
+      this.logger.log({ itemId: event.itemId }, 'revoked account data deleted');
+    } else {
+      await this.items.delete(event.itemId);
+      this.logger.log({ itemId: event.itemId }, 'revoked item data deleted');
+    }
+  }
+
+  async onTransactionsWebhook(event: PlaidWebhookEvent): Promise<void> {
+    const item = event.plaidItemId ? await this.items.findByPlaidItemId(event.plaidItemId) : null;
+    if (!item) {
+      this.logger.warn(
+        { webhookCode: event.webhookCode, plaidItemId: event.plaidItemId },
+        'webhook for an unknown item; acknowledged',
+      );
+      return;
+    }
+    if (!SYNC_CODES.has(event.webhookCode)) {
+      this.logger.log(
+        { webhookCode: event.webhookCode, itemId: item.itemId },
+        'TRANSACTIONS webhook we do not act on',
+      );
+      return;
+    }
+    await this.requestSync(item.itemId);
+  }
+
+  async onSyncRequested(event: SyncRequestedEvent): Promise<void> {
+    await this.requestSync(event.itemId);
+  }
+
+  // POST /v1/items/:id/sync: throttled per item, then queued (the request returns before Plaid is called).
+  async requestManualSync(userId: string, itemId: string): Promise<SyncRequestAcceptedDto> {
+    const claim = await this.items.claimManualSync(
+      itemId,
+      userId,
+      this.config.MANUAL_SYNC_MIN_INTERVAL_SECONDS,
+    );
+    if (!claim) throw new DomainError(ErrorCode.NotFound, 'Item not found');
+    if (!claim.claimed) {
+      throw new DomainError(
+        ErrorCode.RateLimited,
+        'A sync of this item was requested moments ago',
+        undefined,
+        claim.retryAfterSeconds,
+      );
+    }
+    await this.db.transaction((em) =>
+      enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.SyncRequested, { itemId, reason: 'manual' }),
+    );
+    this.relay.kick();
+    return { accepted: true };
+  }
+
+  async requestSync(itemId: string): Promise<void> {
+    const outcome = await this.coordinator.request(itemId, async () => {
+      const item = await this.mustFind(itemId);
+      await this.guard(item, () => this.syncTransactions(item));
+    });
+    if (outcome === 'unknown') this.logger.warn({ itemId }, 'sync requested for an unknown item');
   }
 
   async refreshMetadata(item: SyncItem): Promise<void> {
@@ -195,6 +276,7 @@ export class SyncService {
         error: { code: err.errorCode, message: err.displayMessage ?? defaultItemMessage(err.errorCode) },
       }),
     );
+    await this.items.recordError(item.itemId, err.errorCode);
     this.relay.kick();
     this.logger.warn({ itemId: item.itemId, errorCode: err.errorCode, status }, 'item error recorded');
   }

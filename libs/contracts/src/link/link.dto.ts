@@ -95,6 +95,9 @@ export class ItemDto {
   @ApiProperty({ nullable: true, type: String, format: 'date-time' })
   lastSyncedAt: string | null;
 
+  @ApiProperty({ description: 'Plaid found accounts the user has not shared yet: offer Link update mode.' })
+  newAccountsAvailable: boolean;
+
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 }

@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsInt,
+  IsISO8601,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+} from 'class-validator';
 
 const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
@@ -114,7 +125,11 @@ export class TransactionDto {
   @ApiProperty()
   pending: boolean;
 
-  @ApiProperty({ nullable: true, type: String, description: 'For a posted transaction: the id of the pending one it replaced' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'For a posted transaction: the id of the pending one it replaced',
+  })
   pendingTransactionId: string | null;
 
   @ApiProperty({ nullable: true, type: String, example: 'in store' })
@@ -131,7 +146,11 @@ export class TransactionPageDto {
   @ApiProperty({ type: [TransactionDto] })
   data: TransactionDto[];
 
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null at the end' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Pass as `cursor` for the next page; null at the end',
+  })
   nextCursor: string | null;
 }
 

@@ -1,0 +1,29 @@
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { MessagePattern as P, TransactionPageDto, TransactionsQueryDto } from '@app/contracts';
+import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { type AuthenticatedUser } from '../auth/jwt.strategy';
+import { ErrorResponseDto } from '../errors/error-response.dto';
+import { RpcClients } from '../rpc/rpc-clients';
+
+@ApiTags('transactions')
+@ApiBearerAuth()
+@UseGuards(JwtAuthGuard)
+@ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHORIZED' })
+@Controller('v1/transactions')
+export class TransactionsController {
+  constructor(private readonly rpc: RpcClients) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Your transactions, newest first, keyset-paginated (pass nextCursor as cursor)' })
+  @ApiResponse({ status: 200, type: TransactionPageDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not your item or account' })
+  async list(
+    @CurrentUser() user: AuthenticatedUser,
+    @Query() query: TransactionsQueryDto,
+  ): Promise<TransactionPageDto> {
+    if (query.itemId) await this.rpc.link.send(P.ItemsGet, { userId: user.userId, itemId: query.itemId });
+    return this.rpc.sync.send(P.TransactionsList, { ...query, userId: user.userId });
+  }
+}

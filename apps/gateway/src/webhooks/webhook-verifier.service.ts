@@ -1,0 +1,99 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { DomainError, ErrorCode, MessagePattern } from '@app/contracts';
+import { type CryptoKey, decodeProtectedHeader, importJWK, jwtVerify, type JWTPayload } from 'jose';
+import { RpcClients } from '../rpc/rpc-clients';
+
+const MAX_AGE_SECONDS = 5 * 60;
+const KEY_TTL_MS = 60 * 60 * 1000;
+const UNKNOWN_KID_TTL_MS = 60 * 1000;
+
+interface CachedKey {
+  key: CryptoKey | Uint8Array | null;
+  expiredAt: number | null;
+  fetchedAt: number;
+}
+
+export class WebhookRejected extends DomainError {
+  constructor(readonly reason: string) {
+    super(ErrorCode.Unauthorized, 'Webhook verification failed');
+  }
+}
+
+// Verifies Plaid's webhook signature (REFERENCE §4): ES256 only, key by kid (fetched through plaid-link, which
+// holds the Plaid credentials; cached here, the key is public), iat at most 5 minutes old, SHA-256 of the raw
+// body equal to the signed claim, compared in constant time.
+@Injectable()
+export class WebhookVerifier {
+  private readonly logger = new Logger(WebhookVerifier.name);
+  private readonly keys = new Map<string, CachedKey>();
+  private readonly inflight = new Map<string, Promise<CachedKey>>();
+
+  constructor(private readonly rpc: RpcClients) {}
+
+  async verify(rawBody: Buffer | undefined, header: string | string[] | undefined): Promise<void> {
+    if (!rawBody || rawBody.length === 0) throw new WebhookRejected('empty body');
+    if (typeof header !== 'string' || header.length === 0)
+      throw new WebhookRejected('missing Plaid-Verification');
+    let protectedHeader: ReturnType<typeof decodeProtectedHeader>;
+    try {
+      protectedHeader = decodeProtectedHeader(header);
+    } catch {
+      throw new WebhookRejected('malformed JWT');
+    }
+    if (protectedHeader.alg !== 'ES256')
+      throw new WebhookRejected(`algorithm ${String(protectedHeader.alg)} refused`);
+    const kid = protectedHeader.kid;
+    if (typeof kid !== 'string' || kid.length === 0 || kid.length > 128)
+      throw new WebhookRejected('missing kid');
+
+    const cached = await this.key(kid);
+    if (!cached.key) throw new WebhookRejected(`unknown kid ${kid}`);
+    if (cached.expiredAt !== null && cached.expiredAt * 1000 <= Date.now())
+      throw new WebhookRejected(`expired key ${kid}`);
+
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(header, cached.key, {
+        algorithms: ['ES256'],
+        maxTokenAge: MAX_AGE_SECONDS,
+        clockTolerance: 5,
+      }));
+    } catch (err) {
+      throw new WebhookRejected(`signature or age: ${(err as Error).message}`);
+    }
+    if (typeof payload.iat !== 'number') throw new WebhookRejected('missing iat');
+    const claimed = payload.request_body_sha256;
+    if (typeof claimed !== 'string' || !/^[0-9a-f]{64}$/i.test(claimed))
+      throw new WebhookRejected('missing body hash');
+    const actual = createHash('sha256').update(rawBody).digest();
+    if (!timingSafeEqual(actual, Buffer.from(claimed, 'hex')))
+      throw new WebhookRejected('body hash mismatch');
+  }
+
+  private async key(kid: string): Promise<CachedKey> {
+    const cached = this.keys.get(kid);
+    const ttl = cached?.key ? KEY_TTL_MS : UNKNOWN_KID_TTL_MS;
+    if (cached && Date.now() - cached.fetchedAt < ttl) return cached;
+    const pending = this.inflight.get(kid);
+    if (pending) return pending;
+    const fetching = this.fetch(kid).finally(() => this.inflight.delete(kid));
+    this.inflight.set(kid, fetching);
+    return fetching;
+  }
+
+  private async fetch(kid: string): Promise<CachedKey> {
+    // An unreachable key service is our outage, not a forged webhook: 503 lets Plaid retry.
+    const { key } = await this.rpc.link.send(MessagePattern.WebhookKeyGet, { kid });
+    const entry: CachedKey = { key: null, expiredAt: null, fetchedAt: Date.now() };
+    if (key) {
+      entry.key = await importJWK({ kty: key.kty, crv: key.crv, x: key.x, y: key.y }, 'ES256');
+      entry.expiredAt = key.expired_at;
+      // A new kid means a rotation: re-read the others soon, one of them may now carry an expiry.
+      for (const [otherKid, other] of this.keys) if (otherKid !== kid) other.fetchedAt = 0;
+    }
+    this.keys.set(kid, entry);
+    this.logger.log({ kid, found: Boolean(key), expiredAt: entry.expiredAt }, 'webhook key fetched');
+    return entry;
+  }
+}

@@ -1,0 +1,116 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EventPattern, type PlaidWebhookEvent } from '@app/contracts';
+import { OutboxRelay, enqueueEvent } from '@app/messaging';
+import { PlaidApiError, plaidCall, plaidErrorPolicy } from '@app/plaid';
+import { PlaidApi } from 'plaid';
+import { DataSource } from 'typeorm';
+import { CONFIG, LinkConfig } from '../config';
+import { type Item } from '../items/item.entity';
+import { ItemsRepository } from '../items/items.repository';
+import { ItemsService } from '../items/items.service';
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+// ITEM webhooks change an item's health. Each is idempotent: a duplicate sets the same state again.
+@Injectable()
+export class ItemWebhooksService {
+  private readonly logger = new Logger(ItemWebhooksService.name);
+
+  constructor(
+    @Inject(CONFIG) private readonly config: LinkConfig,
+    private readonly items: ItemsRepository,
+    private readonly itemsService: ItemsService,
+    private readonly db: DataSource,
+    private readonly plaid: PlaidApi,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  async handle(event: PlaidWebhookEvent): Promise<void> {
+    const item = event.plaidItemId ? await this.items.findByPlaidItemId(event.plaidItemId) : null;
+    const context = { webhookCode: event.webhookCode, plaidItemId: event.plaidItemId };
+    if (!item) {
+      this.logger.warn(context, 'ITEM webhook for an unknown item; acknowledged');
+      return;
+    }
+    const body = event.body;
+    switch (event.webhookCode) {
+      case 'ERROR': {
+        const error = (body.error ?? {}) as Record<string, unknown>;
+        const code = str(error.error_code) ?? 'ITEM_ERROR';
+        const policy = plaidErrorPolicy(code, str(error.error_type) ?? undefined);
+        await this.items.update(null, item.id, {
+          status: policy.itemStatus ?? 'error',
+          errorCode: code,
+          errorMessage:
+            str(error.display_message) ??
+            'The bank needs you to sign in again to keep this connection working.',
+        });
+        break;
+      }
+      case 'LOGIN_REPAIRED':
+        await this.items.update(null, item.id, { status: 'healthy', errorCode: null, errorMessage: null });
+        break;
+      case 'PENDING_EXPIRATION':
+      case 'PENDING_DISCONNECT': {
+        const at = str(body.consent_expiration_time) ?? str(body.disconnect_time);
+        await this.items.update(null, item.id, {
+          status: 'expiring',
+          consentExpiresAt: at ? new Date(at) : item.consentExpiresAt,
+        });
+        break;
+      }
+      case 'USER_PERMISSION_REVOKED':
+        await this.revoke(item);
+        break;
+      case 'USER_ACCOUNT_REVOKED': {
+        const accountId = str(body.account_id);
+        if (!accountId) break;
+        await this.db.transaction((em) =>
+          enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemDataRevoked, {
+            itemId: item.id,
+            plaidAccountId: accountId,
+          }),
+        );
+        this.relay.kick();
+        break;
+      }
+      case 'NEW_ACCOUNTS_AVAILABLE':
+        await this.items.update(null, item.id, { newAccountsAvailable: true });
+        break;
+      case 'WEBHOOK_UPDATE_ACKNOWLEDGED':
+        this.logger.log(
+          { ...context, newWebhookUrl: str(body.new_webhook_url) },
+          'webhook URL update acknowledged',
+        );
+        return;
+      default:
+        this.logger.log(context, 'ITEM webhook code we do not act on; acknowledged');
+        return;
+    }
+    this.logger.log({ ...context, itemId: item.id }, 'ITEM webhook applied');
+  }
+
+  // The user withdrew consent: stop at Plaid (best effort) and delete what we hold; the item stays, revoked.
+  private async revoke(item: Item): Promise<void> {
+    await this.db.transaction(async (em) => {
+      await this.items.update(em, item.id, {
+        status: 'revoked',
+        errorCode: 'USER_PERMISSION_REVOKED',
+        errorMessage: 'Access to this bank connection was revoked.',
+      });
+      await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemDataRevoked, { itemId: item.id });
+    });
+    this.relay.kick();
+    await plaidCall(() => this.plaid.itemRemove({ access_token: this.itemsService.accessToken(item) })).catch(
+      (err: unknown) => {
+        const code = err instanceof PlaidApiError ? err.errorCode : (err as Error).message;
+        this.logger.warn(
+          { itemId: item.id, code },
+          'item/remove after revocation failed; data is deleted anyway',
+        );
+      },
+    );
+  }
+}
