@@ -1,38 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { Client } from 'pg';
 import { Api, expectErrorShape, type LoggedInUser, runInfo, signupAndLogin } from './support/api';
+import { db } from './support/db';
+import { link, waitHealthy } from './support/linking';
 import { control, sandboxPublicToken } from './support/sandbox';
 import { waitFor } from './support/wait-for';
-
-async function db<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: runInfo().databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
-
-async function link(
-  user: LoggedInUser,
-  options: Parameters<typeof sandboxPublicToken>[0] = {},
-): Promise<any> {
-  const publicToken = await sandboxPublicToken(options);
-  const res = await user.api.post('/v1/plaid/exchange', { publicToken }, user.accessToken);
-  expect(res.status).toBe(202);
-  return res.body.item;
-}
-
-async function waitHealthy(user: LoggedInUser, itemId: string): Promise<any> {
-  return waitFor(
-    async () => {
-      const res = await user.api.get(`/v1/items/${itemId}`, user.accessToken);
-      return res.body.status === 'healthy' && res.body.lastSyncedAt ? res.body : undefined;
-    },
-    { what: `item ${itemId} healthy and synced` },
-  );
-}
 
 describe('bank linking', () => {
   let user: LoggedInUser;
