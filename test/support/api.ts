@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ServiceProcess } from './processes';
 import { type RunInfo, TestSystem } from './system';
 

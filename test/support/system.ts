@@ -140,6 +140,7 @@ export class TestSystem {
 
   async stop(): Promise<void> {
     await Promise.all([...this.services.values()].map((s) => s.stop()));
+    this.killExtras();
     await this.dropBrokerObjects();
     const admin = new Client({ connectionString: TEST_DATABASE_URL });
     await admin.connect();
@@ -147,6 +148,19 @@ export class TestSystem {
       await admin.query(`DROP DATABASE IF EXISTS ${this.info.database} WITH (FORCE)`);
     } finally {
       await admin.end();
+    }
+  }
+
+  // Instances tests started (startExtra) and left running, e.g. a worker that replaced a killed one.
+  private killExtras(): void {
+    const file = join(this.info.logDir, 'extra-pids');
+    if (!existsSync(file)) return;
+    for (const pid of readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
     }
   }
 
