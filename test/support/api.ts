@@ -109,6 +109,8 @@ export function startExtra(name: string, overrides: Record<string, string> = {})
     info.logDir,
   );
   proc.start();
+  // Global teardown ends whatever a test left running.
+  if (proc.pid) appendFileSync(join(info.logDir, 'extra-pids'), `${proc.pid}\n`);
   return proc;
 }
 
