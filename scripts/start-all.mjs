@@ -22,13 +22,17 @@ const fileEnv = readEnvFile(join(root, envFile));
 const local = {
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/plaid_backend',
   RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
-  PLAID_BASE_URL: `http://127.0.0.1:${fileEnv.SANDBOX_PORT ?? 8090}`,
+  PLAID_SANDBOX_URL: `http://127.0.0.1:${fileEnv.SANDBOX_PORT ?? 8090}`,
+  PLAID_WEBHOOK_URL: `http://127.0.0.1:${fileEnv.PORT ?? 3000}/v1/webhooks/plaid`,
 };
+// One host: each service's health server needs its own port.
+const HTTP_PORTS = { auth: '8081', 'plaid-link': '8082', 'sync-worker': '8083' };
 process.stdout.write(`start:all using ${envFile}\n`);
 
 const children = APPS.filter((app) => existsSync(join(root, 'dist', 'apps', app, 'main.js'))).map((app) => {
   const env = { ...fileEnv, ...local, ...process.env };
   if (app === 'plaid-sandbox') env.PORT = fileEnv.SANDBOX_PORT ?? '8090';
+  if (HTTP_PORTS[app]) env.HTTP_PORT = HTTP_PORTS[app];
   const child = spawn(process.execPath, [join(root, 'dist', 'apps', app, 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = `[${app}] `;
   for (const stream of [child.stdout, child.stderr]) {

@@ -1,9 +1,10 @@
-import { Controller, type Type } from '@nestjs/common';
+import { Controller, Get, type Type } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { MessagePattern as P, type PingResponse } from '@app/contracts';
 import { DataSource } from 'typeorm';
 
-// The gateway's readiness probe: a service answers only when it can also reach its database.
+// Health of a service: over RPC for the gateway's readiness probe, and over the service's own small HTTP
+// server (HTTP_PORT) for container health checks. It answers only when the database answers too.
 export function databaseHealthHandler(service: string): Type<unknown> {
   @Controller()
   class HealthHandler {
@@ -13,6 +14,11 @@ export function databaseHealthHandler(service: string): Type<unknown> {
     async ping(): Promise<PingResponse> {
       await this.db.query('SELECT 1');
       return { service, ok: true };
+    }
+
+    @Get('health')
+    async health(): Promise<PingResponse> {
+      return this.ping();
     }
   }
   return HealthHandler;
