@@ -1,6 +1,7 @@
 import {
   type ArgumentsHost,
   BadRequestException,
+  HttpException,
   Catch,
   type CallHandler,
   type ExecutionContext,
