@@ -183,11 +183,16 @@ export class RpcErrorFilter implements ExceptionFilter<unknown> {
   catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
     if (host.getType() !== 'rpc') {
       // The service's own small HTTP server (health, metrics).
-      this.logger.error({ err: exception }, 'unhandled error in HTTP handler');
       const reply = host
         .switchToHttp()
         .getResponse<{ status(code: number): { send(body: unknown): void } }>();
-      reply.status(500).send({ statusCode: 500, code: ErrorCode.Internal, message: 'Internal error' });
+      if (exception instanceof HttpException && exception.getStatus() < 500) {
+        const statusCode = exception.getStatus();
+        reply.status(statusCode).send({ statusCode, code: ErrorCode.NotFound, message: exception.message });
+        return;
+      }
+      this.logger.error({ err: exception }, 'unhandled error in HTTP handler');
+      reply.status(503).send({ statusCode: 503, code: ErrorCode.ServiceUnavailable, message: 'Unhealthy' });
       return;
     }
     const body = this.toBody(exception, host);
