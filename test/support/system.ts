@@ -22,6 +22,8 @@ export interface RunInfo {
   services: Record<string, { app: string; pid: number | undefined; env: Record<string, string> }>;
 }
 
+export const E2E_RETRY_TIERS_MS = [200, 500, 1000];
+
 export const RUN_FILE = join(ROOT, '.e2e-logs', 'current-run.json');
 
 // Every app of the system, started as real processes against this run's own database and queue prefix.
@@ -66,6 +68,9 @@ export class TestSystem {
       JWT_SECRET: this.info.jwtSecret,
       LOG_LEVEL: 'info',
       NODE_ENV: 'test',
+      // Short retry tiers so that retries and dead letters are observable within a test.
+      EVENT_RETRY_DELAYS_MS: E2E_RETRY_TIERS_MS.join(','),
+      EVENT_MAX_ATTEMPTS: '4',
     };
   }
 
@@ -110,7 +115,12 @@ export class TestSystem {
     add('plaid-link', 'plaid-link', plaid);
     add('sync-worker', 'sync-worker', plaid);
     this.ports.gateways.forEach((port, i) =>
-      add(`gateway-${i}`, 'gateway', { PORT: String(port), HOST: '127.0.0.1', TRUST_PROXY: 'true' }),
+      add(`gateway-${i}`, 'gateway', {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        TRUST_PROXY: 'true',
+        WEBHOOK_KEY_CACHE_SECONDS: '1',
+      }),
     );
     for (const [name, s] of this.services) {
       s.start();
@@ -168,7 +178,8 @@ export class TestSystem {
     const connection = await amqp.connect(this.info.rabbitmqUrl);
     try {
       const channel = await connection.createChannel();
-      for (const queue of allQueues(this.info.queuePrefix)) await channel.deleteQueue(queue);
+      for (const queue of allQueues(this.info.queuePrefix, E2E_RETRY_TIERS_MS))
+        await channel.deleteQueue(queue);
       await channel.deleteExchange(`${this.info.queuePrefix}auth.revocations`);
       await channel.close();
     } finally {

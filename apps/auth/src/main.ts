@@ -17,6 +17,7 @@ async function bootstrap(): Promise<void> {
     rpcPrefetch: config.RPC_PREFETCH,
     eventsPrefetch: config.EVENTS_PREFETCH,
     httpPort: config.HTTP_PORT,
+    retry: config.retryPolicy(),
   });
 }
 

@@ -46,6 +46,14 @@ export class GatewayConfig {
   @IsInt()
   @Min(1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
+
+  // How long a Plaid webhook key without an expiry is trusted before it is re-read (a rotation takes effect
+  // on every instance within this time).
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  WEBHOOK_KEY_CACHE_SECONDS = 60;
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -18,6 +18,7 @@ async function bootstrap(): Promise<void> {
     eventsQueue: t.events.sync,
     eventsPrefetch: config.EVENTS_PREFETCH,
     httpPort: config.HTTP_PORT,
+    retry: config.retryPolicy(),
   });
 }
 

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 
 export interface RequestContext {
   requestId: string;
+  // For a queued job: which delivery attempt this is (1 = first).
+  attempt?: number;
 }
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -18,6 +20,9 @@ export const requestContext = {
   },
   requestId(): string | undefined {
     return storage.getStore()?.requestId;
+  },
+  attempt(): number {
+    return storage.getStore()?.attempt ?? 1;
   },
 };
 

@@ -45,4 +45,24 @@ export class ServiceBaseConfig {
   @Min(1)
   @Max(500)
   EVENTS_PREFETCH = 10;
+
+  // Delays of the retry tiers of the service's events queue (each tier is a queue with that TTL).
+  @Matches(/^\d{2,9}(,\d{2,9}){0,9}$/, {
+    message: 'comma-separated delays in milliseconds, e.g. 1000,10000,60000',
+  })
+  EVENT_RETRY_DELAYS_MS = '1000,10000,60000,300000';
+
+  // Deliveries of one event before it goes to the dead-letter queue.
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  EVENT_MAX_ATTEMPTS = 6;
+
+  retryPolicy(): { tiersMs: number[]; maxAttempts: number } {
+    return {
+      tiersMs: this.EVENT_RETRY_DELAYS_MS.split(',').map(Number),
+      maxAttempts: this.EVENT_MAX_ATTEMPTS,
+    };
+  }
 }

@@ -33,7 +33,14 @@ export const EVENT_ROUTES: Record<EventPattern, EventQueueOwner> = {
 };
 
 // Delayed-retry tiers of an events queue: messages wait in `<queue>.retry.<tier>` and dead-letter back.
-export const RETRY_TIERS_MS = [1_000, 10_000, 60_000, 300_000] as const;
+export const RETRY_TIERS_MS: readonly number[] = [1_000, 10_000, 60_000, 300_000];
+
+export interface RetryPolicySettings {
+  tiersMs: readonly number[];
+  maxAttempts: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicySettings = { tiersMs: RETRY_TIERS_MS, maxAttempts: 6 };
 
 export function retryQueueName(queue: string, delayMs: number): string {
   return `${queue}.retry.${delayMs}ms`;
@@ -44,12 +51,12 @@ export function deadLetterQueueName(queue: string): string {
 }
 
 // Every queue a prefix owns, for clean-up and for the admin tools.
-export function allQueues(prefix = ''): string[] {
+export function allQueues(prefix = '', tiersMs: readonly number[] = RETRY_TIERS_MS): string[] {
   const t = topology(prefix);
   const eventQueues = Object.values(t.events).flatMap((q) => [
     q,
     deadLetterQueueName(q),
-    ...RETRY_TIERS_MS.map((d) => retryQueueName(q, d)),
+    ...tiersMs.map((d) => retryQueueName(q, d)),
   ]);
   return [t.authRpc, t.linkRpc, t.syncRpc, ...eventQueues];
 }

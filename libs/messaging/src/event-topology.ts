@@ -3,13 +3,17 @@ import amqp from 'amqplib';
 
 // Declares an events queue with its delayed-retry tiers and its dead-letter queue. Each retry queue holds
 // messages for its TTL and then dead-letters them back to the work queue (stock broker, no plugin).
-export async function assertEventQueues(url: string, queue: string): Promise<void> {
+export async function assertEventQueues(
+  url: string,
+  queue: string,
+  tiersMs: readonly number[] = RETRY_TIERS_MS,
+): Promise<void> {
   const connection = await amqp.connect(url);
   try {
     const ch = await connection.createChannel();
     await ch.assertQueue(queue, { durable: true });
     await ch.assertQueue(deadLetterQueueName(queue), { durable: true });
-    for (const delay of RETRY_TIERS_MS) {
+    for (const delay of tiersMs) {
       await ch.assertQueue(retryQueueName(queue, delay), {
         durable: true,
         arguments: {

@@ -2,6 +2,7 @@ import { type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import { DEFAULT_RETRY, type RetryPolicySettings } from '@app/contracts';
 import { assertEventQueues } from './event-topology';
 import { rmqServerOptions } from './rmq-options';
 import { RmqAckInterceptor, RpcErrorFilter, rpcValidationPipe } from './rpc-server';
@@ -16,6 +17,7 @@ export interface ServiceAppSettings {
   // A small HTTP server for /health (and metrics); 0 = none.
   httpPort?: number;
   httpHost?: string;
+  retry?: RetryPolicySettings;
 }
 
 // Boots a service: its RPC queue, optionally its events queue, validated payloads, acks after handling,
@@ -24,14 +26,15 @@ export async function startServiceApp(
   module: DynamicModule,
   s: ServiceAppSettings,
 ): Promise<INestApplication> {
-  if (s.eventsQueue) await assertEventQueues(s.url, s.eventsQueue);
+  const retry = s.retry ?? DEFAULT_RETRY;
+  if (s.eventsQueue) await assertEventQueues(s.url, s.eventsQueue, retry.tiersMs);
   const app = await NestFactory.create(module, new FastifyAdapter(), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   // Registered on the app and inherited by both RMQ servers (Nest 12 refuses globals added after connecting).
   app.useGlobalPipes(rpcValidationPipe());
   app.useGlobalFilters(new RpcErrorFilter());
-  app.useGlobalInterceptors(new RmqAckInterceptor());
+  app.useGlobalInterceptors(new RmqAckInterceptor(retry));
   const inherit = { inheritAppConfig: true };
   app.connectMicroservice(
     rmqServerOptions({ url: s.url, queue: s.rpcQueue, prefetch: s.rpcPrefetch }),

@@ -18,7 +18,8 @@ import {
   DomainError,
   type ErrorDetail,
   ErrorCode,
-  RETRY_TIERS_MS,
+  DEFAULT_RETRY,
+  type RetryPolicySettings,
   retryQueueName,
   type RpcErrorBody,
 } from '@app/contracts';
@@ -55,7 +56,6 @@ export function rpcValidationPipe(): ValidationPipe {
 }
 
 export const ATTEMPT_HEADER = 'x-attempt';
-export const MAX_EVENT_ATTEMPTS = RETRY_TIERS_MS.length + 2;
 
 // Whether a failed event deserves another attempt. Bad payloads and expected domain outcomes do not.
 export function isRetryable(err: unknown): boolean {
@@ -98,6 +98,8 @@ function sendConfirmed(
 export class RmqAckInterceptor implements NestInterceptor {
   private readonly logger = new Logger(RmqAckInterceptor.name);
 
+  constructor(private readonly retry: RetryPolicySettings = DEFAULT_RETRY) {}
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const rmq = context.switchToRpc().getContext<unknown>();
     if (!(rmq instanceof RmqContext)) return next.handle();
@@ -107,8 +109,9 @@ export class RmqAckInterceptor implements NestInterceptor {
     const requestId = acceptRequestId(headers[REQUEST_ID_HEADER]);
     const isRequest = Boolean(message.properties.replyTo);
 
+    const attempt = Number(headers[ATTEMPT_HEADER] ?? 0) + 1;
     return defer(() =>
-      requestContext.run({ requestId }, () => {
+      requestContext.run({ requestId, attempt }, () => {
         if (isRequest) return next.handle().pipe(finalize(() => this.ack(channel, message)));
         return next.handle().pipe(
           tap({ complete: () => this.ack(channel, message) }),
@@ -138,13 +141,13 @@ export class RmqAckInterceptor implements NestInterceptor {
     const attempt = Number(headers[ATTEMPT_HEADER] ?? 0) + 1;
     const queue = message.fields.routingKey;
     const reason = describe(err).slice(0, 500);
-    const retry = isRetryable(err) && attempt < MAX_EVENT_ATTEMPTS;
+    const tiers = this.retry.tiersMs;
+    const retry = isRetryable(err) && attempt < this.retry.maxAttempts && tiers.length > 0;
     try {
       if (retry) {
-        const delay = RETRY_TIERS_MS[Math.min(attempt - 1, RETRY_TIERS_MS.length - 1)];
+        const index = Math.min(attempt - 1, tiers.length - 1);
         const jitter = Math.random() < 0.5 ? 0 : 1; // two neighbouring tiers spread retries of one burst
-        const tier =
-          RETRY_TIERS_MS[Math.min(RETRY_TIERS_MS.indexOf(delay) + jitter, RETRY_TIERS_MS.length - 1)];
+        const tier = tiers[Math.min(index + jitter, tiers.length - 1)];
         await sendConfirmed(channel, retryQueueName(queue, tier), message, {
           ...headers,
           [ATTEMPT_HEADER]: attempt,

@@ -1,12 +1,18 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode, MessagePattern } from '@app/contracts';
 import { type CryptoKey, decodeProtectedHeader, importJWK, jwtVerify, type JWTPayload } from 'jose';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { RpcClients } from '../rpc/rpc-clients';
 
 const MAX_AGE_SECONDS = 5 * 60;
-const KEY_TTL_MS = 60 * 60 * 1000;
+// A key that may still be rotated out is re-read after a minute: rotation must take effect on every gateway
+// instance promptly, not when a webhook signed with the new key happens to reach it. Keys that already carry
+// an expiry cannot change again.
+const EXPIRED_KEY_TTL_MS = 60 * 60 * 1000;
 const UNKNOWN_KID_TTL_MS = 60 * 1000;
+// Unsigned junk with made-up kids must not grow the cache without bound.
+const MAX_CACHED_KIDS = 1000;
 
 interface CachedKey {
   key: CryptoKey | Uint8Array | null;
@@ -29,7 +35,10 @@ export class WebhookVerifier {
   private readonly keys = new Map<string, CachedKey>();
   private readonly inflight = new Map<string, Promise<CachedKey>>();
 
-  constructor(private readonly rpc: RpcClients) {}
+  constructor(
+    private readonly rpc: RpcClients,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
 
   async verify(rawBody: Buffer | undefined, header: string | string[] | undefined): Promise<void> {
     if (!rawBody || rawBody.length === 0) throw new WebhookRejected('empty body');
@@ -73,7 +82,8 @@ export class WebhookVerifier {
 
   private async key(kid: string): Promise<CachedKey> {
     const cached = this.keys.get(kid);
-    const ttl = cached?.key ? KEY_TTL_MS : UNKNOWN_KID_TTL_MS;
+    const liveTtl = this.config.WEBHOOK_KEY_CACHE_SECONDS * 1000;
+    const ttl = !cached?.key ? UNKNOWN_KID_TTL_MS : cached.expiredAt === null ? liveTtl : EXPIRED_KEY_TTL_MS;
     if (cached && Date.now() - cached.fetchedAt < ttl) return cached;
     const pending = this.inflight.get(kid);
     if (pending) return pending;
@@ -91,6 +101,10 @@ export class WebhookVerifier {
       entry.expiredAt = key.expired_at;
       // A new kid means a rotation: re-read the others soon, one of them may now carry an expiry.
       for (const [otherKid, other] of this.keys) if (otherKid !== kid) other.fetchedAt = 0;
+    }
+    if (this.keys.size >= MAX_CACHED_KIDS && !this.keys.has(kid)) {
+      const oldest = this.keys.keys().next().value;
+      if (oldest !== undefined) this.keys.delete(oldest);
     }
     this.keys.set(kid, entry);
     this.logger.log({ kid, found: Boolean(key), expiredAt: entry.expiredAt }, 'webhook key fetched');

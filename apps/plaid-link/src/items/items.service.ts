@@ -95,10 +95,13 @@ export class ItemsService {
       patch.status = event.status ?? 'error';
     } else if (event.syncedAt) {
       // A successful sync proves the item works: it clears a previous error, including login_required.
+      // A revoked item stays revoked, with its reason.
       const syncedAt = new Date(event.syncedAt);
       if (!item.lastSyncedAt || syncedAt > item.lastSyncedAt) patch.lastSyncedAt = syncedAt;
-      patch.errorCode = null;
-      patch.errorMessage = null;
+      if (item.status !== 'revoked') {
+        patch.errorCode = null;
+        patch.errorMessage = null;
+      }
       if (item.status !== 'revoked' && item.status !== 'expiring') patch.status = 'healthy';
     } else if (event.error === null && item.status === 'pending') {
       patch.status = 'healthy';

@@ -26,6 +26,8 @@ export class SyncCoordinator implements OnApplicationShutdown {
       connectionTimeoutMillis: 5000,
       application_name: 'plaid-backend:sync-locks',
     });
+    // A terminated connection must not take the process down: log it; the lock dies with it (by design).
+    this.locks.on('error', (err) => this.logger.warn({ err: err.message }, 'idle lock connection lost'));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -40,6 +42,12 @@ export class SyncCoordinator implements OnApplicationShutdown {
     );
     if (rowsOf(flagged).length === 0) return 'unknown';
     const client = await this.locks.connect();
+    let broken = false;
+    const onError = (err: Error): void => {
+      broken = true;
+      this.logger.warn({ itemId, err: err.message }, 'lock connection lost');
+    };
+    client.on('error', onError);
     let ran = false;
     try {
       for (;;) {
@@ -70,7 +78,9 @@ export class SyncCoordinator implements OnApplicationShutdown {
         .catch(() => undefined);
       throw err;
     } finally {
-      client.release();
+      client.off('error', onError);
+      // A broken connection is discarded, not returned to the pool.
+      client.release(broken);
     }
   }
 

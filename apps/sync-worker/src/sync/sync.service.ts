@@ -11,6 +11,7 @@ import {
   type SyncRequestAcceptedDto,
   type SyncRequestedEvent,
 } from '@app/contracts';
+import { requestContext } from '@app/common';
 import { JobError, OutboxRelay, enqueueEvent } from '@app/messaging';
 import { AccessTokenCipher, PlaidApiError, plaidCall, plaidErrorPolicy } from '@app/plaid';
 import { type PlaidError, PlaidApi, type RemovedTransaction, type Transaction } from 'plaid';
@@ -259,6 +260,16 @@ export class SyncService {
       if (policy.itemStatus) {
         await this.recordItemError(item, err, policy.itemStatus);
         if (!policy.retryable) return false;
+      }
+      const maxAttempts = this.config.EVENT_MAX_ATTEMPTS;
+      if (policy.retryable && requestContext.attempt() >= maxAttempts) {
+        // Out of retries: the item shows the failure; the message goes to the dead-letter queue for a re-drive.
+        await this.recordItemError(item, err, 'error');
+        throw new JobError(
+          `${err.errorType}/${err.errorCode} after ${maxAttempts} attempts`,
+          false,
+          err.errorCode,
+        );
       }
       throw new JobError(`${err.errorType}/${err.errorCode}`, policy.retryable, err.errorCode);
     }

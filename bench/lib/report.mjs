@@ -1,0 +1,334 @@
+// The console table and the generated part of docs/PERFORMANCE.md (between the bench markers; the hand-written
+// findings around them are kept).
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+
+const START = '<!-- bench:generated:start -->';
+const END = '<!-- bench:generated:end -->';
+const SERVICES = ['gateway', 'auth', 'plaid-link', 'sync-worker', 'plaid-sandbox'];
+const RSS_LIMIT_MB = 200;
+
+const n0 = (v) => (v === null || v === undefined || Number.isNaN(v) ? '—' : Math.round(v).toLocaleString('en-US'));
+const n1 = (v) => (v === null || v === undefined ? '—' : v.toFixed(1));
+const pct = (a, b) => (a && b ? `${Math.round((100 * a) / b)}%` : '—');
+const ms = (v) => (v === null || v === undefined ? '—' : `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`);
+const yes = (ok) => (ok ? 'met' : '**not met**');
+
+// One row per benchmark: [benchmark, what, measured, ceiling, ratio, target, verdict].
+export function summaryRows(r) {
+  const rows = [];
+  if (r.ingest) {
+    const c = r.ingestCeiling;
+    const copy = c?.copy?.rowsPerSecond;
+    rows.push([
+      'sync ingest',
+      `${n0(r.ingest.rows)} tx, linked job start → all rows queryable`,
+      `${n0(r.ingest.txPerSecond)} tx/s`,
+      c ? `${n0(copy)} rows/s (COPY→temp→upsert)` : '—',
+      pct(r.ingest.txPerSecond, copy),
+      '≥ 60% of ceiling',
+      c ? yes(r.ingest.txPerSecond >= 0.6 * copy) : '—',
+    ]);
+    if (c) {
+      rows.push([
+        'sync ingest',
+        'same, vs. the unnest statement the worker uses, run bare',
+        `${n0(r.ingest.txPerSecond)} tx/s`,
+        `${n0(c.unnest.rowsPerSecond)} rows/s (unnest upsert)`,
+        pct(r.ingest.txPerSecond, c.unnest.rowsPerSecond),
+        '(context)',
+        '',
+      ]);
+    }
+  }
+  for (const s of r.read ?? []) {
+    rows.push([
+      'read API',
+      `GET /v1/transactions ${s.name}`,
+      `${n0(s.system.rps)} rps, p50 ${ms(s.system.p50)}, p99 ${ms(s.system.p99)}`,
+      `${n0(s.ceiling.rps)} rps, p99 ${ms(s.ceiling.p99)}`,
+      pct(s.system.rps, s.ceiling.rps),
+      '≥ 50% rps; p99 < 50 ms',
+      yes(s.system.rps >= 0.5 * s.ceiling.rps && s.system.p99 < 50 && s.system.non2xx === 0 && s.system.errors === 0),
+    ]);
+  }
+  for (const v of r.webhooks?.variants ?? []) {
+    const c = r.webhooks.ceiling;
+    rows.push([
+      'webhook intake',
+      `${n0(v.intake.ok)} signed webhooks, ${v.name}`,
+      `${n0(v.intake.rps)}/s, p99 ${ms(v.intake.p99)}; processed ${n0(v.processedPerSecond)}/s; lost ${v.lost}`,
+      c ? `${n0(c.intake.rps)}/s, p99 ${ms(c.intake.p99)}` : '—',
+      pct(v.intake.rps, c?.intake.rps),
+      '≥ 2,000/s, p99 < 50 ms, 0 lost',
+      yes(v.intake.rps >= 2000 && v.intake.p99 < 50 && v.lost === 0 && v.intake.non2xx === 0),
+    ]);
+  }
+  const mem = memoryTable(r);
+  const worst = Math.max(...mem.filter((m) => m.service !== 'plaid-sandbox').map((m) => m.max));
+  rows.push(['memory', 'max RSS of any service, idle and under every load', `${n0(worst)} MB`, '—', '—', `< ${RSS_LIMIT_MB} MB each`, yes(worst < RSS_LIMIT_MB)]);
+  return rows;
+}
+
+// Per service: idle RSS and the max RSS sampled (every 250 ms) during each phase.
+export function memoryTable(r) {
+  const phases = phaseList(r);
+  return SERVICES.map((service) => {
+    const row = { service, idle: r.idle?.maxRssMb?.[service] ?? null, phases: {} };
+    for (const [name, phase] of phases) row.phases[name] = phase.maxRssMb?.[service] ?? null;
+    row.max = Math.max(row.idle ?? 0, ...Object.values(row.phases).map((v) => v ?? 0), r.idleAfter?.maxRssMb?.[service] ?? 0);
+    return row;
+  });
+}
+
+function phaseList(r) {
+  const out = [];
+  if (r.ingest) out.push(['sync ingest', r.ingest.phase]);
+  for (const s of r.read ?? []) out.push([`read ${s.name}`, s.system.phase]);
+  for (const v of r.webhooks?.variants ?? []) out.push([`webhooks, ${v.name}`, v.phase]);
+  return out;
+}
+
+function table(header, rows) {
+  const line = (cells) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+export function renderConsole(r) {
+  const header = ['benchmark', 'what', 'measured', 'ceiling (same run)', 'ratio', 'target', ''];
+  return table(header, summaryRows(r));
+}
+
+function cpuTable(r) {
+  const phases = [...phaseList(r)];
+  if (r.ingestCeiling) phases.push(['ceiling: ingest (COPY, then unnest)', r.ingestCeiling.phase]);
+  for (const s of r.read ?? []) phases.push([`ceiling: read ${s.name}`, s.ceiling.phase]);
+  if (r.webhooks?.ceiling) phases.push(['ceiling: webhooks', r.webhooks.ceiling.phase]);
+  const cols = [...SERVICES, 'ceiling', 'bench'];
+  return table(
+    ['phase', 'wall s', ...cols.map((c) => `${c} (cores)`), 'other processes (cores)'],
+    phases.map(([name, p]) => [
+      name,
+      n1(p.wallSeconds),
+      ...cols.map((c) => (p.cpuSeconds?.[c] === undefined || p.cpuSeconds[c] === null ? '—' : (p.cpuSeconds[c] / p.wallSeconds).toFixed(2))),
+      p.otherCores.toFixed(2),
+    ]),
+  );
+}
+
+export function renderMarkdown(r, argv) {
+  const m = r.machine;
+  const out = [];
+  out.push(START);
+  out.push(`<!-- Generated by \`node bench/run.mjs ${argv.join(' ')}\` at ${r.finishedAt}; edits here are overwritten. -->`);
+  out.push('');
+  out.push('## Latest run');
+  out.push('');
+  out.push(
+    `- Machine: ${m.nproc} vCPU (${m.cpu}), ${m.memoryGb.toFixed(1)} GB RAM, Linux ${m.kernel}; Node ${m.node}, ` +
+      `PostgreSQL ${m.postgres}, RabbitMQ ${m.rabbitmq}. Load generator (autocannon), ceilings and the system share ` +
+      'the box and talk over loopback.',
+  );
+  out.push(
+    `- Noise: load average ${m.loadavgStart.map((v) => v.toFixed(2)).join(' / ')} at the start, ` +
+      `${m.loadavgEnd.map((v) => v.toFixed(2)).join(' / ')} at the end; ${m.e2eDatabasesAtStart} e2e database(s) of ` +
+      'other runs existed at the start. The CPU table below shows, per phase, the cores used by processes that are not ' +
+      'part of this bench ("other processes"). Compare ratios to the same-run ceilings rather than absolute numbers.',
+  );
+  out.push(`- Command: \`npm run build && node bench/run.mjs ${argv.join(' ')}\` (run ${r.runId}, ${r.startedAt} → ${r.finishedAt}).`);
+  out.push(
+    `- Parameters: sync size ${n0(r.opts.syncSize)}, ${r.opts.connections} connections, ${r.opts.duration} s per read load ` +
+      `(+${r.opts.warmup} s warm-up), ${n0(r.opts.webhooks)} webhooks per intake run.`,
+  );
+  out.push('');
+  out.push(table(['benchmark', 'what', 'measured', 'ceiling (same run)', 'ratio', 'target', ''], summaryRows(r)));
+  out.push('');
+
+  if (r.ingest) {
+    const i = r.ingest;
+    const c = r.ingestCeiling;
+    out.push('### Sync ingest');
+    out.push('');
+    out.push(
+      'With `SANDBOX_AUTO_WEBHOOKS=false` there is no SYNC_UPDATES_AVAILABLE before the first pull: the `link.item.linked` ' +
+        'job does the first sync (item, institution, accounts, then `/transactions/sync` in pages of 500 until `has_more` ' +
+        'is false). **Measured window: from the job\'s start (`sync.items.created_at`, written by its first statement) to ' +
+        'the commit of the last page (`sync.items.last_synced_at`, committed with the last rows)**; the count of rows ' +
+        'is then checked against the emulator\'s `transaction_count`. The end-to-end window from `POST /v1/plaid/exchange` ' +
+        '(polled every 50 ms) is shown too.',
+    );
+    out.push('');
+    out.push(
+      table(
+        ['measure', 'value'],
+        [
+          ['rows (= emulator transaction_count)', n0(i.rows)],
+          ['exchange → linked job start', `${n1(i.toJobStartSeconds)} s`],
+          ['linked job start → last row committed', `${i.jobSeconds.toFixed(2)} s → **${n0(i.txPerSecond)} tx/s**`],
+          ['first page committed → last page committed', `${i.firstPageToLastSeconds.toFixed(2)} s`],
+          ['exchange → all rows queryable (end to end)', `${i.endToEndSeconds.toFixed(2)} s → ${n0(i.txPerSecondEndToEnd)} tx/s`],
+          ...(c
+            ? [
+                [`ceiling: COPY → temp table → INSERT … ON CONFLICT, 500-row pages`, `${c.copy.seconds.toFixed(2)} s → **${n0(c.copy.rowsPerSecond)} rows/s**`],
+                ['ceiling: the worker\'s unnest upsert, bare', `${c.unnest.seconds.toFixed(2)} s → ${n0(c.unnest.rowsPerSecond)} rows/s`],
+                ['emulator alone: the same rows through /transactions/sync (500/page), serial', `${c.fetchSeconds.toFixed(2)} s → ${n0(c.fetchedRows / c.fetchSeconds)} rows/s`],
+              ]
+            : []),
+        ],
+      ),
+    );
+    out.push('');
+    out.push(
+      'Ceiling table: `bench.transactions (LIKE sync.transactions INCLUDING ALL)` plus the same two foreign keys ' +
+        '(items, accounts), fresh for each method, one connection, one transaction per page. COPY uses pg\'s ' +
+        'Submittable interface directly (pg-copy-streams is not installed).',
+    );
+    out.push('');
+  }
+
+  if (r.read) {
+    out.push('### Read API');
+    out.push('');
+    out.push(
+      `autocannon, ${r.opts.connections} connections, ${r.opts.duration} s after a ${r.opts.warmup} s warm-up. System: ` +
+        'gateway (JWT guard, validation) → `sync.rpc` → sync-worker → Postgres. Ceiling: `bench/ceilings/read-server.mjs`, ' +
+        'bare Fastify + pg (pool 10) running the repository\'s SQL for the same user, no auth. Each scenario checks first ' +
+        'that both answer the same page.',
+    );
+    out.push('');
+    out.push(
+      table(
+        ['query', 'system rps', 'p50', 'p99', 'max', 'non-2xx', 'ceiling rps', 'ceiling p50', 'ceiling p99', 'ratio'],
+        r.read.map((s) => [
+          s.name,
+          n0(s.system.rps),
+          ms(s.system.p50),
+          ms(s.system.p99),
+          ms(s.system.max),
+          String(s.system.non2xx + s.system.errors),
+          n0(s.ceiling.rps),
+          ms(s.ceiling.p50),
+          ms(s.ceiling.p99),
+          pct(s.system.rps, s.ceiling.rps),
+        ]),
+      ),
+    );
+    out.push('');
+    if (r.readStale) {
+      const st = r.readStale;
+      const time = (plan) => /Execution Time: ([\d.]+) ms/.exec(plan ?? '')?.[1];
+      const node = (plan) => (plan ?? '').split('\n')[0].replace(/\s+\(cost.*$/, '');
+      out.push(
+        `Right after the ingest (statistics: last analyze ${st.lastAnalyze?.at ? new Date(st.lastAnalyze.at).toISOString() : 'never'}, ` +
+          `${n0(st.lastAnalyze?.modified)} rows modified since), before the bench runs \`ANALYZE sync.transactions\` ` +
+          '(what autovacuum does eventually), the same queries plan and run like this (one execution, EXPLAIN ANALYZE):',
+      );
+      out.push('');
+      out.push(
+        table(
+          ['query', 'stale statistics: top plan node', 'execution', 'after ANALYZE: top plan node', 'execution'],
+          r.read.map((s) => [s.name, node(st.plans[s.name]), `${time(st.plans[s.name]) ?? '—'} ms`, node(s.explain), `${time(s.explain) ?? '—'} ms`]),
+        ),
+      );
+      out.push('');
+      out.push('<details><summary>plans with stale statistics</summary>');
+      out.push('');
+      for (const s of r.read) {
+        out.push(`${s.name}:`);
+        out.push('```');
+        out.push(st.plans[s.name] ?? '(not available)');
+        out.push('```');
+      }
+      out.push('</details>');
+      out.push('');
+    }
+    out.push('<details><summary>EXPLAIN (ANALYZE, BUFFERS) of each query for this user, after ANALYZE and the load</summary>');
+    out.push('');
+    for (const s of r.read) {
+      out.push(`${s.name}:`);
+      out.push('```');
+      out.push(s.explain ?? '(not available)');
+      out.push('```');
+    }
+    out.push('</details>');
+    out.push('');
+  }
+
+  if (r.webhooks) {
+    const c = r.webhooks.ceiling;
+    out.push('### Webhook intake');
+    out.push('');
+    out.push(
+      'Distinct TRANSACTIONS/SYNC_UPDATES_AVAILABLE bodies, each signed by the emulator (`/sandbox-control/sign`, outside ' +
+        `the timing), posted with autocannon at ${r.opts.connections} connections to \`/v1/webhooks/plaid\`. Accepted = 200. ` +
+        '"Processed" = the `sync.events` queue has no ready message and rabbitmqctl shows no unacknowledged one; "lost" = ' +
+        'messages left in the events, retry and dead-letter queues + unacked + (unknown-item run) accepted webhooks without ' +
+        'the worker\'s "unknown item" log line. Ceiling: `bench/ceilings/webhook-server.mjs`, bare Fastify, same JWT and ' +
+        'body-hash checks, confirmed persistent publish to a scratch queue.',
+    );
+    out.push('');
+    out.push(
+      table(
+        ['run', 'accepted', 'accepted/s', 'p50', 'p99', 'max', 'non-2xx', 'queue drained after', 'processed/s', 'lost'],
+        [
+          ...r.webhooks.variants.map((v) => [
+            v.name,
+            n0(v.intake.ok),
+            n0(v.intake.rps),
+            ms(v.intake.p50),
+            ms(v.intake.p99),
+            ms(v.intake.max),
+            String(v.intake.non2xx + v.intake.errors),
+            `${n1(v.drainedSeconds)} s`,
+            n0(v.processedPerSecond),
+            String(v.lost),
+          ]),
+          ...(c
+            ? [['ceiling (bare verify + confirmed publish)', n0(c.intake.ok), n0(c.intake.rps), ms(c.intake.p50), ms(c.intake.p99), ms(c.intake.max), String(c.intake.non2xx + c.intake.errors), '—', '—', `${c.queued} queued`]]
+            : []),
+        ],
+      ),
+    );
+    out.push('');
+  }
+
+  out.push('### Memory (RSS, MB)');
+  out.push('');
+  const mem = memoryTable(r);
+  const phaseNames = Object.keys(mem[0].phases);
+  out.push(
+    table(
+      ['service', 'idle', ...phaseNames, 'max', `< ${RSS_LIMIT_MB} MB`],
+      mem.map((m) => [
+        m.service,
+        n0(m.idle),
+        ...phaseNames.map((p) => n0(m.phases[p])),
+        n0(m.max),
+        m.service === 'plaid-sandbox' ? '(emulator, not ours)' : yes(m.max < RSS_LIMIT_MB),
+      ]),
+    ),
+  );
+  out.push('');
+  out.push('### CPU per phase (cores used: CPU seconds / wall seconds)');
+  out.push('');
+  out.push(cpuTable(r));
+  out.push('');
+  out.push(END);
+  return out.join('\n');
+}
+
+const TEMPLATE = `# Performance
+
+How fast the system is on a small machine, next to what the same machine can do without our code in the way.
+\`npm run build && npm run bench\` regenerates the part between the markers; the rest of this page is written by hand.
+
+`;
+
+export async function writePerformanceDoc(file, r, argv) {
+  const generated = renderMarkdown(r, argv);
+  let text = existsSync(file) ? await readFile(file, 'utf8') : `${TEMPLATE}${START}\n${END}\n`;
+  const a = text.indexOf(START);
+  const b = text.indexOf(END);
+  text = a >= 0 && b > a ? `${text.slice(0, a)}${generated}${text.slice(b + END.length)}` : `${text}\n${generated}\n`;
+  await writeFile(file, text);
+}

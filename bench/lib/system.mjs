@@ -1,0 +1,211 @@
+// The whole system as real processes (node dist/apps/<app>/main.js) against the bench run's own database and
+// queue prefix, like test/support/system.ts does for the e2e suite (same environment variables).
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import amqp from 'amqplib';
+import pg from 'pg';
+
+export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+export const ADMIN_DATABASE_URL =
+  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const RABBITMQ_URL =
+  process.env.BENCH_RABBITMQ_URL ?? process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+// Retry tiers are passed explicitly so the bench knows every queue name it has to delete.
+const RETRY_TIERS_MS = [1000, 10000, 60000, 300000];
+const CLIENT_ID = 'bench-client-id';
+const SECRET = 'bench-secret';
+
+export function databaseUrlFor(database) {
+  const url = new URL(ADMIN_DATABASE_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// Mirrors allQueues(prefix, tiers) of libs/contracts/src/queues.ts (plain ESM cannot import the TS source).
+export function allQueues(prefix, tiersMs = RETRY_TIERS_MS) {
+  const events = [`${prefix}link.events`, `${prefix}sync.events`].flatMap((q) => [
+    q,
+    `${q}.dead`,
+    ...tiersMs.map((d) => `${q}.retry.${d}ms`),
+  ]);
+  return [`${prefix}auth.rpc`, `${prefix}link.rpc`, `${prefix}sync.rpc`, ...events];
+}
+
+export class ServiceProcess {
+  constructor(name, app, env, logDir, nodeArgs = []) {
+    Object.assign(this, { name, app, env, logDir, nodeArgs });
+  }
+
+  get pid() {
+    return this.child?.pid;
+  }
+
+  get running() {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  get logFile() {
+    return join(this.logDir, `${this.name}.log`);
+  }
+
+  start() {
+    mkdirSync(this.logDir, { recursive: true });
+    const log = createWriteStream(this.logFile, { flags: 'a' });
+    const main = join(ROOT, 'dist', 'apps', this.app, 'main.js');
+    if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
+    this.child = spawn(process.execPath, [...this.nodeArgs, main], {
+      cwd: ROOT,
+      env: { ...process.env, ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child.stdout.pipe(log);
+    this.child.stderr.pipe(log);
+    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+  }
+
+  // SIGTERM (lets --cpu-prof write its profile), then SIGKILL after the grace period.
+  async stop(graceMs = 10_000) {
+    if (!this.running) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+export class BenchSystem {
+  services = new Map();
+
+  constructor({ sandboxTransactions, profile = [], profileDir, nodeOptions = '' }) {
+    this.nodeOptions = nodeOptions;
+    this.runId = `bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+    this.database = this.runId;
+    this.databaseUrl = databaseUrlFor(this.runId);
+    this.queuePrefix = `${this.runId}.`;
+    this.logDir = join(ROOT, 'bench', 'results', 'logs', this.runId);
+    this.sandboxTransactions = sandboxTransactions;
+    this.profile = profile;
+    this.profileDir = profileDir;
+    this.clientId = CLIENT_ID;
+    this.secret = SECRET;
+    this.extraQueues = [];
+  }
+
+  async start() {
+    const [gatewayPort, sandboxPort] = [await freePort(), await freePort()];
+    this.gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    this.sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+    this.webhookUrl = `${this.gatewayUrl}/v1/webhooks/plaid`;
+    const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE ${this.database}`);
+    } finally {
+      await admin.end();
+    }
+    this.created = true;
+    const common = {
+      DATABASE_URL: this.databaseUrl,
+      RABBITMQ_URL,
+      QUEUE_PREFIX: this.queuePrefix,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      // Logging off the hot path; warnings and errors still reach the log files.
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      EVENT_RETRY_DELAYS_MS: RETRY_TIERS_MS.join(','),
+    };
+    const plaid = {
+      PLAID_SANDBOX_URL: this.sandboxUrl,
+      PLAID_SANDBOX_CLIENT_ID: CLIENT_ID,
+      PLAID_SANDBOX_SECRET: SECRET,
+      PLAID_WEBHOOK_URL: this.webhookUrl,
+      TOKEN_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+    };
+    const add = (name, extra) => {
+      const nodeArgs = this.profile.includes(name)
+        ? ['--cpu-prof', `--cpu-prof-dir=${this.profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+        : [];
+      const env = { ...common, ...extra };
+      if (this.nodeOptions && name !== 'plaid-sandbox') env.NODE_OPTIONS = this.nodeOptions;
+      this.services.set(name, new ServiceProcess(name, name, env, this.logDir, nodeArgs));
+    };
+    add('plaid-sandbox', {
+      PORT: String(sandboxPort),
+      HOST: '127.0.0.1',
+      SANDBOX_CLIENT_ID: CLIENT_ID,
+      SANDBOX_SECRET: SECRET,
+      SANDBOX_TRANSACTIONS_PER_ITEM: String(this.sandboxTransactions),
+      SANDBOX_AUTO_WEBHOOKS: 'false',
+    });
+    add('auth', {});
+    add('plaid-link', plaid);
+    add('sync-worker', plaid);
+    add('gateway', { PORT: String(gatewayPort), HOST: '127.0.0.1' });
+    for (const s of this.services.values()) s.start();
+    await this.waitReady();
+  }
+
+  async waitReady(timeoutMs = 90_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      for (const s of this.services.values()) {
+        if (!s.running) throw new Error(`${s.name} exited during start-up; see ${s.logFile}`);
+      }
+      const ok = await fetch(`${this.gatewayUrl}/health/ready`)
+        .then((r) => r.status === 200)
+        .catch(() => false);
+      const sandbox = await fetch(`${this.sandboxUrl}/health`)
+        .then((r) => r.status === 200)
+        .catch(() => false);
+      if (ok && sandbox) return;
+      if (Date.now() > deadline) throw new Error(`system not ready after ${timeoutMs} ms; logs in ${this.logDir}`);
+      await sleep(250);
+    }
+  }
+
+  pids() {
+    return Object.fromEntries([...this.services].map(([name, s]) => [name, s.pid]));
+  }
+
+  async stop() {
+    await Promise.all([...this.services.values()].map((s) => s.stop()));
+    await this.dropBrokerObjects().catch((err) => console.error(`bench: broker clean-up failed: ${err.message}`));
+    if (!this.created) return;
+    const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+    await admin.connect();
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`);
+    } finally {
+      await admin.end();
+    }
+  }
+
+  async dropBrokerObjects() {
+    const connection = await amqp.connect(RABBITMQ_URL);
+    try {
+      const channel = await connection.createChannel();
+      for (const queue of [...allQueues(this.queuePrefix), ...this.extraQueues]) await channel.deleteQueue(queue);
+      await channel.deleteExchange(`${this.queuePrefix}auth.revocations`);
+      await channel.close();
+    } finally {
+      await connection.close();
+    }
+  }
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,634 @@
+#!/usr/bin/env node
+// Benchmarks of the running system (issue #6): sync ingest, read API, webhook intake, memory — each next to a
+// ceiling measured in the same run on the same machine. Talks to the system only as a user would: HTTP, AMQP, SQL.
+import { execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import amqp from 'amqplib';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { fetchEmulatorTransactions, ingestCeiling } from './lib/ingest-ceiling.mjs';
+import { PhaseSampler } from './lib/metrics.mjs';
+import { renderConsole, writePerformanceDoc } from './lib/report.mjs';
+import { BenchSystem, RABBITMQ_URL, ROOT, freePort, sleep } from './lib/system.mjs';
+
+const USAGE = `usage: npm run build && node bench/run.mjs [options]   (npm run bench)
+
+Starts the built apps (dist/apps/*/main.js; this script builds nothing) against a database bench_<id> and a queue
+prefix of their own on TEST_DATABASE_URL / TEST_RABBITMQ_URL (or BENCH_DATABASE_URL / BENCH_RABBITMQ_URL), runs
+the benchmarks, tears everything down, prints a table and rewrites the generated part of docs/PERFORMANCE.md.
+
+  --sync-size N       transactions of the bench item in the emulator (default 100000)
+  --duration S        seconds of each read-API load (default 10)
+  --connections N     autocannon connections, read API and webhooks (default 50)
+  --webhooks N        signed webhooks per intake run (default 20000)
+  --warmup S          seconds of unrecorded load before each read run (default 2)
+  --only LIST         comma list of sync,read,webhook (default all; the ingest always runs: it makes the data)
+  --profile LIST      start these services with --cpu-prof (bench/results/profiles/<service>.cpuprofile;
+                      summarize with node bench/profile-summary.mjs FILE)
+  --node-options S    NODE_OPTIONS for our services (not the emulator), e.g. "--max-old-space-size=128"
+  --out FILE          report file (default docs/PERFORMANCE.md); --no-write to skip it
+  --help`;
+
+const { values: args } = parseArgs({
+  options: {
+    'sync-size': { type: 'string', default: '100000' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    webhooks: { type: 'string', default: '20000' },
+    warmup: { type: 'string', default: '2' },
+    only: { type: 'string', default: 'sync,read,webhook' },
+    profile: { type: 'string', default: '' },
+    'node-options': { type: 'string', default: '' },
+    out: { type: 'string', default: 'docs/PERFORMANCE.md' },
+    'no-write': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (args.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+
+const opts = {
+  syncSize: Number(args['sync-size']),
+  duration: Number(args.duration),
+  connections: Number(args.connections),
+  webhooks: Number(args.webhooks),
+  warmup: Number(args.warmup),
+  only: new Set(args.only.split(',').map((s) => s.trim()).filter(Boolean)),
+  profile: args.profile.split(',').map((s) => s.trim()).filter(Boolean),
+  nodeOptions: args['node-options'],
+};
+
+const log = (msg) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+
+// ---------------------------------------------------------------------------------------------------------------
+// helpers
+
+async function http(method, url, { body, token, headers = {} } = {}) {
+  const res = await fetch(url, {
+    method,
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = text;
+  }
+  return { status: res.status, body: json };
+}
+
+async function expectStatus(promise, status, what) {
+  const res = await promise;
+  if (res.status !== status) throw new Error(`${what}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+function cannon(options) {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+function summarize(r) {
+  const ok = r['2xx'];
+  return {
+    rps: ok / r.duration,
+    ok,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    seconds: r.duration,
+  };
+}
+
+async function startChild(script, env) {
+  const child = spawn(process.execPath, [join(ROOT, 'bench', 'ceilings', script)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    child.stdout.on('data', (d) => {
+      if (String(d).includes('listening')) resolve();
+    });
+  });
+  child.removeAllListeners('exit');
+  return {
+    pid: child.pid,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }),
+  };
+}
+
+async function pollUntil(fn, { timeoutMs, intervalMs = 100, what }) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
+
+function machineInfo(db) {
+  const cpu = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model;
+  return {
+    nproc: os.availableParallelism(),
+    cpu,
+    memoryGb: os.totalmem() / 1024 ** 3,
+    kernel: os.release(),
+    node: process.version,
+    postgres: db.postgres,
+    rabbitmq: db.rabbitmq,
+    loadavgStart: os.loadavg(),
+  };
+}
+
+async function serverVersions(databaseUrl) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const postgres = (await client.query('SHOW server_version')).rows[0].server_version;
+  const others = (await client.query(`SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE 'e2e_%'`)).rows[0].n;
+  await client.end();
+  const conn = await amqp.connect(RABBITMQ_URL);
+  const rabbitmq = conn.connection.serverProperties?.version ?? 'unknown';
+  await conn.close();
+  return { postgres, rabbitmq, e2eDatabasesAtStart: others };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// phases
+
+async function signupAndLogin(sys) {
+  const email = `bench-${Date.now().toString(36)}@example.com`;
+  const password = 'bench-password-0123456789';
+  await expectStatus(http('POST', `${sys.gatewayUrl}/v1/auth/signup`, { body: { email, password } }), 201, 'signup');
+  const login = await expectStatus(
+    http('POST', `${sys.gatewayUrl}/v1/auth/login`, { body: { email, password } }),
+    200,
+    'login',
+  );
+  return login.accessToken;
+}
+
+async function syncIngest(sys, db, token) {
+  const { public_token: publicToken } = await expectStatus(
+    http('POST', `${sys.sandboxUrl}/sandbox/public_token/create`, {
+      body: {
+        client_id: sys.clientId,
+        secret: sys.secret,
+        institution_id: 'ins_109508',
+        initial_products: ['transactions'],
+        options: { webhook: sys.webhookUrl },
+      },
+    }),
+    200,
+    'sandbox public token',
+  );
+  const sampler = new PhaseSampler({ ...sys.pids(), bench: process.pid });
+  const t0 = performance.now();
+  const wall0 = new Date();
+  const exchanged = await expectStatus(
+    http('POST', `${sys.gatewayUrl}/v1/plaid/exchange`, { body: { publicToken }, token }),
+    202,
+    'exchange',
+  );
+  const itemId = exchanged.item.id;
+  const { rows } = await db.query('SELECT plaid_item_id, user_id FROM link.items WHERE id = $1', [itemId]);
+  const plaidItemId = rows[0].plaid_item_id;
+  const summary = await expectStatus(
+    http('GET', `${sys.sandboxUrl}/sandbox-control/items/${plaidItemId}`),
+    200,
+    'emulator item summary',
+  );
+  const expected = summary.transaction_count;
+  // The last page commits the rows and last_synced_at together: once it is set, every row is queryable.
+  const item = await pollUntil(
+    async () => {
+      const r = await db.query('SELECT created_at, last_synced_at FROM sync.items WHERE item_id = $1', [itemId]);
+      return r.rows[0]?.last_synced_at ? r.rows[0] : null;
+    },
+    { timeoutMs: 30 * 60_000, intervalMs: 50, what: 'the first sync to finish' },
+  );
+  const endToEnd = (performance.now() - t0) / 1000;
+  const phase = sampler.stop();
+  const stats = (
+    await db.query(
+      `SELECT count(*)::int AS n, min(updated_at) AS first_write, max(updated_at) AS last_write
+         FROM sync.transactions WHERE item_id = $1`,
+      [itemId],
+    )
+  ).rows[0];
+  if (stats.n !== expected) throw new Error(`ingest: ${stats.n} rows in sync.transactions, emulator has ${expected}`);
+  const jobSeconds = (item.last_synced_at - item.created_at) / 1000;
+  const writeSeconds = (item.last_synced_at - stats.first_write) / 1000;
+  return {
+    itemId,
+    plaidItemId,
+    userId: rows[0].user_id,
+    rows: stats.n,
+    endToEndSeconds: endToEnd,
+    jobSeconds,
+    toJobStartSeconds: (item.created_at - wall0) / 1000,
+    firstPageToLastSeconds: writeSeconds,
+    txPerSecond: stats.n / jobSeconds,
+    txPerSecondEndToEnd: stats.n / endToEnd,
+    phase,
+  };
+}
+
+async function syncCeiling(sys, ingest) {
+  log('ceiling: fetching the same number of rows from the emulator (outside the timing)');
+  const fetched = await fetchEmulatorTransactions(sys.sandboxUrl, sys.clientId, sys.secret);
+  log(`ceiling: fetched ${fetched.transactions.length} rows in ${fetched.fetchSeconds.toFixed(1)} s; writing`);
+  const sampler = new PhaseSampler({ ...sys.pids(), bench: process.pid });
+  const result = await ingestCeiling(sys.databaseUrl, {
+    itemId: ingest.itemId,
+    userId: ingest.userId,
+    transactions: fetched.transactions,
+  });
+  return { ...result, fetchSeconds: fetched.fetchSeconds, fetchedRows: fetched.transactions.length, phase: sampler.stop() };
+}
+
+const READ_SQL_FILE = join(ROOT, 'apps', 'sync-worker', 'src', 'transactions', 'transactions.repository.ts');
+
+async function explain(sys, userId, scenario) {
+  const src = await readFile(READ_SQL_FILE, 'utf8');
+  const sql = /`(SELECT t\.id[\s\S]*?LIMIT \$12)`/.exec(src)?.[1];
+  if (!sql) return null;
+  const q = Object.fromEntries(new URLSearchParams(scenario.query));
+  const cursor = q.cursor ? JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) : [null, null];
+  const client = new pg.Client({ connectionString: sys.databaseUrl, options: '-c search_path=sync' });
+  await client.connect();
+  try {
+    const params = [
+      userId, null, null, null, null,
+      q.pending === undefined ? null : q.pending === 'true',
+      q.minAmount === undefined ? null : Number(q.minAmount),
+      null, null, cursor[0], cursor[1], Number(q.limit ?? 50) + 1,
+    ];
+    await client.query(sql, params); // warm the cache like the load did
+    const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
+    return rows.map((r) => r['QUERY PLAN']).join('\n');
+  } finally {
+    await client.end();
+  }
+}
+
+async function readApi(sys, token, ingest) {
+  const first = await expectStatus(
+    http('GET', `${sys.gatewayUrl}/v1/transactions?limit=50`, { token }),
+    200,
+    'first page',
+  );
+  // A cursor halfway into the history: keyset pagination should cost the same at any depth.
+  const client = new pg.Client({ connectionString: sys.databaseUrl });
+  await client.connect();
+  const mid = (
+    await client.query(
+      `SELECT date::text AS date, id FROM sync.transactions WHERE user_id = $1
+        ORDER BY date DESC, id DESC OFFSET $2 LIMIT 1`,
+      [ingest.userId, Math.floor(ingest.rows / 2)],
+    )
+  ).rows[0];
+  await client.end();
+  const deep = Buffer.from(JSON.stringify([mid.date, mid.id])).toString('base64url');
+  const scenarios = [
+    { name: 'limit=50', query: 'limit=50' },
+    { name: 'filters (pending=false, minAmount=10)', query: 'limit=50&pending=false&minAmount=10' },
+    { name: 'cursor (page 2)', query: `limit=50&cursor=${first.nextCursor}` },
+    { name: 'cursor (middle of history)', query: `limit=50&cursor=${deep}` },
+  ];
+
+  // Right after a large first sync the table has no (or stale) statistics until autovacuum analyzes it (up to a
+  // minute or more): record the plans a user gets in that window, then ANALYZE so the loads below are repeatable.
+  const stale = { lastAnalyze: null, plans: {} };
+  {
+    const c = new pg.Client({ connectionString: sys.databaseUrl });
+    await c.connect();
+    stale.lastAnalyze = (
+      await c.query(`SELECT coalesce(last_autoanalyze, last_analyze) AS at, n_mod_since_analyze::int AS modified
+                       FROM pg_stat_user_tables WHERE schemaname = 'sync' AND relname = 'transactions'`)
+    ).rows[0];
+    for (const s of scenarios) stale.plans[s.name] = await explain(sys, ingest.userId, s);
+    await c.query('ANALYZE sync.transactions');
+    await c.end();
+  }
+
+  const ceilingPort = await freePort();
+  const ceiling = await startChild('read-server.mjs', {
+    DATABASE_URL: sys.databaseUrl,
+    PORT: String(ceilingPort),
+    BENCH_USER_ID: ingest.userId,
+    DB_POOL_SIZE: '10',
+  });
+  const results = [];
+  try {
+    for (const scenario of scenarios) {
+      const check = await http('GET', `${sys.gatewayUrl}/v1/transactions?${scenario.query}`, { token });
+      const ceil = await http('GET', `http://127.0.0.1:${ceilingPort}/v1/transactions?${scenario.query}`);
+      if (check.status !== 200 || check.body.data.length !== 50 || JSON.stringify(check.body) !== JSON.stringify(ceil.body)) {
+        throw new Error(`read ${scenario.name}: gateway and ceiling disagree (${check.status}, ${ceil.status})`);
+      }
+      const run = async (url, headers, pids) => {
+        if (opts.warmup > 0) await cannon({ url, headers, connections: opts.connections, duration: opts.warmup });
+        const sampler = new PhaseSampler(pids);
+        const r = await cannon({ url, headers, connections: opts.connections, duration: opts.duration });
+        return { ...summarize(r), phase: sampler.stop() };
+      };
+      log(`read: ${scenario.name} through the gateway`);
+      const system = await run(
+        `${sys.gatewayUrl}/v1/transactions?${scenario.query}`,
+        { authorization: `Bearer ${token}` },
+        { ...sys.pids(), bench: process.pid },
+      );
+      log(`read: ${scenario.name} ceiling`);
+      const bare = await run(`http://127.0.0.1:${ceilingPort}/v1/transactions?${scenario.query}`, {}, {
+        ...sys.pids(),
+        ceiling: ceiling.pid,
+        bench: process.pid,
+      });
+      results.push({ ...scenario, system, ceiling: bare, explain: await explain(sys, ingest.userId, scenario) });
+    }
+  } finally {
+    await ceiling.stop();
+  }
+  return { scenarios: results, stale };
+}
+
+// Signatures from the emulator's key (valid 5 minutes after iat), one per body.
+async function signAll(sys, bodies, concurrency = 32) {
+  const t0 = performance.now();
+  const sigs = new Array(bodies.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < bodies.length) {
+        const i = next++;
+        const r = await expectStatus(
+          http('POST', `${sys.sandboxUrl}/sandbox-control/sign`, { body: { body: bodies[i] } }),
+          200,
+          'sign',
+        );
+        sigs[i] = r.plaidVerification;
+      }
+    }),
+  );
+  return { sigs, seconds: (performance.now() - t0) / 1000, signedAt: Date.now() };
+}
+
+function webhookBody(itemId, i) {
+  return JSON.stringify({
+    webhook_type: 'TRANSACTIONS',
+    webhook_code: 'SYNC_UPDATES_AVAILABLE',
+    item_id: itemId,
+    initial_update_complete: true,
+    historical_update_complete: true,
+    environment: 'sandbox',
+    // Distinct bodies (Plaid sends none of this field; the gateway forwards the body as it is).
+    bench_seq: i,
+  });
+}
+
+async function postWebhooks(url, bodies, sigs) {
+  let next = 0;
+  const r = await cannon({
+    url,
+    connections: opts.connections,
+    amount: bodies.length,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => {
+          const i = next++ % bodies.length;
+          return {
+            ...req,
+            body: bodies[i],
+            headers: { 'content-type': 'application/json', 'plaid-verification': sigs[i] },
+          };
+        },
+      },
+    ],
+  });
+  return summarize(r);
+}
+
+async function queueCounts(channel, queues) {
+  const out = {};
+  for (const q of queues) out[q] = (await channel.checkQueue(q)).messageCount;
+  return out;
+}
+
+// messages_unacknowledged per queue of this run (checkQueue only reports ready messages).
+async function unacked(prefix) {
+  try {
+    const { stdout } = await promisify(execFile)('rabbitmqctl', ['-q', 'list_queues', 'name', 'messages_unacknowledged'], {
+      timeout: 30_000,
+    });
+    return stdout
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter(([name]) => name?.startsWith(prefix))
+      .reduce((n, [, c]) => n + Number(c), 0);
+  } catch {
+    return null; // rabbitmqctl unavailable: the ready count alone is the evidence
+  }
+}
+
+function countLogLines(file, needle) {
+  try {
+    return readFileSync(file, 'utf8').split('\n').filter((l) => l.includes(needle)).length;
+  } catch {
+    return 0;
+  }
+}
+
+async function webhookIntake(sys, ingest) {
+  const conn = await amqp.connect(RABBITMQ_URL);
+  const channel = await conn.createChannel();
+  const p = sys.queuePrefix;
+  const watched = [`${p}sync.events`, `${p}sync.events.dead`, `${p}link.events`, `${p}link.events.dead`,
+    ...[1000, 10000, 60000, 300000].map((d) => `${p}sync.events.retry.${d}ms`)];
+  const unknownNeedle = 'webhook for an unknown item';
+  const results = [];
+  let unknownSet;
+  try {
+    for (const variant of [
+      { name: 'unknown item (cheap processing)', unknown: true },
+      { name: 'the bench item (each one requests a sync)', unknown: false },
+    ]) {
+      const bodies = Array.from({ length: opts.webhooks }, (_, i) =>
+        webhookBody(variant.unknown ? `bench-unknown-${i}` : ingest.plaidItemId, i),
+      );
+      log(`webhooks: signing ${bodies.length} bodies at the emulator (${variant.name})`);
+      const signed = await signAll(sys, bodies);
+      if (variant.unknown) unknownSet = { bodies, ...signed };
+      const logLinesBefore = countLogLines(sys.services.get('sync-worker').logFile, unknownNeedle);
+      log(`webhooks: posting ${bodies.length} to the gateway at ${opts.connections} connections`);
+      const sampler = new PhaseSampler({ ...sys.pids(), bench: process.pid });
+      const t0 = performance.now();
+      const intake = await postWebhooks(sys.webhookUrl, bodies, signed.sigs);
+      // Every accepted webhook must be consumed: the events queue drains, nothing waits for a retry or is dead.
+      await pollUntil(async () => (await channel.checkQueue(`${p}sync.events`)).messageCount === 0, {
+        timeoutMs: 10 * 60_000,
+        intervalMs: 100,
+        what: 'sync.events to drain',
+      });
+      const readyZeroSeconds = (performance.now() - t0) / 1000;
+      let unackedLeft = await unacked(p);
+      for (let i = 0; unackedLeft && i < 60; i++) {
+        await sleep(500);
+        unackedLeft = await unacked(p);
+      }
+      const drainedSeconds = (performance.now() - t0) / 1000;
+      const phase = sampler.stop();
+      await sleep(300);
+      const counts = await queueCounts(channel, watched);
+      const processedLogged = variant.unknown
+        ? countLogLines(sys.services.get('sync-worker').logFile, unknownNeedle) - logLinesBefore
+        : null;
+      const lost =
+        Object.values(counts).reduce((a, b) => a + b, 0) +
+        (unackedLeft ?? 0) +
+        (variant.unknown ? intake.ok - processedLogged : 0);
+      results.push({
+        ...variant,
+        signSeconds: signed.seconds,
+        intake,
+        readyZeroSeconds,
+        drainedSeconds,
+        processedPerSecond: intake.ok / readyZeroSeconds,
+        queueCounts: counts,
+        unackedLeft,
+        processedLogged,
+        lost,
+        phase,
+      });
+    }
+
+    // Ceiling: a bare endpoint doing the same verification and a confirmed persistent publish.
+    const queue = `${p}bench.webhooks`;
+    sys.extraQueues.push(queue);
+    const port = await freePort();
+    const ceiling = await startChild('webhook-server.mjs', {
+      PORT: String(port),
+      SANDBOX_URL: sys.sandboxUrl,
+      CLIENT_ID: sys.clientId,
+      SECRET: sys.secret,
+      RABBITMQ_URL,
+      QUEUE: queue,
+    });
+    try {
+      let { bodies, sigs, signedAt } = unknownSet;
+      if (Date.now() - signedAt > 3 * 60_000) ({ sigs } = await signAll(sys, bodies));
+      log(`webhooks: posting ${bodies.length} to the bare ceiling endpoint`);
+      const sampler = new PhaseSampler({ ...sys.pids(), ceiling: ceiling.pid, bench: process.pid });
+      const intake = await postWebhooks(`http://127.0.0.1:${port}/v1/webhooks/plaid`, bodies, sigs);
+      const phase = sampler.stop();
+      const queued = (await channel.checkQueue(queue)).messageCount;
+      results.ceiling = { intake, queued, phase };
+    } finally {
+      await ceiling.stop();
+    }
+  } finally {
+    await conn.close();
+  }
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+async function main() {
+  const startedAt = new Date();
+  const profileDir = join(ROOT, 'bench', 'results', 'profiles');
+  const sys = new BenchSystem({
+    sandboxTransactions: opts.syncSize,
+    profile: opts.profile,
+    profileDir,
+    nodeOptions: opts.nodeOptions,
+  });
+  const results = { startedAt: startedAt.toISOString(), opts: { ...opts, only: [...opts.only] }, runId: sys.runId };
+  let failure;
+  const onSignal = () => {
+    log('interrupted: tearing down');
+    void sys.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const versions = await serverVersions(sys.databaseUrl.replace(`/${sys.database}`, '/postgres'));
+    results.machine = { ...machineInfo(versions), e2eDatabasesAtStart: versions.e2eDatabasesAtStart };
+    log(`run ${sys.runId}: starting the system (emulator items of ${opts.syncSize} transactions)`);
+    await sys.start();
+    log('system ready; sampling idle memory');
+    await sleep(3000);
+    const idle = new PhaseSampler(sys.pids());
+    await sleep(2000);
+    results.idle = idle.stop();
+
+    const db = new pg.Client({ connectionString: sys.databaseUrl });
+    await db.connect();
+    try {
+      const token = await signupAndLogin(sys);
+      log(`sync ingest: linking an item with ${opts.syncSize} transactions`);
+      results.ingest = await syncIngest(sys, db, token);
+      log(`sync ingest: ${results.ingest.rows} rows, ${results.ingest.txPerSecond.toFixed(0)} tx/s`);
+      if (opts.only.has('sync')) results.ingestCeiling = await syncCeiling(sys, results.ingest);
+      if (opts.only.has('read')) {
+        const { scenarios, stale } = await readApi(sys, token, results.ingest);
+        results.read = scenarios;
+        results.readStale = stale;
+      }
+      if (opts.only.has('webhook')) {
+        const w = await webhookIntake(sys, results.ingest);
+        results.webhooks = { variants: [...w], ceiling: w.ceiling };
+      }
+      const after = new PhaseSampler(sys.pids());
+      await sleep(1000);
+      results.idleAfter = after.stop();
+    } finally {
+      await db.end();
+    }
+  } catch (err) {
+    failure = err;
+    log(`FAILED: ${err.stack ?? err}`);
+  } finally {
+    log('tearing down');
+    await sys.stop().catch((err) => log(`teardown: ${err.message}`));
+  }
+  results.finishedAt = new Date().toISOString();
+  results.machine.loadavgEnd = os.loadavg();
+  if (opts.profile.length > 0) results.profiles = opts.profile.map((s) => join(profileDir, `${s}.cpuprofile`));
+  await mkdir(join(ROOT, 'bench', 'results'), { recursive: true });
+  await writeFile(join(ROOT, 'bench', 'results', 'latest.json'), JSON.stringify(results, null, 2));
+  if (failure) process.exit(1);
+  process.stdout.write(`\n${renderConsole(results)}\n`);
+  if (!args['no-write']) {
+    const out = join(ROOT, args.out);
+    await writePerformanceDoc(out, results, process.argv.slice(2));
+    log(`wrote ${args.out}`);
+  }
+}
+
+await main();

@@ -1,0 +1,291 @@
+import { execFileSync } from 'node:child_process';
+import amqp from 'amqplib';
+import { Api, type LoggedInUser, runInfo, signupAndLogin } from './support/api';
+import { db } from './support/db';
+import { link, plaidItemId, waitHealthy } from './support/linking';
+import { control } from './support/sandbox';
+import { waitFor } from './support/wait-for';
+
+function deadLetters(command: 'list' | 'redrive'): any[] {
+  const out = execFileSync(process.execPath, ['scripts/dead-letters.mjs', command, '--json'], {
+    encoding: 'utf8',
+    env: { ...process.env, RABBITMQ_URL: runInfo().rabbitmqUrl, QUEUE_PREFIX: runInfo().queuePrefix },
+  });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+async function syncCalls(plaidId: string): Promise<number> {
+  return (await control('GET', `/calls?item_id=${plaidId}&endpoint=/transactions/sync`)).total;
+}
+
+async function itemStatus(user: LoggedInUser, itemId: string): Promise<any> {
+  return (await user.api.get(`/v1/items/${itemId}`, user.accessToken)).body;
+}
+
+async function quiescent(plaidId: string): Promise<void> {
+  let last = -1;
+  let stable = 0;
+  await waitFor(
+    async () => {
+      const deliveries: any[] = await control('GET', `/webhooks?item_id=${plaidId}`);
+      const calls = await syncCalls(plaidId);
+      stable = calls === last && deliveries.every((d) => d.done) ? stable + 1 : 0;
+      last = calls;
+      return stable >= 3;
+    },
+    { what: 'item quiescent', intervalMs: 250 },
+  );
+}
+
+async function transactionCount(itemId: string): Promise<{ n: number; distinct: number }> {
+  const [row] = await db<{ n: string; d: string }>(
+    'SELECT count(*) AS n, count(DISTINCT plaid_transaction_id) AS d FROM sync.transactions WHERE item_id = $1',
+    [itemId],
+  );
+  return { n: Number(row.n), distinct: Number(row.d) };
+}
+
+// Broker connections of this run's service processes (found by the local port each process holds).
+function closeRunConnections(): number {
+  const pids = new Set(Object.values(runInfo().services).map((s) => String(s.pid)));
+  const ss = execFileSync('ss', ['-tnpH', 'state', 'established', '( dport = :5672 )'], { encoding: 'utf8' });
+  const ports = ss
+    .split('\n')
+    .filter((line) => [...pids].some((pid) => line.includes(`pid=${pid},`)))
+    .map((line) => line.trim().split(/\s+/)[2]?.split(':').pop())
+    .filter(Boolean) as string[];
+  // close_connection takes the connection's Erlang pid; its name holds the client's address.
+  const connections = execFileSync('rabbitmqctl', ['-q', 'list_connections', 'pid', 'name'], {
+    encoding: 'utf8',
+  })
+    .split('\n')
+    .map((line) => line.split('\t'))
+    .filter(([pid, name]) => pid?.startsWith('<') && name);
+  let closed = 0;
+  for (const [pid, name] of connections) {
+    if (!ports.some((port) => name.startsWith(`127.0.0.1:${port} `))) continue;
+    try {
+      execFileSync('rabbitmqctl', ['-q', 'close_connection', pid, 'e2e fault injection'], {
+        stdio: 'ignore',
+      });
+      closed++;
+    } catch {
+      // Already closed (a connection going down can take others of the same client with it).
+    }
+  }
+  return closed;
+}
+
+describe('failure recovery', () => {
+  let user: LoggedInUser;
+
+  beforeAll(async () => {
+    user = await signupAndLogin(new Api(), 'faults');
+  });
+
+  it('retries a failing sync with backoff, dead-letters it past the cap, shows the error, and re-drives it', async () => {
+    const item = await link(user, { institutionId: 'ins_109508' });
+    await waitHealthy(user, item.id);
+    const plaidId = await plaidItemId(item.id);
+    await quiescent(plaidId);
+    const before = await syncCalls(plaidId);
+    const rule = await control('POST', '/failures', {
+      endpoint: '/transactions/sync',
+      item_id: plaidId,
+      http_status: 500,
+    });
+    let change: any;
+    try {
+      change = await control('POST', `/items/${plaidId}/transactions/mutate`, { add: 2, webhook: true });
+      const failed = await waitFor(
+        async () => {
+          const body = await itemStatus(user, item.id);
+          return body.status === 'error' ? body : undefined;
+        },
+        { what: 'the item to show the failure', timeoutMs: 30_000 },
+      );
+      expect(failed.error.code).toBe('INTERNAL_SERVER_ERROR');
+      // EVENT_MAX_ATTEMPTS is 4 in this run: four calls, then the dead-letter queue.
+      expect(await syncCalls(plaidId)).toBe(before + 4);
+      const dead = await waitFor(
+        () =>
+          deadLetters('list').find(
+            (d) => d.pattern === 'plaid.webhook.transactions.v1' && /INTERNAL_SERVER_ERROR/.test(d.reason),
+          ),
+        { what: 'the dead letter' },
+      );
+      expect(dead.attempts).toBe(4);
+    } finally {
+      await control('DELETE', `/failures/${rule.id}`);
+    }
+    const redriven = deadLetters('redrive');
+    expect(redriven.length).toBeGreaterThanOrEqual(1);
+    await waitFor(
+      async () => {
+        const ids = new Set(
+          (await db('SELECT plaid_transaction_id FROM sync.transactions WHERE item_id = $1', [item.id])).map(
+            (r: any) => r.plaid_transaction_id,
+          ),
+        );
+        return (
+          change.added.every((id: string) => ids.has(id)) &&
+          (await itemStatus(user, item.id)).status === 'healthy'
+        );
+      },
+      { what: 'the re-driven sync to succeed' },
+    );
+    // A second re-drive finds nothing to do and changes nothing.
+    expect(deadLetters('redrive').filter((d) => d.queue.endsWith('sync.events.dead'))).toEqual([]);
+    const counts = await transactionCount(item.id);
+    expect(counts.n).toBe(counts.distinct);
+    expect(counts.n).toBe((await control('GET', `/items/${plaidId}`)).transaction_count);
+  });
+
+  it('stops at once on an item error that needs the user (no retries)', async () => {
+    const item = await link(user, { institutionId: 'ins_109509' });
+    await waitHealthy(user, item.id);
+    const plaidId = await plaidItemId(item.id);
+    await quiescent(plaidId);
+    const before = await syncCalls(plaidId);
+    const rule = await control('POST', '/failures', {
+      endpoint: '/transactions/sync',
+      item_id: plaidId,
+      http_status: 400,
+      error_type: 'ITEM_ERROR',
+      error_code: 'ITEM_LOGIN_REQUIRED',
+    });
+    try {
+      await control('POST', `/items/${plaidId}/transactions/mutate`, { add: 1, webhook: true });
+      const body = await waitFor(
+        async () => {
+          const b = await itemStatus(user, item.id);
+          return b.status === 'login_required' ? b : undefined;
+        },
+        { what: 'login_required' },
+      );
+      expect(body.error.code).toBe('ITEM_LOGIN_REQUIRED');
+      await quiescent(plaidId);
+      expect(await syncCalls(plaidId)).toBe(before + 1);
+    } finally {
+      await control('DELETE', `/failures/${rule.id}`);
+    }
+    // Repaired (the user went through update mode): the next sync clears the status.
+    expect((await user.api.post(`/v1/items/${item.id}/sync`, undefined, user.accessToken)).status).toBe(202);
+    await waitHealthy(user, item.id);
+  });
+
+  it('sends a message that fails validation straight to the dead-letter queue', async () => {
+    const connection = await amqp.connect(runInfo().rabbitmqUrl);
+    const channel = await connection.createConfirmChannel();
+    const marker = `bad-${Date.now()}`;
+    channel.sendToQueue(
+      `${runInfo().queuePrefix}sync.events`,
+      Buffer.from(
+        JSON.stringify({
+          pattern: 'sync.item.sync-requested.v1',
+          data: { itemId: 'not-a-uuid', reason: marker },
+        }),
+      ),
+      { persistent: true, headers: { 'x-request-id': marker } },
+    );
+    await channel.waitForConfirms();
+    await connection.close();
+    const dead = await waitFor(() => deadLetters('list').find((d) => d.requestId === marker), {
+      what: 'the invalid message in the DLQ',
+    });
+    expect(dead.attempts).toBe(1);
+    expect(dead.reason).toMatch(/VALIDATION_FAILED/);
+    deadLetters('redrive');
+  });
+
+  it('recovers when the broker drops every connection in the middle of a sync, without losing or doubling rows', async () => {
+    const item = await link(user, { institutionId: 'ins_109510' });
+    await waitHealthy(user, item.id);
+    const plaidId = await plaidItemId(item.id);
+    await quiescent(plaidId);
+    const before = await syncCalls(plaidId);
+    const rule = await control('POST', '/failures', {
+      endpoint: '/transactions/sync',
+      item_id: plaidId,
+      delay_ms: 1500,
+      times: 1,
+    });
+    const change = await control('POST', `/items/${plaidId}/transactions/mutate`, {
+      add: 3,
+      remove: 1,
+      webhook: true,
+    });
+    await waitFor(async () => (await syncCalls(plaidId)) > before, { what: 'the sync to be in flight' });
+    expect(closeRunConnections()).toBeGreaterThan(0);
+    try {
+      await waitFor(
+        async () => {
+          const ids = new Set(
+            (
+              await db('SELECT plaid_transaction_id FROM sync.transactions WHERE item_id = $1', [item.id])
+            ).map((r: any) => r.plaid_transaction_id),
+          );
+          return (
+            change.added.every((id: string) => ids.has(id)) &&
+            change.removed.every((id: string) => !ids.has(id))
+          );
+        },
+        { what: 'the sync to complete after reconnecting', timeoutMs: 45_000 },
+      );
+    } finally {
+      await control('DELETE', `/failures/${rule.id}`).catch(() => undefined);
+    }
+    const counts = await transactionCount(item.id);
+    expect(counts.n).toBe(counts.distinct);
+    expect(counts.n).toBe((await control('GET', `/items/${plaidId}`)).transaction_count);
+    // The request path is back too: gateway → broker → services.
+    await waitFor(async () => (await new Api().get('/health/ready')).status === 200, {
+      what: 'ready again',
+      timeoutMs: 30_000,
+    });
+    const another = await link(user, { institutionId: 'ins_109511' });
+    await waitHealthy(user, another.id);
+  });
+
+  it('recovers when Postgres kills every service connection', async () => {
+    const item = await link(user, { institutionId: 'ins_109512' });
+    await waitHealthy(user, item.id);
+    const plaidId = await plaidItemId(item.id);
+    await quiescent(plaidId);
+    const rule = await control('POST', '/failures', {
+      endpoint: '/transactions/sync',
+      item_id: plaidId,
+      delay_ms: 1000,
+      times: 1,
+    });
+    const change = await control('POST', `/items/${plaidId}/transactions/mutate`, { add: 2, webhook: true });
+    await new Promise((r) => setTimeout(r, 300));
+    const [{ killed }] = await db<{ killed: string }>(
+      `SELECT count(pg_terminate_backend(pid)) AS killed FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+    );
+    expect(Number(killed)).toBeGreaterThan(0);
+    try {
+      await waitFor(
+        async () => {
+          const ids = new Set(
+            (
+              await db('SELECT plaid_transaction_id FROM sync.transactions WHERE item_id = $1', [item.id])
+            ).map((r: any) => r.plaid_transaction_id),
+          );
+          return change.added.every((id: string) => ids.has(id));
+        },
+        { what: 'the sync to complete after the database came back', timeoutMs: 45_000 },
+      );
+    } finally {
+      await control('DELETE', `/failures/${rule.id}`).catch(() => undefined);
+    }
+    await waitFor(async () => (await new Api().get('/health/ready')).status === 200, {
+      what: 'ready again',
+      timeoutMs: 30_000,
+    });
+    const me = await user.api.get('/v1/auth/me', user.accessToken);
+    expect(me.status).toBe(200);
+    const counts = await transactionCount(item.id);
+    expect(counts.n).toBe(counts.distinct);
+  });
+});
