@@ -3,7 +3,7 @@ import amqp from 'amqplib';
 import { Api, type LoggedInUser, runInfo, signupAndLogin } from './support/api';
 import { db } from './support/db';
 import { link, plaidItemId, waitHealthy } from './support/linking';
-import { control } from './support/sandbox';
+import { control, sandboxPublicToken } from './support/sandbox';
 import { waitFor } from './support/wait-for';
 
 function deadLetters(command: 'list' | 'redrive'): any[] {
@@ -287,5 +287,110 @@ describe('failure recovery', () => {
     expect(me.status).toBe(200);
     const counts = await transactionCount(item.id);
     expect(counts.n).toBe(counts.distinct);
+  });
+});
+
+describe('Plaid failures on the request path', () => {
+  let user: LoggedInUser;
+
+  beforeAll(async () => {
+    user = await signupAndLogin(new Api(), 'plaid-down');
+  });
+
+  it('answers 503 with Retry-After and the Plaid fields when Plaid fails', async () => {
+    const rule = await control('POST', '/failures', {
+      endpoint: '/link/token/create',
+      http_status: 500,
+      times: 1,
+    });
+    try {
+      const res = await user.api.post('/v1/plaid/link-token', {}, user.accessToken);
+      expect(res.status).toBe(503);
+      expect(res.body.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(res.body.plaid).toEqual(
+        expect.objectContaining({ errorType: 'API_ERROR', errorCode: 'INTERNAL_SERVER_ERROR' }),
+      );
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(JSON.stringify(res.body)).not.toMatch(/error_message/);
+    } finally {
+      await control('DELETE', `/failures/${rule.id}`).catch(() => undefined);
+    }
+  });
+
+  it('answers a clean 504 when Plaid is too slow, and a retry of the exchange then finds the item', async () => {
+    const publicToken = await sandboxPublicToken({ institutionId: 'ins_130016' });
+    const rule = await control('POST', '/failures', {
+      endpoint: '/item/public_token/exchange',
+      delay_ms: 7000,
+      times: 1,
+    });
+    try {
+      const slow = await user.api.post('/v1/plaid/exchange', { publicToken }, user.accessToken);
+      expect(slow.status).toBe(504);
+      expect(slow.body.code).toBe('GATEWAY_TIMEOUT');
+    } finally {
+      await control('DELETE', `/failures/${rule.id}`).catch(() => undefined);
+    }
+    // The exchange finished behind the timeout: retrying with the same token returns that item, once.
+    const retried = await waitFor(
+      async () => {
+        const res = await user.api.post('/v1/plaid/exchange', { publicToken }, user.accessToken);
+        return res.status === 202 ? res : undefined;
+      },
+      { what: 'the retried exchange to find the item', timeoutMs: 20_000 },
+    );
+    const items = (await user.api.get('/v1/items', user.accessToken)).body.data.filter(
+      (i: any) => i.institutionId === 'ins_130016',
+    );
+    expect(items.map((i: any) => i.id)).toEqual([retried.body.item.id]);
+    await waitHealthy(user, retried.body.item.id);
+  });
+
+  it('pauses every item of an institution that is down instead of retrying each against it', async () => {
+    const a = await link(user, { institutionId: 'ins_132363', username: 'user_a' });
+    const b = await link(user, { institutionId: 'ins_132363', username: 'user_b' });
+    await waitHealthy(user, a.id);
+    await waitHealthy(user, b.id);
+    const [pa, pb] = [await plaidItemId(a.id), await plaidItemId(b.id)];
+    await quiescent(pa);
+    await quiescent(pb);
+    const rule = await control('POST', '/failures', {
+      endpoint: '/transactions/sync',
+      item_id: pa,
+      http_status: 400,
+      error_type: 'INSTITUTION_ERROR',
+      error_code: 'INSTITUTION_DOWN',
+    });
+    try {
+      const callsA = await syncCalls(pa);
+      await control('POST', `/items/${pa}/transactions/mutate`, { add: 1, webhook: true });
+      await waitFor(async () => (await syncCalls(pa)) > callsA, { what: 'the failing call for item A' });
+      const [paused] = await db('SELECT paused_until FROM sync.institutions WHERE institution_id = $1', [
+        'ins_132363',
+      ]);
+      expect(new Date(paused.paused_until).getTime()).toBeGreaterThan(Date.now());
+      const callsB = await syncCalls(pb);
+      const change = await control('POST', `/items/${pb}/transactions/mutate`, { add: 1, webhook: true });
+      // While paused, B is not synced; once the pause (4 s in this run) is over, its retry goes through.
+      await waitFor(
+        async () => {
+          const ids = new Set(
+            (await db('SELECT plaid_transaction_id FROM sync.transactions WHERE item_id = $1', [b.id])).map(
+              (r: any) => r.plaid_transaction_id,
+            ),
+          );
+          return change.added.every((id: string) => ids.has(id));
+        },
+        { what: 'item B synced after the pause', timeoutMs: 30_000 },
+      );
+      const [{ synced_after }] = await db(
+        'SELECT last_synced_at > $2::timestamptz AS synced_after FROM sync.items WHERE item_id = $1',
+        [b.id, paused.paused_until],
+      );
+      expect(synced_after).toBe(true);
+      expect(await syncCalls(pb)).toBe(callsB + 1);
+    } finally {
+      await control('DELETE', `/failures/${rule.id}`).catch(() => undefined);
+    }
   });
 });

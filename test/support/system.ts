@@ -113,7 +113,7 @@ export class TestSystem {
     });
     const plaid = this.plaidEnv();
     add('plaid-link', 'plaid-link', plaid);
-    add('sync-worker', 'sync-worker', plaid);
+    add('sync-worker', 'sync-worker', { ...plaid, INSTITUTION_PAUSE_SECONDS: '4' });
     this.ports.gateways.forEach((port, i) =>
       add(`gateway-${i}`, 'gateway', {
         PORT: String(port),

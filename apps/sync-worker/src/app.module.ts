@@ -10,6 +10,8 @@ import { dataSourceOptions } from './database/database';
 import { SyncItemsRepository } from './items/sync-items.repository';
 import { InstitutionsService } from './sync/institutions.service';
 import { SyncHandler } from './sync/sync.handler';
+import { InstitutionBreaker } from './sync/institution-breaker.service';
+import { PlaidRateLimiter } from './sync/plaid-rate-limiter.service';
 import { StaleSyncScheduler } from './sync/stale-sync.scheduler';
 import { SyncCoordinator } from './sync/sync-coordinator.service';
 import { SyncService } from './sync/sync.service';
@@ -37,6 +39,8 @@ export class AppModule {
         InstitutionsService,
         SyncService,
         SyncCoordinator,
+        PlaidRateLimiter,
+        InstitutionBreaker,
         StaleSyncScheduler,
         TransactionsRepository,
       ],

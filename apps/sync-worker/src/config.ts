@@ -36,6 +36,18 @@ export class SyncConfig extends PlaidServiceConfig {
   @IsInt()
   @Min(0)
   STALE_SYNC_CHECK_SECONDS = 600;
+
+  // Calls to /transactions/sync per item per minute (Plaid's limit is 50); 0 = no limiter.
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  PLAID_SYNC_CALLS_PER_MINUTE = 50;
+
+  // How long an institution that Plaid reports down is left alone.
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  INSTITUTION_PAUSE_SECONDS = 300;
 }
 
 export const CONFIG = Symbol('CONFIG');

@@ -138,6 +138,18 @@ export class RmqAckInterceptor implements NestInterceptor {
     err: unknown,
   ): Promise<void> {
     const headers = { ...(message.properties.headers ?? {}) } as Record<string, unknown>;
+    const tiersForDefer = this.retry.tiersMs;
+    if (err instanceof JobError && err.deferMs !== undefined && tiersForDefer.length > 0) {
+      const tier = tiersForDefer.find((t) => t >= err.deferMs!) ?? tiersForDefer[tiersForDefer.length - 1];
+      try {
+        await sendConfirmed(channel, retryQueueName(message.fields.routingKey, tier), message, headers);
+        this.logger.log({ pattern, delayMs: tier, reason: err.reason }, 'event deferred');
+        this.ack(channel, message);
+      } catch {
+        channel.nack(message, false, true);
+      }
+      return;
+    }
     const attempt = Number(headers[ATTEMPT_HEADER] ?? 0) + 1;
     const queue = message.fields.routingKey;
     const reason = describe(err).slice(0, 500);

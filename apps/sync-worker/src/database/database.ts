@@ -3,6 +3,7 @@ import { type DataSourceOptions } from 'typeorm';
 import { type SyncConfig } from '../config';
 import { CreateSyncSchema1763900200000 } from './migrations/1763900200000-CreateSyncSchema';
 import { SyncCoordination1763900300000 } from './migrations/1763900300000-SyncCoordination';
+import { RateLimitsAndBreaker1763900400000 } from './migrations/1763900400000-RateLimitsAndBreaker';
 
 export const SCHEMA = 'sync';
 
@@ -12,7 +13,11 @@ export function dataSourceOptions(config: SyncConfig): DataSourceOptions {
     url: config.DATABASE_URL,
     schema: SCHEMA,
     entities: [],
-    migrations: [CreateSyncSchema1763900200000, SyncCoordination1763900300000],
+    migrations: [
+      CreateSyncSchema1763900200000,
+      SyncCoordination1763900300000,
+      RateLimitsAndBreaker1763900400000,
+    ],
     migrationsRun: config.RUN_MIGRATIONS,
     poolSize: config.DB_POOL_SIZE,
   });

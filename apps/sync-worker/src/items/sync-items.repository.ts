@@ -5,12 +5,13 @@ export interface SyncItem {
   itemId: string;
   userId: string;
   plaidItemId: string;
+  institutionId: string | null;
   accessTokenEnc: string;
   cursor: string | null;
   lastSyncedAt: Date | null;
 }
 
-const COLUMNS = `item_id AS "itemId", user_id AS "userId", plaid_item_id AS "plaidItemId",
+const COLUMNS = `item_id AS "itemId", user_id AS "userId", plaid_item_id AS "plaidItemId", institution_id AS "institutionId",
   access_token_enc AS "accessTokenEnc", cursor, last_synced_at AS "lastSyncedAt"`;
 
 @Injectable()
@@ -18,6 +19,10 @@ export class SyncItemsRepository {
   constructor(private readonly db: DataSource) {}
 
   // Idempotent: a redelivered "item linked" leaves the same row (and keeps the cursor).
+  async setInstitution(itemId: string, institutionId: string | null): Promise<void> {
+    await this.db.query(`UPDATE items SET institution_id = $2 WHERE item_id = $1`, [itemId, institutionId]);
+  }
+
   async upsert(item: Pick<SyncItem, 'itemId' | 'userId' | 'plaidItemId' | 'accessTokenEnc'>): Promise<void> {
     await this.db.query(
       `INSERT INTO items (item_id, user_id, plaid_item_id, access_token_enc) VALUES ($1, $2, $3, $4)

@@ -20,7 +20,9 @@ import { AccountsRepository } from '../accounts/accounts.repository';
 import { CONFIG, SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
 import { TransactionsWriter } from '../transactions/transactions.writer';
+import { InstitutionBreaker } from './institution-breaker.service';
 import { InstitutionsService } from './institutions.service';
+import { PlaidRateLimiter } from './plaid-rate-limiter.service';
 import { SyncCoordinator } from './sync-coordinator.service';
 
 export interface SyncOutcome {
@@ -56,6 +58,8 @@ export class SyncService {
     private readonly institutions: InstitutionsService,
     private readonly relay: OutboxRelay,
     private readonly coordinator: SyncCoordinator,
+    private readonly limiter: PlaidRateLimiter,
+    private readonly breaker: InstitutionBreaker,
   ) {}
 
   // The job behind "item linked": item metadata, institution name, accounts, then the first sync.
@@ -146,6 +150,16 @@ export class SyncService {
   async requestSync(itemId: string): Promise<void> {
     const outcome = await this.coordinator.request(itemId, async () => {
       const item = await this.mustFind(itemId);
+      const paused = await this.breaker.pausedFor(item.institutionId);
+      if (paused > 0) {
+        // Its bank is down: no Plaid call now; the message waits in a retry tier and comes back.
+        throw new JobError(
+          `institution ${item.institutionId} paused for ${paused}s`,
+          true,
+          'INSTITUTION_PAUSED',
+          paused * 1000,
+        );
+      }
       await this.guard(item, () => this.syncTransactions(item));
     });
     if (outcome === 'unknown') this.logger.warn({ itemId }, 'sync requested for an unknown item');
@@ -155,6 +169,7 @@ export class SyncService {
     const accessToken = this.token(item);
     const { item: plaidItem } = await plaidCall(() => this.plaid.itemGet({ access_token: accessToken }));
     const institutionId = plaidItem.institution_id ?? null;
+    await this.items.setInstitution(item.itemId, institutionId);
     const institutionName = institutionId
       ? await this.institutions.name(institutionId).catch((err: unknown) => {
           // A name is nice to have; the rest of the refresh does not depend on it.
@@ -195,6 +210,7 @@ export class SyncService {
       let removed = 0;
       try {
         for (;;) {
+          await this.limiter.acquire(item.itemId, '/transactions/sync');
           const page = await plaidCall(() =>
             this.plaid.transactionsSync({ access_token: accessToken, cursor, count: PAGE_SIZE }),
           );
@@ -257,6 +273,9 @@ export class SyncService {
     } catch (err) {
       if (!(err instanceof PlaidApiError)) throw err;
       const policy = plaidErrorPolicy(err.errorCode, err.errorType);
+      if (policy.retry === 'backoff_long' && err.errorType === 'INSTITUTION_ERROR') {
+        await this.breaker.trip(item.institutionId, err.errorCode);
+      }
       if (policy.itemStatus) {
         await this.recordItemError(item, err, policy.itemStatus);
         if (!policy.retryable) return false;
