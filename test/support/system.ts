@@ -100,6 +100,7 @@ export class TestSystem {
       this.info.services[name] = { app, pid: undefined, env: { ...env, ...extra } };
     };
     add('auth', 'auth', {
+      HTTP_PORT: String(await freePort()),
       LOGIN_RATE_LIMIT_PER_EMAIL: '5',
       LOGIN_RATE_LIMIT_PER_IP: '12',
       LOGIN_RATE_WINDOW_SECONDS: '600',
@@ -112,8 +113,12 @@ export class TestSystem {
       SANDBOX_WEBHOOK_DELAY_MS: '200',
     });
     const plaid = this.plaidEnv();
-    add('plaid-link', 'plaid-link', plaid);
-    add('sync-worker', 'sync-worker', { ...plaid, INSTITUTION_PAUSE_SECONDS: '4' });
+    add('plaid-link', 'plaid-link', { ...plaid, HTTP_PORT: String(await freePort()) });
+    add('sync-worker', 'sync-worker', {
+      ...plaid,
+      INSTITUTION_PAUSE_SECONDS: '4',
+      HTTP_PORT: String(await freePort()),
+    });
     this.ports.gateways.forEach((port, i) =>
       add(`gateway-${i}`, 'gateway', {
         PORT: String(port),

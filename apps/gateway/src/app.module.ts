@@ -10,6 +10,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { RequestContextInterceptor } from './errors/request-context.interceptor';
 import { HealthController } from './health/health.controller';
+import { MetricsController } from './health/metrics.controller';
 import { ItemsController } from './items/items.controller';
 import { PlaidController } from './plaid/plaid.controller';
 import { TransactionsController } from './transactions/transactions.controller';
@@ -50,6 +51,7 @@ export class AppModule {
         TransactionsController,
         WebhooksController,
         HealthController,
+        MetricsController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },

@@ -3,7 +3,7 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { acceptRequestId, loadConfigOrExit, REQUEST_ID_HEADER } from '@app/common';
+import { acceptRequestId, loadConfigOrExit, metrics, REQUEST_ID_HEADER } from '@app/common';
 import { DomainError, ErrorCode } from '@app/contracts';
 import { validationDetails } from '@app/messaging';
 import { ValidationPipe } from '@nestjs/common';
@@ -44,6 +44,14 @@ async function bootstrap(): Promise<void> {
   const errorLogger = new NestLogger('HttpError');
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    // The route template, not the URL: ids in paths would explode the label set.
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
   });
   // Errors raised before a route runs (bad JSON, body too large) take the same shape as the rest.
   fastify.setErrorHandler((err, request, reply) => sendError(err, request, reply, errorLogger));

@@ -10,6 +10,7 @@ import { CONFIG, type LinkConfig } from './config';
 import { dataSourceOptions } from './database/database';
 import { Item } from './items/item.entity';
 import { ItemsHandler } from './items/items.handler';
+import { ItemsMetrics } from './items/items.metrics';
 import { ItemsRepository } from './items/items.repository';
 import { ItemsService } from './items/items.service';
 import { LinkHandler } from './link/link.handler';
@@ -32,6 +33,7 @@ export class AppModule {
         outboxRelayProvider(CONFIG),
         ItemsRepository,
         ItemsService,
+        ItemsMetrics,
         LinkService,
         ItemWebhooksService,
         WebhookKeysService,

@@ -14,6 +14,7 @@ import { InstitutionBreaker } from './sync/institution-breaker.service';
 import { PlaidRateLimiter } from './sync/plaid-rate-limiter.service';
 import { StaleSyncScheduler } from './sync/stale-sync.scheduler';
 import { SyncCoordinator } from './sync/sync-coordinator.service';
+import { SyncMetrics } from './sync/sync.metrics';
 import { SyncService } from './sync/sync.service';
 import { TransactionsHandler } from './transactions/transactions.handler';
 import { TransactionsRepository } from './transactions/transactions.repository';
@@ -38,6 +39,7 @@ export class AppModule {
         TransactionsWriter,
         InstitutionsService,
         SyncService,
+        SyncMetrics,
         SyncCoordinator,
         PlaidRateLimiter,
         InstitutionBreaker,

@@ -2,3 +2,4 @@ export * from './config';
 export * from './service-config';
 export * from './request-context';
 export * from './logging';
+export * from './metrics';

@@ -1,4 +1,5 @@
-import { Controller, Get, type Type } from '@nestjs/common';
+import { Controller, Get, Header, type Type } from '@nestjs/common';
+import { metricsRegistry } from '@app/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { MessagePattern as P, type PingResponse } from '@app/contracts';
 import { DataSource } from 'typeorm';
@@ -19,6 +20,12 @@ export function databaseHealthHandler(service: string): Type<unknown> {
     @Get('health')
     async health(): Promise<PingResponse> {
       return this.ping();
+    }
+
+    @Get('metrics')
+    @Header('content-type', metricsRegistry.contentType)
+    metrics(): Promise<string> {
+      return metricsRegistry.metrics();
     }
   }
   return HealthHandler;

@@ -23,7 +23,7 @@ import {
   retryQueueName,
   type RpcErrorBody,
 } from '@app/contracts';
-import { acceptRequestId, REQUEST_ID_HEADER, requestContext } from '@app/common';
+import { acceptRequestId, metrics, REQUEST_ID_HEADER, requestContext } from '@app/common';
 import { type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { EMPTY, type Observable, catchError, defer, finalize, from, mergeMap, tap, throwError } from 'rxjs';
 import { JobError } from './job-error';
@@ -112,8 +112,18 @@ export class RmqAckInterceptor implements NestInterceptor {
     const attempt = Number(headers[ATTEMPT_HEADER] ?? 0) + 1;
     return defer(() =>
       requestContext.run({ requestId, attempt }, () => {
-        if (isRequest) return next.handle().pipe(finalize(() => this.ack(channel, message)));
+        const labels = { queue: message.fields.routingKey, pattern: rmq.getPattern() };
+        const count = tap({
+          complete: () => metrics.messagesConsumed.inc(labels),
+          error: () => metrics.messagesFailed.inc(labels),
+        });
+        if (isRequest)
+          return next.handle().pipe(
+            count,
+            finalize(() => this.ack(channel, message)),
+          );
         return next.handle().pipe(
+          count,
           tap({ complete: () => this.ack(channel, message) }),
           catchError((err: unknown) =>
             from(this.settleFailedEvent(channel, message, rmq.getPattern(), err)).pipe(mergeMap(() => EMPTY)),
@@ -143,6 +153,7 @@ export class RmqAckInterceptor implements NestInterceptor {
       const tier = tiersForDefer.find((t) => t >= err.deferMs!) ?? tiersForDefer[tiersForDefer.length - 1];
       try {
         await sendConfirmed(channel, retryQueueName(message.fields.routingKey, tier), message, headers);
+        metrics.messagesDeferred.inc({ queue: message.fields.routingKey, pattern });
         this.logger.log({ pattern, delayMs: tier, reason: err.reason }, 'event deferred');
         this.ack(channel, message);
       } catch {
@@ -165,6 +176,7 @@ export class RmqAckInterceptor implements NestInterceptor {
           [ATTEMPT_HEADER]: attempt,
           'x-last-error': reason,
         });
+        metrics.messagesRetried.inc({ queue, pattern });
         this.logger.warn({ pattern, attempt, delayMs: tier, reason }, 'event failed; retry scheduled');
       } else {
         await sendConfirmed(channel, deadLetterQueueName(queue), message, {
@@ -174,6 +186,7 @@ export class RmqAckInterceptor implements NestInterceptor {
           'x-dead-at': new Date().toISOString(),
           'x-original-queue': queue,
         });
+        metrics.messagesDeadLettered.inc({ queue, pattern });
         this.logger.error({ pattern, attempt, reason }, 'event dead-lettered');
       }
       this.ack(channel, message);

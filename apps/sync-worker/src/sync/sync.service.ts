@@ -11,7 +11,7 @@ import {
   type SyncRequestAcceptedDto,
   type SyncRequestedEvent,
 } from '@app/contracts';
-import { requestContext } from '@app/common';
+import { metrics, requestContext } from '@app/common';
 import { JobError, OutboxRelay, enqueueEvent } from '@app/messaging';
 import { AccessTokenCipher, PlaidApiError, plaidCall, plaidErrorPolicy } from '@app/plaid';
 import { type PlaidError, PlaidApi, type RemovedTransaction, type Transaction } from 'plaid';
@@ -199,6 +199,7 @@ export class SyncService {
   async syncTransactions(item: SyncItem): Promise<SyncOutcome> {
     const accessToken = this.token(item);
     const startCursor = item.cursor ?? undefined;
+    const endTimer = metrics.syncDuration.startTimer();
     // Ids applied by runs that were abandoned on a mutation error: any of them the final run does not
     // confirm was added and removed again in between, and must go.
     const provisional = new Set<string>();
@@ -246,6 +247,9 @@ export class SyncService {
           if (last) break;
         }
         this.relay.kick();
+        endTimer();
+        metrics.transactionsApplied.inc({ kind: 'upserted' }, upserted);
+        metrics.transactionsApplied.inc({ kind: 'removed' }, removed);
         const outcome = { pages, upserted, removed, restarts: restart };
         this.logger.log({ itemId: item.itemId, ...outcome }, 'transactions synced');
         return outcome;
