@@ -4,6 +4,7 @@ import { Api, type LoggedInUser, runInfo, signupAndLogin } from './support/api';
 import { db } from './support/db';
 import { link, plaidItemId, waitHealthy } from './support/linking';
 import { control, sandboxPublicToken } from './support/sandbox';
+import { quiescent, storedTransactionIds, syncCalls, transactionCount } from './support/sync';
 import { waitFor } from './support/wait-for';
 
 function deadLetters(command: 'list' | 'redrive'): any[] {
@@ -14,35 +15,8 @@ function deadLetters(command: 'list' | 'redrive'): any[] {
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
-async function syncCalls(plaidId: string): Promise<number> {
-  return (await control('GET', `/calls?item_id=${plaidId}&endpoint=/transactions/sync`)).total;
-}
-
 async function itemStatus(user: LoggedInUser, itemId: string): Promise<any> {
   return (await user.api.get(`/v1/items/${itemId}`, user.accessToken)).body;
-}
-
-async function quiescent(plaidId: string): Promise<void> {
-  let last = -1;
-  let stable = 0;
-  await waitFor(
-    async () => {
-      const deliveries: any[] = await control('GET', `/webhooks?item_id=${plaidId}`);
-      const calls = await syncCalls(plaidId);
-      stable = calls === last && deliveries.every((d) => d.done) ? stable + 1 : 0;
-      last = calls;
-      return stable >= 3;
-    },
-    { what: 'item quiescent', intervalMs: 250 },
-  );
-}
-
-async function transactionCount(itemId: string): Promise<{ n: number; distinct: number }> {
-  const [row] = await db<{ n: string; d: string }>(
-    'SELECT count(*) AS n, count(DISTINCT plaid_transaction_id) AS d FROM sync.transactions WHERE item_id = $1',
-    [itemId],
-  );
-  return { n: Number(row.n), distinct: Number(row.d) };
 }
 
 // Broker connections of this run's service processes (found by the local port each process holds).
@@ -220,11 +194,7 @@ describe('failure recovery', () => {
     try {
       await waitFor(
         async () => {
-          const ids = new Set(
-            (
-              await db('SELECT plaid_transaction_id FROM sync.transactions WHERE item_id = $1', [item.id])
-            ).map((r: any) => r.plaid_transaction_id),
-          );
+          const ids = await storedTransactionIds(item.id);
           return (
             change.added.every((id: string) => ids.has(id)) &&
             change.removed.every((id: string) => !ids.has(id))
@@ -267,11 +237,7 @@ describe('failure recovery', () => {
     try {
       await waitFor(
         async () => {
-          const ids = new Set(
-            (
-              await db('SELECT plaid_transaction_id FROM sync.transactions WHERE item_id = $1', [item.id])
-            ).map((r: any) => r.plaid_transaction_id),
-          );
+          const ids = await storedTransactionIds(item.id);
           return change.added.every((id: string) => ids.has(id));
         },
         { what: 'the sync to complete after the database came back', timeoutMs: 45_000 },

@@ -2,42 +2,8 @@ import { Api, expectErrorShape, type LoggedInUser, runInfo, signupAndLogin, star
 import { db } from './support/db';
 import { link, plaidItemId, waitHealthy } from './support/linking';
 import { control } from './support/sandbox';
+import { allTransactions, quiescent, syncCalls } from './support/sync';
 import { waitFor } from './support/wait-for';
-
-async function allTransactions(user: LoggedInUser, query = ''): Promise<any[]> {
-  const out: any[] = [];
-  let cursor: string | null = null;
-  do {
-    const qs: string = `limit=500${query ? `&${query}` : ''}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const res = await user.api.get(`/v1/transactions?${qs}`, user.accessToken);
-    expect(res.status).toBe(200);
-    out.push(...res.body.data);
-    cursor = res.body.nextCursor;
-  } while (cursor);
-  return out;
-}
-
-async function syncCalls(plaidId: string): Promise<number> {
-  return (await control('GET', `/calls?item_id=${plaidId}&endpoint=/transactions/sync`)).total;
-}
-
-// After linking, the emulator's own webhooks trigger follow-up syncs; wait until they have all run.
-async function quiescent(plaidId: string): Promise<number> {
-  let last = -1;
-  let stable = 0;
-  return waitFor(
-    async () => {
-      const deliveries: any[] = await control('GET', `/webhooks?item_id=${plaidId}`);
-      const [row] = await db('SELECT sync_requested FROM sync.items WHERE plaid_item_id = $1', [plaidId]);
-      const calls = await syncCalls(plaidId);
-      stable =
-        calls === last && deliveries.every((d) => d.done) && row && !row.sync_requested ? stable + 1 : 0;
-      last = calls;
-      return stable >= 3 ? calls : undefined;
-    },
-    { what: 'item to be quiescent', intervalMs: 250 },
-  );
-}
 
 async function syncedItem(
   user: LoggedInUser,
