@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import amqp from 'amqplib';
-import { Api, type LoggedInUser, runInfo, signupAndLogin } from './support/api';
+import { Api, type LoggedInUser, runInfo, signupAndLogin, startExtra } from './support/api';
 import { db } from './support/db';
 import { link, plaidItemId, waitHealthy } from './support/linking';
 import { control, sandboxPublicToken } from './support/sandbox';
@@ -253,6 +253,32 @@ describe('failure recovery', () => {
     expect(me.status).toBe(200);
     const counts = await transactionCount(item.id);
     expect(counts.n).toBe(counts.distinct);
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('a service given SIGTERM stops consuming, closes its connections and exits, and its queue is served on', async () => {
+    const user = await signupAndLogin(new Api(), 'sigterm');
+    const worker = startExtra('sync-worker', { HTTP_PORT: '0' });
+    await waitFor(
+      () =>
+        execFileSync('rabbitmqctl', ['-q', 'list_consumers'], { encoding: 'utf8' }).split(
+          `${runInfo().queuePrefix}sync.events`,
+        ).length > 2,
+      {
+        what: 'the extra worker to consume',
+      },
+    );
+    const started = Date.now();
+    await worker.stop(15_000);
+    // Nest closes the app, then re-raises the signal: a clean exit is "terminated by SIGTERM", not SIGKILL.
+    expect({ code: worker.exitCode, signal: worker.signalCode }).toEqual(
+      expect.objectContaining(worker.exitCode === 0 ? { code: 0 } : { signal: 'SIGTERM' }),
+    );
+    expect(Date.now() - started).toBeLessThan(15_000);
+    // The run's own worker keeps serving the queue.
+    const item = await link(user, { institutionId: 'ins_109508' });
+    await waitHealthy(user, item.id);
   });
 });
 

@@ -138,7 +138,9 @@ export function renderMarkdown(r, argv) {
   out.push(`- Command: \`npm run build && node bench/run.mjs ${argv.join(' ')}\` (run ${r.runId}, ${r.startedAt} → ${r.finishedAt}).`);
   out.push(
     `- Parameters: sync size ${n0(r.opts.syncSize)}, ${r.opts.connections} connections, ${r.opts.duration} s per read load ` +
-      `(+${r.opts.warmup} s warm-up), ${n0(r.opts.webhooks)} webhooks per intake run.`,
+      `(+${r.opts.warmup} s warm-up), ${n0(r.opts.webhooks)} webhooks per intake run` +
+      `${r.opts.nodeOptions ? `, NODE_OPTIONS=\`${r.opts.nodeOptions}\`` : ''}${r.opts.profile?.length ? `, CPU-profiled: ${r.opts.profile.join(', ')} (slower)` : ''}. ` +
+      'Services run with LOG_LEVEL=warn; sync-worker with PLAID_SYNC_CALLS_PER_MINUTE=0 (the emulator has no rate limit).',
   );
   out.push('');
   out.push(table(['benchmark', 'what', 'measured', 'ceiling (same run)', 'ratio', 'target', ''], summaryRows(r)));

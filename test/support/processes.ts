@@ -34,6 +34,14 @@ export class ServiceProcess {
     return this.child?.pid;
   }
 
+  get exitCode(): number | null | undefined {
+    return this.child?.exitCode;
+  }
+
+  get signalCode(): NodeJS.Signals | null | undefined {
+    return this.child?.signalCode;
+  }
+
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
