@@ -256,6 +256,72 @@ describe('failure recovery', () => {
   });
 });
 
+describe('broker restart', () => {
+  it('answers 503 (not a hang) while the broker is down, then every service recovers and nothing accepted is lost', async () => {
+    const user = await signupAndLogin(new Api(), 'restart');
+    const item = await link(user, { institutionId: 'ins_109508' });
+    await waitHealthy(user, item.id);
+    const plaidId = await plaidItemId(item.id);
+    await quiescent(plaidId);
+    const api = new Api();
+    execFileSync('rabbitmqctl', ['-q', 'stop_app'], { stdio: 'ignore' });
+    let change: any;
+    try {
+      const started = Date.now();
+      const during = await api.post('/v1/auth/login', { email: user.email, password: user.password });
+      expect([503, 504]).toContain(during.status);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      // A webhook Plaid sends now cannot be queued: 503, so Plaid retries it later.
+      const body = JSON.stringify({
+        webhook_type: 'TRANSACTIONS',
+        webhook_code: 'SYNC_UPDATES_AVAILABLE',
+        item_id: plaidId,
+      });
+      const { plaidVerification } = await control('POST', '/sign', { body });
+      const refused = await api.request('POST', '/v1/webhooks/plaid', {
+        rawBody: body,
+        headers: { 'plaid-verification': plaidVerification },
+      });
+      expect(refused.status).toBe(503);
+      // The emulator's data changes while the broker is down; its own webhook delivery fails and is retried.
+      change = await control('POST', `/items/${plaidId}/transactions/mutate`, { add: 2, webhook: false });
+    } finally {
+      execFileSync('rabbitmqctl', ['-q', 'start_app'], { stdio: 'ignore' });
+    }
+    await waitFor(async () => (await api.get('/health/ready')).status === 200, {
+      what: 'ready after the restart',
+      timeoutMs: 60_000,
+    });
+    // Plaid's retry of the webhook, now accepted, is processed.
+    const body = JSON.stringify({
+      webhook_type: 'TRANSACTIONS',
+      webhook_code: 'SYNC_UPDATES_AVAILABLE',
+      item_id: plaidId,
+    });
+    const { plaidVerification } = await control('POST', '/sign', { body });
+    await waitFor(
+      async () =>
+        (
+          await api.request('POST', '/v1/webhooks/plaid', {
+            rawBody: body,
+            headers: { 'plaid-verification': plaidVerification },
+          })
+        ).status === 200,
+      { what: 'the webhook to be accepted again', timeoutMs: 30_000 },
+    );
+    await waitFor(
+      async () => {
+        const ids = await storedTransactionIds(item.id);
+        return change.added.every((id: string) => ids.has(id));
+      },
+      { what: 'the sync after the restart', timeoutMs: 30_000 },
+    );
+    expect((await api.post('/v1/auth/login', { email: user.email, password: user.password })).status).toBe(
+      200,
+    );
+  });
+});
+
 describe('graceful shutdown', () => {
   it('a service given SIGTERM stops consuming, closes its connections and exits, and its queue is served on', async () => {
     const user = await signupAndLogin(new Api(), 'sigterm');

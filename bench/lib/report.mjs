@@ -167,7 +167,7 @@ export function renderMarkdown(r, argv) {
           ['rows (= emulator transaction_count)', n0(i.rows)],
           ['exchange → linked job start', `${n1(i.toJobStartSeconds)} s`],
           ['linked job start → last row committed', `${i.jobSeconds.toFixed(2)} s → **${n0(i.txPerSecond)} tx/s**`],
-          ['first page committed → last page committed', `${i.firstPageToLastSeconds.toFixed(2)} s`],
+          ['first page written (its transaction start) → last page committed', `${i.firstPageToLastSeconds.toFixed(2)} s`],
           ['exchange → all rows queryable (end to end)', `${i.endToEndSeconds.toFixed(2)} s → ${n0(i.txPerSecondEndToEnd)} tx/s`],
           ...(c
             ? [

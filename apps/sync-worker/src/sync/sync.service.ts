@@ -14,7 +14,13 @@ import {
 import { metrics, requestContext } from '@app/common';
 import { JobError, OutboxRelay, enqueueEvent } from '@app/messaging';
 import { AccessTokenCipher, PlaidApiError, plaidCall, plaidErrorPolicy } from '@app/plaid';
-import { type PlaidError, PlaidApi, type RemovedTransaction, type Transaction } from 'plaid';
+import {
+  type PlaidError,
+  PlaidApi,
+  type RemovedTransaction,
+  type Transaction,
+  type TransactionsSyncResponse,
+} from 'plaid';
 import { DataSource } from 'typeorm';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { CONFIG, SyncConfig } from '../config';
@@ -33,6 +39,7 @@ export interface SyncOutcome {
 }
 
 const PAGE_SIZE = 500;
+const ANALYZE_AFTER_ROWS = 10_000;
 
 // TRANSACTIONS webhooks that mean "there is something to pull" (the legacy ones included).
 const SYNC_CODES = new Set([
@@ -194,8 +201,9 @@ export class SyncService {
   }
 
   // Pulls every change since the stored cursor, 500 at a time, until has_more is false. Each page is applied
-  // as it arrives (memory stays flat for 100k-transaction histories); the cursor is stored with the last page,
-  // so an interrupted run starts again from the last completed one and re-applies idempotently.
+  // as it arrives (memory stays flat for 100k-transaction histories) while the next one is already being
+  // fetched; the cursor is stored with the last page, so an interrupted run starts again from the last
+  // completed one and re-applies idempotently.
   async syncTransactions(item: SyncItem): Promise<SyncOutcome> {
     const accessToken = this.token(item);
     const startCursor = item.cursor ?? undefined;
@@ -209,13 +217,23 @@ export class SyncService {
       let pages = 0;
       let upserted = 0;
       let removed = 0;
+      const fetchPage = async (pageCursor: string | undefined): Promise<TransactionsSyncResponse> => {
+        await this.limiter.acquire(item.itemId, '/transactions/sync');
+        return plaidCall(() =>
+          this.plaid.transactionsSync({ access_token: accessToken, cursor: pageCursor, count: PAGE_SIZE }),
+        );
+      };
+      let pending: Promise<TransactionsSyncResponse> = fetchPage(cursor);
       try {
         for (;;) {
-          await this.limiter.acquire(item.itemId, '/transactions/sync');
-          const page = await plaidCall(() =>
-            this.plaid.transactionsSync({ access_token: accessToken, cursor, count: PAGE_SIZE }),
-          );
+          const page = await pending;
           pages++;
+          // The next cursor is known now: fetch the next page while this one is written.
+          if (page.has_more) {
+            pending = fetchPage(page.next_cursor);
+            // Its failure is handled where it is awaited (next turn), or dropped if this write fails first.
+            pending.catch(() => undefined);
+          }
           const changed: Transaction[] = [...page.added, ...page.modified];
           const last = !page.has_more;
           const cleanup = last
@@ -248,6 +266,14 @@ export class SyncService {
         }
         this.relay.kick();
         endTimer();
+        if (upserted >= ANALYZE_AFTER_ROWS) {
+          // A big first sync leaves the planner without statistics: the read queries would scan and sort.
+          await this.db
+            .query('ANALYZE transactions')
+            .catch((err: unknown) =>
+              this.logger.warn({ err: (err as Error).message }, 'ANALYZE after a large sync failed'),
+            );
+        }
         metrics.transactionsApplied.inc({ kind: 'upserted' }, upserted);
         metrics.transactionsApplied.inc({ kind: 'removed' }, removed);
         const outcome = { pages, upserted, removed, restarts: restart };
