@@ -1,29 +1,13 @@
 import 'reflect-metadata';
-import { loadConfigOrExit } from '@app/common';
-import { topology } from '@app/contracts';
-import { ensureSchema } from '@app/database';
-import { startServiceApp } from '@app/messaging';
+import { runService } from '@app/messaging';
 import { AppModule } from './app.module';
 import { AuthConfig } from './config';
 import { AUTH_SCHEMA } from './database/database';
 
-async function bootstrap(): Promise<void> {
-  const config = loadConfigOrExit(AuthConfig, 'auth');
-  await ensureSchema(config.DATABASE_URL, AUTH_SCHEMA);
-  const t = topology(config.QUEUE_PREFIX);
-  await startServiceApp(AppModule.forRoot(config), {
-    url: config.RABBITMQ_URL,
-    rpcQueue: t.authRpc,
-    rpcPrefetch: config.RPC_PREFETCH,
-    eventsPrefetch: config.EVENTS_PREFETCH,
-    httpPort: config.HTTP_PORT,
-    retry: config.retryPolicy(),
-  });
-}
-
-bootstrap().catch((err: unknown) => {
-  process.stderr.write(
-    `${JSON.stringify({ level: 'fatal', service: 'auth', msg: 'failed to start', err: String(err) })}\n`,
-  );
-  process.exit(1);
+runService({
+  name: 'auth',
+  config: AuthConfig,
+  schema: AUTH_SCHEMA,
+  module: (config) => AppModule.forRoot(config),
+  rpcQueue: (t) => t.authRpc,
 });

@@ -1,30 +1,14 @@
 import 'reflect-metadata';
-import { loadConfigOrExit } from '@app/common';
-import { topology } from '@app/contracts';
-import { ensureSchema } from '@app/database';
-import { startServiceApp } from '@app/messaging';
+import { runService } from '@app/messaging';
 import { AppModule } from './app.module';
 import { LinkConfig } from './config';
 import { SCHEMA } from './database/database';
 
-async function bootstrap(): Promise<void> {
-  const config = loadConfigOrExit(LinkConfig, 'plaid-link');
-  await ensureSchema(config.DATABASE_URL, SCHEMA);
-  const t = topology(config.QUEUE_PREFIX);
-  await startServiceApp(AppModule.forRoot(config), {
-    url: config.RABBITMQ_URL,
-    rpcQueue: t.linkRpc,
-    rpcPrefetch: config.RPC_PREFETCH,
-    eventsQueue: t.events.link,
-    eventsPrefetch: config.EVENTS_PREFETCH,
-    httpPort: config.HTTP_PORT,
-    retry: config.retryPolicy(),
-  });
-}
-
-bootstrap().catch((err: unknown) => {
-  process.stderr.write(
-    `${JSON.stringify({ level: 'fatal', service: 'plaid-link', msg: 'failed to start', err: String(err) })}\n`,
-  );
-  process.exit(1);
+runService({
+  name: 'plaid-link',
+  config: LinkConfig,
+  schema: SCHEMA,
+  module: (config) => AppModule.forRoot(config),
+  rpcQueue: (t) => t.linkRpc,
+  eventsQueue: (t) => t.events.link,
 });

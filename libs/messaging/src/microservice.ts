@@ -2,7 +2,9 @@ import { type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { DEFAULT_RETRY, type RetryPolicySettings } from '@app/contracts';
+import { loadConfigOrExit, type ServiceBaseConfig } from '@app/common';
+import { DEFAULT_RETRY, type RetryPolicySettings, type Topology, topology } from '@app/contracts';
+import { ensureSchema } from '@app/database';
 import { assertEventQueues } from './event-topology';
 import { rmqServerOptions } from './rmq-options';
 import { RmqAckInterceptor, RpcErrorFilter, rpcValidationPipe } from './rpc-server';
@@ -50,4 +52,37 @@ export async function startServiceApp(
   if (s.httpPort) await app.listen(s.httpPort, s.httpHost ?? '0.0.0.0');
   else await app.init();
   return app;
+}
+
+export interface ServiceDefinition<C extends ServiceBaseConfig> {
+  name: string;
+  config: new () => C;
+  schema: string;
+  module: (config: C) => DynamicModule;
+  rpcQueue: (t: Topology) => string;
+  eventsQueue?: (t: Topology) => string;
+}
+
+// A service's main.ts: validated config (or one line and exit), its schema, its queues, then serve.
+export function runService<C extends ServiceBaseConfig>(def: ServiceDefinition<C>): void {
+  const start = async (): Promise<void> => {
+    const config = loadConfigOrExit(def.config, def.name);
+    await ensureSchema(config.DATABASE_URL, def.schema);
+    const t = topology(config.QUEUE_PREFIX);
+    await startServiceApp(def.module(config), {
+      url: config.RABBITMQ_URL,
+      rpcQueue: def.rpcQueue(t),
+      rpcPrefetch: config.RPC_PREFETCH,
+      eventsQueue: def.eventsQueue?.(t),
+      eventsPrefetch: config.EVENTS_PREFETCH,
+      httpPort: config.HTTP_PORT,
+      retry: config.retryPolicy(),
+    });
+  };
+  start().catch((err: unknown) => {
+    process.stderr.write(
+      `${JSON.stringify({ level: 'fatal', service: def.name, msg: 'failed to start', err: String(err) })}\n`,
+    );
+    process.exit(1);
+  });
 }
