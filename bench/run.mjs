@@ -15,6 +15,9 @@ import { PhaseSampler } from './lib/metrics.mjs';
 import { renderConsole, writePerformanceDoc } from './lib/report.mjs';
 import { BenchSystem, RABBITMQ_URL, ROOT, freePort, sleep } from './lib/system.mjs';
 
+// The heap limits docker-compose.yml gives the services (keep the two in step).
+const SERVICE_NODE_OPTIONS = '--max-old-space-size=128 --max-semi-space-size=8';
+
 const USAGE = `usage: npm run build && node bench/run.mjs [options]   (npm run bench)
 
 Starts the built apps (dist/apps/*/main.js; this script builds nothing) against a database bench_<id> and a queue
@@ -29,7 +32,8 @@ the benchmarks, tears everything down, prints a table and rewrites the generated
   --only LIST         comma list of sync,read,webhook (default all; the ingest always runs: it makes the data)
   --profile LIST      start these services with --cpu-prof (bench/results/profiles/<service>.cpuprofile;
                       summarize with node bench/profile-summary.mjs FILE)
-  --node-options S    NODE_OPTIONS for our services (not the emulator), e.g. "--max-old-space-size=128"
+  --node-options=S    NODE_OPTIONS for our services (not the emulator); default: the production setting of
+                      docker-compose.yml (SERVICE_NODE_OPTIONS below); --node-options= for Node's defaults
   --out FILE          report file (default docs/PERFORMANCE.md); --no-write to skip it
   --help`;
 
@@ -42,7 +46,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '2' },
     only: { type: 'string', default: 'sync,read,webhook' },
     profile: { type: 'string', default: '' },
-    'node-options': { type: 'string', default: '' },
+    'node-options': { type: 'string', default: SERVICE_NODE_OPTIONS },
     out: { type: 'string', default: 'docs/PERFORMANCE.md' },
     'no-write': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
