@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { LoggingModule } from '@app/common';
+import { LoggingModule, Sealer } from '@app/common';
 import { AuthHandler } from './auth/auth.handler';
 import { AuthService } from './auth/auth.service';
 import { LoginRateLimiter } from './auth/login-rate-limiter.service';
@@ -27,6 +27,7 @@ export class AppModule {
       controllers: [AuthHandler, databaseHealthHandler('auth')],
       providers: [
         { provide: AUTH_CONFIG, useValue: config },
+        { provide: Sealer, useValue: new Sealer(config.JWT_SECRET) },
         AuthService,
         PasswordsService,
         TokensService,

@@ -1,7 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
-import { LoggingModule, acceptRequestId } from '@app/common';
+import { LoggingModule, Sealer, acceptRequestId } from '@app/common';
+import { AuthGatewayService } from './auth/auth.service';
 import { AccountsController } from './accounts/accounts.controller';
 import { AuthController } from './auth/auth.controller';
 import { JwtStrategy } from './auth/jwt.strategy';
@@ -60,6 +61,8 @@ export class AppModule {
         RpcClients,
         RevocationsService,
         JwtStrategy,
+        AuthGatewayService,
+        { provide: Sealer, useValue: new Sealer(config.JWT_SECRET) },
         WebhookVerifier,
         WebhookIntake,
       ],

@@ -3,3 +3,4 @@ export * from './service-config';
 export * from './request-context';
 export * from './logging';
 export * from './metrics';
+export * from './sealed';

@@ -1,5 +1,9 @@
-import { type LoginRequest, type RefreshDto, type SignupDto } from './auth/credentials.dto';
-import { type TokenPairDto, type UserDto } from './auth/auth.responses';
+import {
+  type SealedLoginRequest,
+  type SealedRefreshRequest,
+  type SealedSignupRequest,
+} from './auth/credentials.dto';
+import { type SealedTokenPair, type UserDto } from './auth/auth.responses';
 import {
   type LogoutRequest,
   type MeRequest,
@@ -29,9 +33,9 @@ import { type WebhookKeyRequest, type WebhookKeyResponse } from './link/webhook-
 // Request and response types of every RPC pattern: the typed client cannot send a payload of the wrong shape.
 export interface RpcContract {
   [MessagePattern.HealthPing]: { request: Record<string, never>; response: PingResponse };
-  [MessagePattern.AuthSignup]: { request: SignupDto; response: UserDto };
-  [MessagePattern.AuthLogin]: { request: LoginRequest; response: TokenPairDto };
-  [MessagePattern.AuthRefresh]: { request: RefreshDto; response: TokenPairDto };
+  [MessagePattern.AuthSignup]: { request: SealedSignupRequest; response: UserDto };
+  [MessagePattern.AuthLogin]: { request: SealedLoginRequest; response: SealedTokenPair };
+  [MessagePattern.AuthRefresh]: { request: SealedRefreshRequest; response: SealedTokenPair };
   [MessagePattern.AuthLogout]: { request: LogoutRequest; response: { revoked: true } };
   [MessagePattern.AuthMe]: { request: MeRequest; response: UserDto };
   [MessagePattern.AuthRevocationsList]: {

@@ -1,14 +1,14 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
-  LoginRequest,
   LogoutRequest,
   MeRequest,
   MessagePattern as P,
-  RefreshDto,
   type RevocationsListResponse,
-  SignupDto,
-  type TokenPairDto,
+  SealedLoginRequest,
+  SealedRefreshRequest,
+  SealedSignupRequest,
+  type SealedTokenPair,
   type UserDto,
 } from '@app/contracts';
 import { AuthService } from './auth.service';
@@ -18,17 +18,17 @@ export class AuthHandler {
   constructor(private readonly auth: AuthService) {}
 
   @MessagePattern(P.AuthSignup)
-  signup(@Payload() dto: SignupDto): Promise<UserDto> {
+  signup(@Payload() dto: SealedSignupRequest): Promise<UserDto> {
     return this.auth.signup(dto);
   }
 
   @MessagePattern(P.AuthLogin)
-  login(@Payload() dto: LoginRequest): Promise<TokenPairDto> {
+  login(@Payload() dto: SealedLoginRequest): Promise<SealedTokenPair> {
     return this.auth.login(dto);
   }
 
   @MessagePattern(P.AuthRefresh)
-  refresh(@Payload() dto: RefreshDto): Promise<TokenPairDto> {
+  refresh(@Payload() dto: SealedRefreshRequest): Promise<SealedTokenPair> {
     return this.auth.refresh(dto);
   }
 

@@ -1,13 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { SEAL_PURPOSE, Sealer } from '@app/common';
 import {
   DomainError,
   ErrorCode,
-  type LoginRequest,
   type LogoutRequest,
-  type RefreshDto,
   type RevocationsListResponse,
-  type SignupDto,
-  type TokenPairDto,
+  type SealedLoginRequest,
+  type SealedRefreshRequest,
+  type SealedSignupRequest,
+  type SealedTokenPair,
   type UserDto,
 } from '@app/contracts';
 import { AUTH_CONFIG, AuthConfig } from '../config';
@@ -31,20 +32,39 @@ export class AuthService {
     private readonly tokens: TokensService,
     private readonly rateLimiter: LoginRateLimiter,
     private readonly revocations: RevocationsPublisher,
+    private readonly sealer: Sealer,
   ) {}
 
-  async signup(dto: SignupDto): Promise<UserDto> {
-    const hash = await this.passwords.hash(dto.password);
+  // Secrets arrive sealed by the gateway; what does not open is refused like a bad payload.
+  private unseal(sealed: string, purpose: string, field: string): string {
+    const value = this.sealer.open(sealed, purpose);
+    if (value === null) {
+      throw new DomainError(ErrorCode.ValidationFailed, 'Sealed field could not be opened', [
+        { field, messages: ['not sealed by the gateway'] },
+      ]);
+    }
+    return value;
+  }
+
+  async signup(dto: SealedSignupRequest): Promise<UserDto> {
+    const password = this.unseal(dto.sealedPassword, SEAL_PURPOSE.password, 'password');
+    if (password.length < 8 || password.length > 128) {
+      throw new DomainError(ErrorCode.ValidationFailed, 'Request validation failed', [
+        { field: 'password', messages: ['password must be 8 to 128 characters'] },
+      ]);
+    }
+    const hash = await this.passwords.hash(password);
     const user = await this.users.create(dto.email, hash);
     if (!user) throw new DomainError(ErrorCode.EmailTaken, 'An account with this email already exists');
     this.logger.log({ userId: user.id }, 'user signed up');
     return toUserDto(user);
   }
 
-  async login(dto: LoginRequest): Promise<TokenPairDto> {
+  async login(dto: SealedLoginRequest): Promise<SealedTokenPair> {
+    const password = this.unseal(dto.sealedPassword, SEAL_PURPOSE.password, 'password');
     await this.rateLimiter.hit(dto.email, dto.clientIp);
     const user = await this.users.findByEmail(dto.email);
-    const ok = await this.passwords.verify(user?.passwordHash, dto.password);
+    const ok = await this.passwords.verify(user?.passwordHash, password);
     if (!user || !ok) throw new DomainError(ErrorCode.InvalidCredentials, 'Invalid email or password');
     const refresh = this.tokens.issueRefreshToken();
     const sessionExpiresAt = new Date(Date.now() + this.config.REFRESH_TOKEN_TTL_SECONDS * 1000);
@@ -53,9 +73,10 @@ export class AuthService {
     return this.tokenPair(user.id, sessionId, refresh.token);
   }
 
-  async refresh(dto: RefreshDto): Promise<TokenPairDto> {
+  async refresh(dto: SealedRefreshRequest): Promise<SealedTokenPair> {
     const invalid = new DomainError(ErrorCode.InvalidRefreshToken, 'The refresh token is invalid or expired');
-    const parsed = this.tokens.parseRefreshToken(dto.refreshToken);
+    const refreshToken = this.unseal(dto.sealedRefreshToken, SEAL_PURPOSE.refreshToken, 'refreshToken');
+    const parsed = this.tokens.parseRefreshToken(refreshToken);
     if (!parsed) throw invalid;
     const row = await this.sessions.findRefreshToken(parsed.id);
     if (!row || !this.tokens.secretMatches(parsed.secret, row.tokenHash)) throw invalid;
@@ -103,10 +124,11 @@ export class AuthService {
     await this.revocations.publish({ sessionId, until });
   }
 
-  private async tokenPair(userId: string, sessionId: string, refreshToken: string): Promise<TokenPairDto> {
+  private async tokenPair(userId: string, sessionId: string, refreshToken: string): Promise<SealedTokenPair> {
+    const accessToken = await this.tokens.signAccessToken(userId, sessionId);
     return {
-      accessToken: await this.tokens.signAccessToken(userId, sessionId),
-      refreshToken,
+      sealedAccessToken: this.sealer.seal(accessToken, SEAL_PURPOSE.accessToken),
+      sealedRefreshToken: this.sealer.seal(refreshToken, SEAL_PURPOSE.refreshToken),
       tokenType: 'Bearer',
       expiresIn: this.tokens.accessTtlSeconds,
     };

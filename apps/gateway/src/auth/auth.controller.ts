@@ -5,6 +5,7 @@ import { ErrorResponseDto } from '../errors/error-response.dto';
 import { RpcClients } from '../rpc/rpc-clients';
 import { CurrentUser, JwtAuthGuard } from './jwt-auth.guard';
 import { type AuthenticatedUser } from './jwt.strategy';
+import { AuthGatewayService } from './auth.service';
 import { RevocationsService } from './revocations.service';
 
 @ApiTags('auth')
@@ -14,6 +15,7 @@ export class AuthController {
   constructor(
     private readonly rpc: RpcClients,
     private readonly revocations: RevocationsService,
+    private readonly auth: AuthGatewayService,
   ) {}
 
   @Post('signup')
@@ -21,7 +23,7 @@ export class AuthController {
   @ApiResponse({ status: 201, type: UserDto })
   @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'EMAIL_TAKEN' })
   signup(@Body() dto: SignupDto): Promise<UserDto> {
-    return this.rpc.auth.send(P.AuthSignup, dto);
+    return this.auth.signup(dto);
   }
 
   @Post('login')
@@ -31,7 +33,7 @@ export class AuthController {
   @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'INVALID_CREDENTIALS' })
   @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'RATE_LIMITED, with Retry-After' })
   login(@Body() dto: LoginDto, @Ip() clientIp: string): Promise<TokenPairDto> {
-    return this.rpc.auth.send(P.AuthLogin, { ...dto, clientIp: clientIp || 'unknown' });
+    return this.auth.login(dto, clientIp || 'unknown');
   }
 
   @Post('refresh')
@@ -40,7 +42,7 @@ export class AuthController {
   @ApiResponse({ status: 200, type: TokenPairDto })
   @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'INVALID_REFRESH_TOKEN' })
   refresh(@Body() dto: RefreshDto): Promise<TokenPairDto> {
-    return this.rpc.auth.send(P.AuthRefresh, dto);
+    return this.auth.refresh(dto);
   }
 
   @Post('logout')

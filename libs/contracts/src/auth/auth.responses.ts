@@ -31,3 +31,11 @@ export interface AccessTokenClaims {
   sid: string;
   typ: 'access';
 }
+
+// The token pair as auth answers over the broker; the gateway opens it for the client.
+export interface SealedTokenPair {
+  sealedAccessToken: string;
+  sealedRefreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}

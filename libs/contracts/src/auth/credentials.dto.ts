@@ -34,3 +34,26 @@ export class RefreshDto {
   @Length(10, 512)
   refreshToken: string;
 }
+
+// --- RPC payloads: secrets cross the broker sealed (see Sealer in @app/common) ---
+export class SealedSignupRequest {
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+
+  @IsString()
+  @Length(20, 1024)
+  sealedPassword: string;
+}
+
+export class SealedLoginRequest extends SealedSignupRequest {
+  @IsString()
+  @MaxLength(64)
+  clientIp: string;
+}
+
+export class SealedRefreshRequest {
+  @IsString()
+  @Length(20, 2048)
+  sealedRefreshToken: string;
+}

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { SEAL_PURPOSE, Sealer } from '@app/common';
+import {
+  DomainError,
+  ErrorCode,
+  type LoginDto,
+  MessagePattern as P,
+  type RefreshDto,
+  type SealedTokenPair,
+  type SignupDto,
+  type TokenPairDto,
+  type UserDto,
+} from '@app/contracts';
+import { RpcClients } from '../rpc/rpc-clients';
+
+// The gateway's side of the auth calls: passwords and tokens cross the broker sealed, never in plaintext.
+@Injectable()
+export class AuthGatewayService {
+  constructor(
+    private readonly rpc: RpcClients,
+    private readonly sealer: Sealer,
+  ) {}
+
+  signup(dto: SignupDto): Promise<UserDto> {
+    return this.rpc.auth.send(P.AuthSignup, {
+      email: dto.email,
+      sealedPassword: this.sealer.seal(dto.password, SEAL_PURPOSE.password),
+    });
+  }
+
+  async login(dto: LoginDto, clientIp: string): Promise<TokenPairDto> {
+    const pair = await this.rpc.auth.send(P.AuthLogin, {
+      email: dto.email,
+      sealedPassword: this.sealer.seal(dto.password, SEAL_PURPOSE.password),
+      clientIp,
+    });
+    return this.open(pair);
+  }
+
+  async refresh(dto: RefreshDto): Promise<TokenPairDto> {
+    const pair = await this.rpc.auth.send(P.AuthRefresh, {
+      sealedRefreshToken: this.sealer.seal(dto.refreshToken, SEAL_PURPOSE.refreshToken),
+    });
+    return this.open(pair);
+  }
+
+  private open(pair: SealedTokenPair): TokenPairDto {
+    const accessToken = this.sealer.open(pair.sealedAccessToken, SEAL_PURPOSE.accessToken);
+    const refreshToken = this.sealer.open(pair.sealedRefreshToken, SEAL_PURPOSE.refreshToken);
+    if (!accessToken || !refreshToken)
+      throw new DomainError(ErrorCode.Internal, 'Token pair could not be opened');
+    return { accessToken, refreshToken, tokenType: pair.tokenType, expiresIn: pair.expiresIn };
+  }
+}
