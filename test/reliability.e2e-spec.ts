@@ -4,7 +4,7 @@ import { Api, type LoggedInUser, runInfo, signupAndLogin, startExtra } from './s
 import { db } from './support/db';
 import { link, plaidItemId, waitHealthy } from './support/linking';
 import { control, sandboxPublicToken } from './support/sandbox';
-import { quiescent, storedTransactionIds, syncCalls, transactionCount } from './support/sync';
+import { quiescent, storedTransactionIds, syncCalls, syncedItem, transactionCount } from './support/sync';
 import { waitFor } from './support/wait-for';
 
 function deadLetters(command: 'list' | 'redrive'): any[] {
@@ -58,10 +58,8 @@ describe('failure recovery', () => {
   });
 
   it('retries a failing sync with backoff, dead-letters it past the cap, shows the error, and re-drives it', async () => {
-    const item = await link(user, { institutionId: 'ins_109508' });
-    await waitHealthy(user, item.id);
-    const plaidId = await plaidItemId(item.id);
-    await quiescent(plaidId);
+    const item = await syncedItem(user, 'ins_109508');
+    const { plaidId } = item;
     const before = await syncCalls(plaidId);
     const rule = await control('POST', '/failures', {
       endpoint: '/transactions/sync',
@@ -116,10 +114,8 @@ describe('failure recovery', () => {
   });
 
   it('stops at once on an item error that needs the user (no retries)', async () => {
-    const item = await link(user, { institutionId: 'ins_109509' });
-    await waitHealthy(user, item.id);
-    const plaidId = await plaidItemId(item.id);
-    await quiescent(plaidId);
+    const item = await syncedItem(user, 'ins_109509');
+    const { plaidId } = item;
     const before = await syncCalls(plaidId);
     const rule = await control('POST', '/failures', {
       endpoint: '/transactions/sync',
@@ -173,10 +169,8 @@ describe('failure recovery', () => {
   });
 
   it('recovers when the broker drops every connection in the middle of a sync, without losing or doubling rows', async () => {
-    const item = await link(user, { institutionId: 'ins_109510' });
-    await waitHealthy(user, item.id);
-    const plaidId = await plaidItemId(item.id);
-    await quiescent(plaidId);
+    const item = await syncedItem(user, 'ins_109510');
+    const { plaidId } = item;
     const before = await syncCalls(plaidId);
     const rule = await control('POST', '/failures', {
       endpoint: '/transactions/sync',
@@ -218,10 +212,8 @@ describe('failure recovery', () => {
   });
 
   it('recovers when Postgres kills every service connection', async () => {
-    const item = await link(user, { institutionId: 'ins_109512' });
-    await waitHealthy(user, item.id);
-    const plaidId = await plaidItemId(item.id);
-    await quiescent(plaidId);
+    const item = await syncedItem(user, 'ins_109512');
+    const { plaidId } = item;
     const rule = await control('POST', '/failures', {
       endpoint: '/transactions/sync',
       item_id: plaidId,
@@ -259,10 +251,8 @@ describe('failure recovery', () => {
 describe('broker restart', () => {
   it('answers 503 (not a hang) while the broker is down, then every service recovers and nothing accepted is lost', async () => {
     const user = await signupAndLogin(new Api(), 'restart');
-    const item = await link(user, { institutionId: 'ins_109508' });
-    await waitHealthy(user, item.id);
-    const plaidId = await plaidItemId(item.id);
-    await quiescent(plaidId);
+    const item = await syncedItem(user, 'ins_109508');
+    const { plaidId } = item;
     const api = new Api();
     execFileSync('rabbitmqctl', ['-q', 'stop_app'], { stdio: 'ignore' });
     let change: any;

@@ -1,20 +1,8 @@
 import { Api, expectErrorShape, type LoggedInUser, runInfo, signupAndLogin, startExtra } from './support/api';
 import { db } from './support/db';
-import { link, plaidItemId, waitHealthy } from './support/linking';
 import { control } from './support/sandbox';
-import { allTransactions, quiescent, syncCalls } from './support/sync';
+import { allTransactions, quiescent, syncCalls, syncedItem } from './support/sync';
 import { waitFor } from './support/wait-for';
-
-async function syncedItem(
-  user: LoggedInUser,
-  institutionId: string,
-): Promise<{ id: string; plaidId: string }> {
-  const item = await link(user, { institutionId });
-  await waitHealthy(user, item.id);
-  const plaidId = await plaidItemId(item.id);
-  await quiescent(plaidId);
-  return { id: item.id, plaidId };
-}
 
 describe('transactions sync', () => {
   let user: LoggedInUser;

@@ -1,6 +1,7 @@
 import { expect } from '@jest/globals';
 import { type LoggedInUser } from './api';
 import { db } from './db';
+import { link, plaidItemId, waitHealthy } from './linking';
 import { control } from './sandbox';
 import { waitFor } from './wait-for';
 
@@ -54,4 +55,17 @@ export async function transactionCount(itemId: string): Promise<{ n: number; dis
     [itemId],
   );
   return { n: Number(row.n), distinct: Number(row.d) };
+}
+
+// A linked, healthy item whose post-link syncs have all run: the starting point of most sync tests.
+export async function syncedItem(
+  user: LoggedInUser,
+  institutionId: string,
+  options: { username?: string } = {},
+): Promise<{ id: string; plaidId: string }> {
+  const item = await link(user, { institutionId, ...options });
+  await waitHealthy(user, item.id);
+  const plaidId = await plaidItemId(item.id);
+  await quiescent(plaidId);
+  return { id: item.id, plaidId };
 }
