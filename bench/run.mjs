@@ -278,8 +278,9 @@ const READ_SQL_FILE = join(ROOT, 'apps', 'sync-worker', 'src', 'transactions', '
 
 async function explain(sys, userId, scenario) {
   const src = await readFile(READ_SQL_FILE, 'utf8');
-  const sql = /`(SELECT t\.id[\s\S]*?LIMIT \$12)`/.exec(src)?.[1];
-  if (!sql) return null;
+  const rowJson = /const TRANSACTION_JSON = `([\s\S]*?)`;/.exec(src)?.[1];
+  const sql = /`(SELECT t\.id[\s\S]*?LIMIT \$12)`/.exec(src)?.[1]?.replace('${TRANSACTION_JSON}', () => rowJson);
+  if (!sql || !rowJson) return null;
   const q = Object.fromEntries(new URLSearchParams(scenario.query));
   const cursor = q.cursor ? JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) : [null, null];
   const client = new pg.Client({ connectionString: sys.databaseUrl, options: '-c search_path=sync' });
@@ -330,13 +331,16 @@ async function readApi(sys, token, ingest) {
   {
     const c = new pg.Client({ connectionString: sys.databaseUrl });
     await c.connect();
-    stale.lastAnalyze = (
-      await c.query(`SELECT coalesce(last_autoanalyze, last_analyze) AS at, n_mod_since_analyze::int AS modified
-                       FROM pg_stat_user_tables WHERE schemaname = 'sync' AND relname = 'transactions'`)
-    ).rows[0];
-    for (const s of scenarios) stale.plans[s.name] = await explain(sys, ingest.userId, s);
-    await c.query('ANALYZE sync.transactions');
-    await c.end();
+    try {
+      stale.lastAnalyze = (
+        await c.query(`SELECT coalesce(last_autoanalyze, last_analyze) AS at, n_mod_since_analyze::int AS modified
+                         FROM pg_stat_user_tables WHERE schemaname = 'sync' AND relname = 'transactions'`)
+      ).rows[0];
+      for (const s of scenarios) stale.plans[s.name] = await explain(sys, ingest.userId, s);
+      await c.query('ANALYZE sync.transactions');
+    } finally {
+      await c.end();
+    }
   }
 
   const ceilingPort = await freePort();

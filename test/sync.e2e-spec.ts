@@ -220,6 +220,48 @@ describe('transactions sync', () => {
       all = await allTransactions(user, `itemId=${item.id}`);
     });
 
+    it('answers each transaction as stored, field by field, as application/json', async () => {
+      const res = await user.api.get(`/v1/transactions?itemId=${item.id}&limit=500`, user.accessToken);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      const rows = await db(
+        `SELECT plaid_transaction_id, account_id, item_id, amount, iso_currency_code, date::text AS date,
+                authorized_date::text AS authorized_date, datetime, name, merchant_name, pending,
+                pending_transaction_id, payment_channel, category_primary, category_detailed, logo_url
+           FROM sync.transactions WHERE item_id = $1`,
+        [item.id],
+      );
+      const stored = new Map(rows.map((r) => [r.plaid_transaction_id, r]));
+      expect(res.body.data.length).toBeGreaterThan(0);
+      for (const t of res.body.data) {
+        const r = stored.get(t.id);
+        expect(t).toEqual({
+          id: r.plaid_transaction_id,
+          accountId: r.account_id,
+          itemId: r.item_id,
+          amount: Number(r.amount),
+          isoCurrencyCode: r.iso_currency_code,
+          date: r.date,
+          authorizedDate: r.authorized_date,
+          datetime: r.datetime ? new Date(r.datetime).toISOString() : null,
+          name: r.name,
+          merchantName: r.merchant_name,
+          pending: r.pending,
+          pendingTransactionId: r.pending_transaction_id,
+          paymentChannel: r.payment_channel,
+          category:
+            r.category_primary || r.category_detailed
+              ? { primary: r.category_primary, detailed: r.category_detailed }
+              : null,
+          logoUrl: r.logo_url,
+        });
+      }
+      // The sample covers the shapes that need care: a datetime, a category, a fractional amount.
+      expect(res.body.data.some((t: any) => t.datetime !== null)).toBe(true);
+      expect(res.body.data.some((t: any) => t.category !== null)).toBe(true);
+      expect(res.body.data.some((t: any) => !Number.isInteger(t.amount))).toBe(true);
+    });
+
     it('filters by account, dates, pending, amount and text', async () => {
       const accountId = all[0].accountId;
       const byAccount = await allTransactions(user, `accountId=${accountId}`);

@@ -1,4 +1,4 @@
-// Ceiling of the read API: a bare Fastify + pg server running the same SQL as
+// Ceiling of the read API: a bare Fastify + pg server running the same SQL (rows as JSON built by Postgres) as
 // apps/sync-worker/src/transactions/transactions.repository.ts for one fixed user, with no gateway, no broker,
 // no auth, no validation. Env: DATABASE_URL, PORT, BENCH_USER_ID, DB_POOL_SIZE. Prints "listening" when up.
 import Fastify from 'fastify';
@@ -11,9 +11,17 @@ const pool = new pg.Pool({
 });
 const userId = process.env.BENCH_USER_ID;
 
-const SQL = `SELECT t.id, t.plaid_transaction_id, t.account_id, t.item_id, t.amount, t.iso_currency_code, t.date::text AS date,
-              t.authorized_date::text AS authorized_date, t.datetime, t.name, t.merchant_name, t.pending,
-              t.pending_transaction_id, t.payment_channel, t.category_primary, t.category_detailed, t.logo_url
+const TRANSACTION_JSON = `json_build_object(
+  'id', t.plaid_transaction_id, 'accountId', t.account_id, 'itemId', t.item_id, 'amount', t.amount,
+  'isoCurrencyCode', t.iso_currency_code, 'date', t.date, 'authorizedDate', t.authorized_date,
+  'datetime', to_char(t.datetime AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  'name', t.name, 'merchantName', t.merchant_name, 'pending', t.pending,
+  'pendingTransactionId', t.pending_transaction_id, 'paymentChannel', t.payment_channel,
+  'category', CASE WHEN coalesce(t.category_primary, '') = '' AND coalesce(t.category_detailed, '') = '' THEN NULL
+    ELSE json_build_object('primary', t.category_primary, 'detailed', t.category_detailed) END,
+  'logoUrl', t.logo_url)::text`;
+
+const SQL = `SELECT t.id, t.date::text AS date, ${TRANSACTION_JSON} AS json
          FROM transactions t
         WHERE t.user_id = $1
           AND ($2::uuid IS NULL OR t.item_id = $2::uuid)
@@ -35,29 +43,8 @@ function decodeCursor(raw) {
 
 const encodeCursor = (c) => Buffer.from(JSON.stringify([c.date, c.id])).toString('base64url');
 
-function toDto(r) {
-  return {
-    id: r.plaid_transaction_id,
-    accountId: r.account_id,
-    itemId: r.item_id,
-    amount: Number(r.amount),
-    isoCurrencyCode: r.iso_currency_code,
-    date: r.date,
-    authorizedDate: r.authorized_date,
-    datetime: r.datetime ? new Date(r.datetime).toISOString() : null,
-    name: r.name,
-    merchantName: r.merchant_name,
-    pending: r.pending,
-    pendingTransactionId: r.pending_transaction_id,
-    paymentChannel: r.payment_channel,
-    category:
-      r.category_primary || r.category_detailed ? { primary: r.category_primary, detailed: r.category_detailed } : null,
-    logoUrl: r.logo_url,
-  };
-}
-
 const app = Fastify({ logger: false });
-app.get('/v1/transactions', async (request) => {
+app.get('/v1/transactions', async (request, reply) => {
   const q = request.query;
   const limit = q.limit ? Number(q.limit) : 50;
   const after = q.cursor ? decodeCursor(q.cursor) : null;
@@ -78,7 +65,9 @@ app.get('/v1/transactions', async (request) => {
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
-  return { data: page.map(toDto), nextCursor: more && last ? encodeCursor(last) : null };
+  const nextCursor = more && last ? encodeCursor(last) : null;
+  reply.type('application/json; charset=utf-8');
+  return `{"data":[${page.map((r) => r.json).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
 });
 
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });

@@ -1,6 +1,6 @@
 // Per-process RSS (VmRSS) and CPU time from /proc, and the machine's busy time, so each phase can say how much
 // CPU the system under test used and how much went to everything else on the box (other engineers' tests).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const TICKS = 100; // USER_HZ on Linux
 
@@ -24,6 +24,27 @@ export function cpuSeconds(pid) {
   }
 }
 
+// CPU seconds of every process with this command name, including the children they have reaped (a Postgres
+// backend that exited is counted in the postmaster's cutime/cstime).
+function groupCpuSeconds(comm) {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== comm) continue;
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / TICKS;
+    } catch {
+      // the process exited while we read
+    }
+  }
+  return total;
+}
+
+// The shared servers the system runs on; on a box of its own they serve only the bench.
+const INFRA = { postgres: 'postgres', rabbitmq: 'beam.smp' };
+
 export function machineBusySeconds() {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   const [user, nice, system, idle, iowait, irq, softirq, steal] = line;
@@ -37,6 +58,7 @@ export class PhaseSampler {
     this.maxRss = {};
     this.cpu0 = {};
     for (const [name, pid] of Object.entries(pids)) this.cpu0[name] = cpuSeconds(pid);
+    for (const [name, comm] of Object.entries(INFRA)) this.cpu0[name] = groupCpuSeconds(comm);
     this.machine0 = machineBusySeconds();
     this.t0 = performance.now();
     this.sample();
@@ -61,13 +83,17 @@ export class PhaseSampler {
       cpu[name] = now !== null && this.cpu0[name] !== null ? now - this.cpu0[name] : null;
       ours += cpu[name] ?? 0;
     }
+    for (const [name, comm] of Object.entries(INFRA)) {
+      cpu[name] = groupCpuSeconds(comm) - this.cpu0[name];
+      ours += cpu[name];
+    }
     const m = machineBusySeconds();
     const busy = m.busy - this.machine0.busy;
     return {
       wallSeconds: wall,
       maxRssMb: this.maxRss,
       cpuSeconds: cpu,
-      // Cores' worth of CPU used by processes that are not part of this bench (other test suites, etc.).
+      // Cores' worth of CPU used by everything else on the box (other test suites, the kernel's own threads).
       otherCores: Math.max(0, (busy - ours) / wall),
       machineBusyCores: busy / wall,
     };

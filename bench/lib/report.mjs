@@ -99,12 +99,20 @@ export function renderConsole(r) {
   return table(header, summaryRows(r));
 }
 
+// CPU of the whole path per answered request (services or ceiling, Postgres, RabbitMQ, the load generator):
+// the box's busy time minus what everything else on it used.
+function cpuPerRequest(run) {
+  const p = run.phase;
+  if (!p || !run.ok) return '—';
+  return `${(((p.machineBusyCores - p.otherCores) * p.wallSeconds * 1000) / run.ok).toFixed(2)} ms`;
+}
+
 function cpuTable(r) {
   const phases = [...phaseList(r)];
   if (r.ingestCeiling) phases.push(['ceiling: ingest (COPY, then unnest)', r.ingestCeiling.phase]);
   for (const s of r.read ?? []) phases.push([`ceiling: read ${s.name}`, s.ceiling.phase]);
   if (r.webhooks?.ceiling) phases.push(['ceiling: webhooks', r.webhooks.ceiling.phase]);
-  const cols = [...SERVICES, 'ceiling', 'bench'];
+  const cols = [...SERVICES, 'ceiling', 'postgres', 'rabbitmq', 'bench'];
   return table(
     ['phase', 'wall s', ...cols.map((c) => `${c} (cores)`), 'other processes (cores)'],
     phases.map(([name, p]) => [
@@ -132,8 +140,9 @@ export function renderMarkdown(r, argv) {
   out.push(
     `- Noise: load average ${m.loadavgStart.map((v) => v.toFixed(2)).join(' / ')} at the start, ` +
       `${m.loadavgEnd.map((v) => v.toFixed(2)).join(' / ')} at the end; ${m.e2eDatabasesAtStart} e2e database(s) of ` +
-      'other runs existed at the start. The CPU table below shows, per phase, the cores used by processes that are not ' +
-      'part of this bench ("other processes"). Compare ratios to the same-run ceilings rather than absolute numbers.',
+      'other runs existed at the start. The CPU table below shows, per phase, the cores used by each service, by Postgres ' +
+      '(all its processes), by RabbitMQ and by everything else on the box ("other processes"). Compare ratios to the ' +
+      'same-run ceilings rather than absolute numbers.',
   );
   out.push(`- Command: \`npm run build && node bench/run.mjs ${argv.join(' ')}\` (run ${r.runId}, ${r.startedAt} → ${r.finishedAt}).`);
   out.push(
@@ -195,12 +204,26 @@ export function renderMarkdown(r, argv) {
       `autocannon, ${r.opts.connections} connections, ${r.opts.duration} s after a ${r.opts.warmup} s warm-up. System: ` +
         'gateway (JWT guard, validation) → `sync.rpc` → sync-worker → Postgres. Ceiling: `bench/ceilings/read-server.mjs`, ' +
         'bare Fastify + pg (pool 10) running the repository\'s SQL for the same user, no auth. Each scenario checks first ' +
-        'that both answer the same page.',
+        'that both answer the same page. CPU/req: CPU of the whole path (processes, Postgres, RabbitMQ, autocannon) per ' +
+        'answered request.',
     );
     out.push('');
     out.push(
       table(
-        ['query', 'system rps', 'p50', 'p99', 'max', 'non-2xx', 'ceiling rps', 'ceiling p50', 'ceiling p99', 'ratio'],
+        [
+          'query',
+          'system rps',
+          'p50',
+          'p99',
+          'max',
+          'non-2xx',
+          'CPU/req',
+          'ceiling rps',
+          'ceiling p50',
+          'ceiling p99',
+          'ceiling CPU/req',
+          'ratio',
+        ],
         r.read.map((s) => [
           s.name,
           n0(s.system.rps),
@@ -208,9 +231,11 @@ export function renderMarkdown(r, argv) {
           ms(s.system.p99),
           ms(s.system.max),
           String(s.system.non2xx + s.system.errors),
+          cpuPerRequest(s.system),
           n0(s.ceiling.rps),
           ms(s.ceiling.p50),
           ms(s.ceiling.p99),
+          cpuPerRequest(s.ceiling),
           pct(s.system.rps, s.ceiling.rps),
         ]),
       ),

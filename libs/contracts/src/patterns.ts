@@ -18,7 +18,10 @@ export enum MessagePattern {
   WebhookKeyGet = 'link.webhook-key.get.v1',
 
   AccountsList = 'sync.accounts.list.v1',
-  TransactionsList = 'sync.transactions.list.v1',
+  // v2 answers with the page as JSON text (built by Postgres); v1, the same page as an object, stays served
+  // for gateways of the previous release during a rolling upgrade.
+  TransactionsList = 'sync.transactions.list.v2',
+  TransactionsListV1 = 'sync.transactions.list.v1',
   SyncRequest = 'sync.item.sync-request.v1',
 }
 

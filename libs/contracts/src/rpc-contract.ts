@@ -30,6 +30,9 @@ import {
 } from './sync/transactions.dto';
 import { type WebhookKeyRequest, type WebhookKeyResponse } from './link/webhook-key.dto';
 
+// A response the service serialised itself: JSON text of T, passed through by the gateway unparsed.
+export type JsonText<T> = string & { readonly __jsonOf?: T };
+
 // Request and response types of every RPC pattern: the typed client cannot send a payload of the wrong shape.
 export interface RpcContract {
   [MessagePattern.HealthPing]: { request: Record<string, never>; response: PingResponse };
@@ -48,7 +51,11 @@ export interface RpcContract {
   [MessagePattern.ItemsGet]: { request: ItemRef; response: ItemDto };
   [MessagePattern.ItemsDelete]: { request: ItemRef; response: { deleted: true } };
   [MessagePattern.AccountsList]: { request: AccountsListRequest; response: AccountListDto };
-  [MessagePattern.TransactionsList]: { request: TransactionsListRequest; response: TransactionPageDto };
+  [MessagePattern.TransactionsList]: {
+    request: TransactionsListRequest;
+    response: JsonText<TransactionPageDto>;
+  };
+  [MessagePattern.TransactionsListV1]: { request: TransactionsListRequest; response: TransactionPageDto };
   [MessagePattern.SyncRequest]: { request: ItemRef; response: SyncRequestAcceptedDto };
   [MessagePattern.WebhookKeyGet]: { request: WebhookKeyRequest; response: WebhookKeyResponse };
 }

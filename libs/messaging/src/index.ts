@@ -1,4 +1,5 @@
 export * from './rmq-options';
+export * from './rmq-server';
 export * from './rpc-client';
 export * from './rpc-server';
 export * from './fanout';

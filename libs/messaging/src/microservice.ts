@@ -6,7 +6,7 @@ import { loadConfigOrExit, type ServiceBaseConfig } from '@app/common';
 import { DEFAULT_RETRY, type RetryPolicySettings, type Topology, topology } from '@app/contracts';
 import { ensureSchema } from '@app/database';
 import { assertEventQueues } from './event-topology';
-import { rmqServerOptions } from './rmq-options';
+import { rmqServerStrategy } from './rmq-server';
 import { RmqAckInterceptor, RpcErrorFilter, rpcValidationPipe } from './rpc-server';
 
 export interface ServiceAppSettings {
@@ -39,12 +39,12 @@ export async function startServiceApp(
   app.useGlobalInterceptors(new RmqAckInterceptor(retry));
   const inherit = { inheritAppConfig: true };
   app.connectMicroservice(
-    rmqServerOptions({ url: s.url, queue: s.rpcQueue, prefetch: s.rpcPrefetch }),
+    rmqServerStrategy({ url: s.url, queue: s.rpcQueue, prefetch: s.rpcPrefetch }),
     inherit,
   );
   if (s.eventsQueue) {
     app.connectMicroservice(
-      rmqServerOptions({ url: s.url, queue: s.eventsQueue, prefetch: s.eventsPrefetch ?? 10 }),
+      rmqServerStrategy({ url: s.url, queue: s.eventsQueue, prefetch: s.eventsPrefetch ?? 10 }),
       inherit,
     );
   }

@@ -1,6 +1,6 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { MessagePattern as P, TransactionPageDto, TransactionsQueryDto } from '@app/contracts';
+import { type JsonText, MessagePattern as P, TransactionPageDto, TransactionsQueryDto } from '@app/contracts';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
 import { ErrorResponseDto } from '../errors/error-response.dto';
@@ -15,6 +15,8 @@ export class TransactionsController {
   constructor(private readonly rpc: RpcClients) {}
 
   @Get()
+  // The page arrives as JSON text built by the sync worker's query and is sent on as it is.
+  @Header('Content-Type', 'application/json; charset=utf-8')
   @ApiOperation({ summary: 'Your transactions, newest first, keyset-paginated (pass nextCursor as cursor)' })
   @ApiResponse({ status: 200, type: TransactionPageDto })
   @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
@@ -22,7 +24,7 @@ export class TransactionsController {
   async list(
     @CurrentUser() user: AuthenticatedUser,
     @Query() query: TransactionsQueryDto,
-  ): Promise<TransactionPageDto> {
+  ): Promise<JsonText<TransactionPageDto>> {
     if (query.itemId) await this.rpc.link.send(P.ItemsGet, { userId: user.userId, itemId: query.itemId });
     return this.rpc.sync.send(P.TransactionsList, { ...query, userId: user.userId });
   }

@@ -1,6 +1,11 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { MessagePattern as P, type TransactionPageDto, TransactionsListRequest } from '@app/contracts';
+import {
+  type JsonText,
+  MessagePattern as P,
+  type TransactionPageDto,
+  TransactionsListRequest,
+} from '@app/contracts';
 import { TransactionsRepository } from './transactions.repository';
 
 @Controller()
@@ -8,7 +13,13 @@ export class TransactionsHandler {
   constructor(private readonly transactions: TransactionsRepository) {}
 
   @MessagePattern(P.TransactionsList)
-  list(@Payload() dto: TransactionsListRequest): Promise<TransactionPageDto> {
+  list(@Payload() dto: TransactionsListRequest): Promise<JsonText<TransactionPageDto>> {
     return this.transactions.page(dto);
+  }
+
+  // The previous release's gateways ask for the page as an object.
+  @MessagePattern(P.TransactionsListV1)
+  async listV1(@Payload() dto: TransactionsListRequest): Promise<TransactionPageDto> {
+    return JSON.parse(await this.transactions.page(dto)) as TransactionPageDto;
   }
 }
