@@ -61,7 +61,11 @@ try {
       }
       const target = headers['x-original-queue'] ?? queue;
       const { 'x-attempt': _a, 'x-dead-reason': _r, 'x-dead-at': _d, 'x-last-error': _l, ...rest } = headers;
-      channel.sendToQueue(target, msg.content, { persistent: true, contentType: 'application/json', headers: { ...rest, 'x-redriven-at': new Date().toISOString() } });
+      channel.sendToQueue(target, msg.content, {
+        persistent: true,
+        contentType: 'application/json',
+        headers: { ...rest, 'x-redriven-at': new Date().toISOString() },
+      });
       await channel.waitForConfirms();
       channel.ack(msg);
       report.push({ ...entry, redrivenTo: target });
@@ -75,6 +79,9 @@ try {
 }
 if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
 else {
-  for (const r of report) process.stdout.write(`${r.queue}  ${r.pattern}  attempts=${r.attempts}  ${r.deadAt}  ${r.reason}${r.redrivenTo ? `  → ${r.redrivenTo}` : ''}\n`);
+  for (const r of report)
+    process.stdout.write(
+      `${r.queue}  ${r.pattern}  attempts=${r.attempts}  ${r.deadAt}  ${r.reason}${r.redrivenTo ? `  → ${r.redrivenTo}` : ''}\n`,
+    );
   process.stdout.write(`${report.length} dead letter(s) ${command === 'list' ? 'listed' : 're-driven'}\n`);
 }

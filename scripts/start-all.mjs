@@ -33,7 +33,10 @@ const children = APPS.filter((app) => existsSync(join(root, 'dist', 'apps', app,
   const env = { ...fileEnv, ...local, ...process.env };
   if (app === 'plaid-sandbox') env.PORT = fileEnv.SANDBOX_PORT ?? '8090';
   if (HTTP_PORTS[app]) env.HTTP_PORT = HTTP_PORTS[app];
-  const child = spawn(process.execPath, [join(root, 'dist', 'apps', app, 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(root, 'dist', 'apps', app, 'main.js')], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const prefix = `[${app}] `;
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = '';

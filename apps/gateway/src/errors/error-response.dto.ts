@@ -19,7 +19,7 @@ export class ErrorResponseDto {
   @ApiProperty({ example: 'Request validation failed' })
   message: string;
 
-  @ApiProperty({ example: '3f2c1d8e-…' })
+  @ApiProperty({ example: '3f2c1d8e-...' })
   requestId: string;
 
   @ApiPropertyOptional({ type: [ErrorDetailDto] })

@@ -14,7 +14,7 @@ export class CreateLinkTokenDto {
 
 export class ExchangePublicTokenDto {
   @ApiProperty({
-    example: 'public-sandbox-6c2c…',
+    example: 'public-sandbox-6c2c...',
     description: 'The public_token Plaid Link handed to the frontend.',
   })
   @IsString()
@@ -48,7 +48,7 @@ export class ItemRef {
 
 // --- responses ---
 export class LinkTokenDto {
-  @ApiProperty({ example: 'link-sandbox-af1a0311-…' })
+  @ApiProperty({ example: 'link-sandbox-af1a0311-...' })
   linkToken: string;
 
   @ApiProperty({ format: 'date-time' })
