@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 
 const [file, topArg, callersOf] = process.argv.slice(2);
 if (!file) {
-  process.stderr.write('usage: node bench/profile-summary.mjs FILE.cpuprofile [top=25] [regexp: show who calls matching functions]\n');
+  process.stderr.write(
+    'usage: node bench/profile-summary.mjs FILE.cpuprofile [top=25] [regexp: show who calls matching functions]\n',
+  );
   process.exit(2);
 }
 const top = Number(topArg ?? 25);
@@ -39,7 +41,9 @@ for (const [id, us] of self) {
 const print = (title, map) => {
   process.stdout.write(`\n${title}\n`);
   for (const [k, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top)) {
-    process.stdout.write(`${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}\n`);
+    process.stdout.write(
+      `${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}\n`,
+    );
   }
 };
 process.stdout.write(`${file}: ${(total / 1e6).toFixed(1)} s sampled\n`);
@@ -51,12 +55,14 @@ if (callersOf) {
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const chains = new Map();
-  const frame = (f) => `${f.functionName || '(anonymous)'}@${f.url.replace(/.*node_modules\//, '').replace(/.*dist\//, 'dist/')}:${f.lineNumber + 1}`;
+  const frame = (f) =>
+    `${f.functionName || '(anonymous)'}@${f.url.replace(/.*node_modules\//, '').replace(/.*dist\//, 'dist/')}:${f.lineNumber + 1}`;
   for (const [id, us] of self) {
     const n = byId.get(id);
     if (!re.test(`${n.callFrame.functionName} ${n.callFrame.url}`)) continue;
     const chain = [];
-    for (let x = parent.get(id); x && chain.length < 12; x = parent.get(x)) chain.push(frame(byId.get(x).callFrame));
+    for (let x = parent.get(id); x && chain.length < 12; x = parent.get(x))
+      chain.push(frame(byId.get(x).callFrame));
     const key = `${frame(n.callFrame)}\n    <- ${chain.join('\n    <- ')}`;
     chains.set(key, (chains.get(key) ?? 0) + us);
   }

@@ -63,8 +63,16 @@ const opts = {
   connections: Number(args.connections),
   webhooks: Number(args.webhooks),
   warmup: Number(args.warmup),
-  only: new Set(args.only.split(',').map((s) => s.trim()).filter(Boolean)),
-  profile: args.profile.split(',').map((s) => s.trim()).filter(Boolean),
+  only: new Set(
+    args.only
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ),
+  profile: args.profile
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
   nodeOptions: args['node-options'],
 };
 
@@ -95,7 +103,8 @@ async function http(method, url, { body, token, headers = {} } = {}) {
 
 async function expectStatus(promise, status, what) {
   const res = await promise;
-  if (res.status !== status) throw new Error(`${what}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== status)
+    throw new Error(`${what}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
@@ -172,7 +181,8 @@ async function serverVersions(databaseUrl) {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   const postgres = (await client.query('SHOW server_version')).rows[0].server_version;
-  const others = (await client.query(`SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE 'e2e_%'`)).rows[0].n;
+  const others = (await client.query(`SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE 'e2e_%'`))
+    .rows[0].n;
   await client.end();
   const conn = await amqp.connect(RABBITMQ_URL);
   const rabbitmq = conn.connection.serverProperties?.version ?? 'unknown';
@@ -186,7 +196,11 @@ async function serverVersions(databaseUrl) {
 async function signupAndLogin(sys) {
   const email = `bench-${Date.now().toString(36)}@example.com`;
   const password = 'bench-password-0123456789';
-  await expectStatus(http('POST', `${sys.gatewayUrl}/v1/auth/signup`, { body: { email, password } }), 201, 'signup');
+  await expectStatus(
+    http('POST', `${sys.gatewayUrl}/v1/auth/signup`, { body: { email, password } }),
+    201,
+    'signup',
+  );
   const login = await expectStatus(
     http('POST', `${sys.gatewayUrl}/v1/auth/login`, { body: { email, password } }),
     200,
@@ -229,7 +243,9 @@ async function syncIngest(sys, db, token) {
   // The last page commits the rows and last_synced_at together: once it is set, every row is queryable.
   const item = await pollUntil(
     async () => {
-      const r = await db.query('SELECT created_at, last_synced_at FROM sync.items WHERE item_id = $1', [itemId]);
+      const r = await db.query('SELECT created_at, last_synced_at FROM sync.items WHERE item_id = $1', [
+        itemId,
+      ]);
       return r.rows[0]?.last_synced_at ? r.rows[0] : null;
     },
     { timeoutMs: 30 * 60_000, intervalMs: 50, what: 'the first sync to finish' },
@@ -243,7 +259,8 @@ async function syncIngest(sys, db, token) {
       [itemId],
     )
   ).rows[0];
-  if (stats.n !== expected) throw new Error(`ingest: ${stats.n} rows in sync.transactions, emulator has ${expected}`);
+  if (stats.n !== expected)
+    throw new Error(`ingest: ${stats.n} rows in sync.transactions, emulator has ${expected}`);
   const jobSeconds = (item.last_synced_at - item.created_at) / 1000;
   const writeSeconds = (item.last_synced_at - stats.first_write) / 1000;
   return {
@@ -264,14 +281,21 @@ async function syncIngest(sys, db, token) {
 async function syncCeiling(sys, ingest) {
   log('ceiling: fetching the same number of rows from the emulator (outside the timing)');
   const fetched = await fetchEmulatorTransactions(sys.sandboxUrl, sys.clientId, sys.secret);
-  log(`ceiling: fetched ${fetched.transactions.length} rows in ${fetched.fetchSeconds.toFixed(1)} s; writing`);
+  log(
+    `ceiling: fetched ${fetched.transactions.length} rows in ${fetched.fetchSeconds.toFixed(1)} s; writing`,
+  );
   const sampler = new PhaseSampler({ ...sys.pids(), bench: process.pid });
   const result = await ingestCeiling(sys.databaseUrl, {
     itemId: ingest.itemId,
     userId: ingest.userId,
     transactions: fetched.transactions,
   });
-  return { ...result, fetchSeconds: fetched.fetchSeconds, fetchedRows: fetched.transactions.length, phase: sampler.stop() };
+  return {
+    ...result,
+    fetchSeconds: fetched.fetchSeconds,
+    fetchedRows: fetched.transactions.length,
+    phase: sampler.stop(),
+  };
 }
 
 const READ_SQL_FILE = join(ROOT, 'apps', 'sync-worker', 'src', 'transactions', 'transactions.repository.ts');
@@ -279,7 +303,9 @@ const READ_SQL_FILE = join(ROOT, 'apps', 'sync-worker', 'src', 'transactions', '
 async function explain(sys, userId, scenario) {
   const src = await readFile(READ_SQL_FILE, 'utf8');
   const rowJson = /const TRANSACTION_JSON = `([\s\S]*?)`;/.exec(src)?.[1];
-  const sql = /`(SELECT t\.id[\s\S]*?LIMIT \$12)`/.exec(src)?.[1]?.replace('${TRANSACTION_JSON}', () => rowJson);
+  const sql = /`(SELECT t\.id[\s\S]*?LIMIT \$12)`/
+    .exec(src)?.[1]
+    ?.replace('${TRANSACTION_JSON}', () => rowJson);
   if (!sql || !rowJson) return null;
   const q = Object.fromEntries(new URLSearchParams(scenario.query));
   const cursor = q.cursor ? JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) : [null, null];
@@ -287,10 +313,18 @@ async function explain(sys, userId, scenario) {
   await client.connect();
   try {
     const params = [
-      userId, null, null, null, null,
+      userId,
+      null,
+      null,
+      null,
+      null,
       q.pending === undefined ? null : q.pending === 'true',
       q.minAmount === undefined ? null : Number(q.minAmount),
-      null, null, cursor[0], cursor[1], Number(q.limit ?? 50) + 1,
+      null,
+      null,
+      cursor[0],
+      cursor[1],
+      Number(q.limit ?? 50) + 1,
     ];
     await client.query(sql, params); // warm the cache like the load did
     const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
@@ -355,11 +389,18 @@ async function readApi(sys, token, ingest) {
     for (const scenario of scenarios) {
       const check = await http('GET', `${sys.gatewayUrl}/v1/transactions?${scenario.query}`, { token });
       const ceil = await http('GET', `http://127.0.0.1:${ceilingPort}/v1/transactions?${scenario.query}`);
-      if (check.status !== 200 || check.body.data.length !== 50 || JSON.stringify(check.body) !== JSON.stringify(ceil.body)) {
-        throw new Error(`read ${scenario.name}: gateway and ceiling disagree (${check.status}, ${ceil.status})`);
+      if (
+        check.status !== 200 ||
+        check.body.data.length !== 50 ||
+        JSON.stringify(check.body) !== JSON.stringify(ceil.body)
+      ) {
+        throw new Error(
+          `read ${scenario.name}: gateway and ceiling disagree (${check.status}, ${ceil.status})`,
+        );
       }
       const run = async (url, headers, pids) => {
-        if (opts.warmup > 0) await cannon({ url, headers, connections: opts.connections, duration: opts.warmup });
+        if (opts.warmup > 0)
+          await cannon({ url, headers, connections: opts.connections, duration: opts.warmup });
         const sampler = new PhaseSampler(pids);
         const r = await cannon({ url, headers, connections: opts.connections, duration: opts.duration });
         return { ...summarize(r), phase: sampler.stop() };
@@ -371,12 +412,21 @@ async function readApi(sys, token, ingest) {
         { ...sys.pids(), bench: process.pid },
       );
       log(`read: ${scenario.name} ceiling`);
-      const bare = await run(`http://127.0.0.1:${ceilingPort}/v1/transactions?${scenario.query}`, {}, {
-        ...sys.pids(),
-        ceiling: ceiling.pid,
-        bench: process.pid,
+      const bare = await run(
+        `http://127.0.0.1:${ceilingPort}/v1/transactions?${scenario.query}`,
+        {},
+        {
+          ...sys.pids(),
+          ceiling: ceiling.pid,
+          bench: process.pid,
+        },
+      );
+      results.push({
+        ...scenario,
+        system,
+        ceiling: bare,
+        explain: await explain(sys, ingest.userId, scenario),
       });
-      results.push({ ...scenario, system, ceiling: bare, explain: await explain(sys, ingest.userId, scenario) });
     }
   } finally {
     await ceiling.stop();
@@ -451,9 +501,13 @@ async function queueCounts(channel, queues) {
 // messages_unacknowledged per queue of this run (checkQueue only reports ready messages).
 async function unacked(prefix) {
   try {
-    const { stdout } = await promisify(execFile)('rabbitmqctl', ['-q', 'list_queues', 'name', 'messages_unacknowledged'], {
-      timeout: 30_000,
-    });
+    const { stdout } = await promisify(execFile)(
+      'rabbitmqctl',
+      ['-q', 'list_queues', 'name', 'messages_unacknowledged'],
+      {
+        timeout: 30_000,
+      },
+    );
     return stdout
       .split('\n')
       .map((l) => l.trim().split(/\s+/))
@@ -466,7 +520,9 @@ async function unacked(prefix) {
 
 function countLogLines(file, needle) {
   try {
-    return readFileSync(file, 'utf8').split('\n').filter((l) => l.includes(needle)).length;
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes(needle)).length;
   } catch {
     return 0;
   }
@@ -476,8 +532,13 @@ async function webhookIntake(sys, ingest) {
   const conn = await amqp.connect(RABBITMQ_URL);
   const channel = await conn.createChannel();
   const p = sys.queuePrefix;
-  const watched = [`${p}sync.events`, `${p}sync.events.dead`, `${p}link.events`, `${p}link.events.dead`,
-    ...[1000, 10000, 60000, 300000].map((d) => `${p}sync.events.retry.${d}ms`)];
+  const watched = [
+    `${p}sync.events`,
+    `${p}sync.events.dead`,
+    `${p}link.events`,
+    `${p}link.events.dead`,
+    ...[1000, 10000, 60000, 300000].map((d) => `${p}sync.events.retry.${d}ms`),
+  ];
   const unknownNeedle = 'webhook for an unknown item';
   const results = [];
   let unknownSet;
@@ -576,7 +637,11 @@ async function main() {
     profileDir,
     nodeOptions: opts.nodeOptions,
   });
-  const results = { startedAt: startedAt.toISOString(), opts: { ...opts, only: [...opts.only] }, runId: sys.runId };
+  const results = {
+    startedAt: startedAt.toISOString(),
+    opts: { ...opts, only: [...opts.only] },
+    runId: sys.runId,
+  };
   let failure;
   const onSignal = () => {
     log('interrupted: tearing down');
@@ -627,7 +692,8 @@ async function main() {
   }
   results.finishedAt = new Date().toISOString();
   results.machine.loadavgEnd = os.loadavg();
-  if (opts.profile.length > 0) results.profiles = opts.profile.map((s) => join(profileDir, `${s}.cpuprofile`));
+  if (opts.profile.length > 0)
+    results.profiles = opts.profile.map((s) => join(profileDir, `${s}.cpuprofile`));
   await mkdir(join(ROOT, 'bench', 'results'), { recursive: true });
   await writeFile(join(ROOT, 'bench', 'results', 'latest.json'), JSON.stringify(results, null, 2));
   if (failure) process.exit(1);

@@ -73,5 +73,8 @@ app.get('/v1/transactions', async (request, reply) => {
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 process.stdout.write('listening\n');
 process.on('SIGTERM', () => {
-  void app.close().then(() => pool.end()).then(() => process.exit(0));
+  void app
+    .close()
+    .then(() => pool.end())
+    .then(() => process.exit(0));
 });

@@ -6,10 +6,25 @@
 import pg from 'pg';
 
 const COLUMNS = [
-  'plaid_transaction_id', 'item_id', 'user_id', 'account_id', 'amount', 'iso_currency_code',
-  'unofficial_currency_code', 'date', 'authorized_date', 'datetime', 'authorized_datetime', 'name',
-  'merchant_name', 'pending', 'pending_transaction_id', 'payment_channel', 'category_primary',
-  'category_detailed', 'logo_url',
+  'plaid_transaction_id',
+  'item_id',
+  'user_id',
+  'account_id',
+  'amount',
+  'iso_currency_code',
+  'unofficial_currency_code',
+  'date',
+  'authorized_date',
+  'datetime',
+  'authorized_datetime',
+  'name',
+  'merchant_name',
+  'pending',
+  'pending_transaction_id',
+  'payment_channel',
+  'category_primary',
+  'category_detailed',
+  'logo_url',
 ];
 
 const UPDATE_SET = `account_id = EXCLUDED.account_id, amount = EXCLUDED.amount, iso_currency_code = EXCLUDED.iso_currency_code,
@@ -49,26 +64,46 @@ class CopyFrom {
 }
 
 const copy = (client, text, data) =>
-  new Promise((resolve, reject) => client.query(new CopyFrom(text, data), (err) => (err ? reject(err) : resolve())));
+  new Promise((resolve, reject) =>
+    client.query(new CopyFrom(text, data), (err) => (err ? reject(err) : resolve())),
+  );
 
 function copyField(v) {
   if (v === null || v === undefined) return '\\N';
   if (typeof v === 'boolean') return v ? 't' : 'f';
-  return String(v).replace(/[\\\n\r\t]/g, (c) => ({ '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c]);
+  return String(v).replace(
+    /[\\\n\r\t]/g,
+    (c) => ({ '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c],
+  );
 }
 
 // A Plaid transaction as the columns the sync-worker writes (same mapping as transactions.writer.ts).
 function values(t, itemId, userId, accountUuid) {
   return [
-    t.transaction_id, itemId, userId, accountUuid, t.amount, t.iso_currency_code ?? null,
-    t.unofficial_currency_code ?? null, t.date, t.authorized_date ?? null, t.datetime ?? null,
-    t.authorized_datetime ?? null, t.name ?? t.merchant_name ?? '', t.merchant_name ?? null, t.pending,
-    t.pending_transaction_id ?? null, t.payment_channel ? String(t.payment_channel) : null,
-    t.personal_finance_category?.primary ?? null, t.personal_finance_category?.detailed ?? null, t.logo_url ?? null,
+    t.transaction_id,
+    itemId,
+    userId,
+    accountUuid,
+    t.amount,
+    t.iso_currency_code ?? null,
+    t.unofficial_currency_code ?? null,
+    t.date,
+    t.authorized_date ?? null,
+    t.datetime ?? null,
+    t.authorized_datetime ?? null,
+    t.name ?? t.merchant_name ?? '',
+    t.merchant_name ?? null,
+    t.pending,
+    t.pending_transaction_id ?? null,
+    t.payment_channel ? String(t.payment_channel) : null,
+    t.personal_finance_category?.primary ?? null,
+    t.personal_finance_category?.detailed ?? null,
+    t.logo_url ?? null,
   ];
 }
 
-const pages = (rows, size) => Array.from({ length: Math.ceil(rows.length / size) }, (_, i) => rows.slice(i * size, (i + 1) * size));
+const pages = (rows, size) =>
+  Array.from({ length: Math.ceil(rows.length / size) }, (_, i) => rows.slice(i * size, (i + 1) * size));
 
 // Fetches every transaction of a fresh emulator item through /transactions/sync (500 per page), as the worker does.
 export async function fetchEmulatorTransactions(sandboxUrl, clientId, secret) {
@@ -120,7 +155,9 @@ export async function ingestCeiling(databaseUrl, { itemId, userId, transactions,
     await client.query(`ALTER TABLE bench.transactions
       ADD FOREIGN KEY (item_id) REFERENCES sync.items(item_id) ON DELETE CASCADE,
       ADD FOREIGN KEY (account_id) REFERENCES sync.accounts(id) ON DELETE CASCADE`);
-    await client.query(`CREATE TEMP TABLE tx_stage ON COMMIT DELETE ROWS AS SELECT ${COLUMNS.join(', ')} FROM bench.transactions WITH NO DATA`);
+    await client.query(
+      `CREATE TEMP TABLE tx_stage ON COMMIT DELETE ROWS AS SELECT ${COLUMNS.join(', ')} FROM bench.transactions WITH NO DATA`,
+    );
 
     const results = {};
     const fresh = async () => {
@@ -142,7 +179,9 @@ export async function ingestCeiling(databaseUrl, { itemId, userId, transactions,
       await client.query('COMMIT');
     }
     results.copy = rate(rows.length, t0);
-    results.copy.written = Number((await client.query('SELECT count(*) FROM bench.transactions')).rows[0].count);
+    results.copy.written = Number(
+      (await client.query('SELECT count(*) FROM bench.transactions')).rows[0].count,
+    );
 
     await fresh();
     t0 = performance.now();
@@ -164,20 +203,33 @@ export async function ingestCeiling(databaseUrl, { itemId, userId, transactions,
          ON CONFLICT (plaid_transaction_id) DO UPDATE SET ${UPDATE_SET}
          WHERE bench.transactions.item_id = EXCLUDED.item_id`,
         [
-          itemId, userId,
-          col((t) => t.transaction_id), col((t) => t.account_id), col((t) => t.amount),
-          col((t) => t.iso_currency_code ?? null), col((t) => t.unofficial_currency_code ?? null), col((t) => t.date),
-          col((t) => t.authorized_date ?? null), col((t) => t.datetime ?? null), col((t) => t.authorized_datetime ?? null),
-          col((t) => t.name ?? t.merchant_name ?? ''), col((t) => t.merchant_name ?? null), col((t) => t.pending),
-          col((t) => t.pending_transaction_id ?? null), col((t) => (t.payment_channel ? String(t.payment_channel) : null)),
-          col((t) => t.personal_finance_category?.primary ?? null), col((t) => t.personal_finance_category?.detailed ?? null),
+          itemId,
+          userId,
+          col((t) => t.transaction_id),
+          col((t) => t.account_id),
+          col((t) => t.amount),
+          col((t) => t.iso_currency_code ?? null),
+          col((t) => t.unofficial_currency_code ?? null),
+          col((t) => t.date),
+          col((t) => t.authorized_date ?? null),
+          col((t) => t.datetime ?? null),
+          col((t) => t.authorized_datetime ?? null),
+          col((t) => t.name ?? t.merchant_name ?? ''),
+          col((t) => t.merchant_name ?? null),
+          col((t) => t.pending),
+          col((t) => t.pending_transaction_id ?? null),
+          col((t) => (t.payment_channel ? String(t.payment_channel) : null)),
+          col((t) => t.personal_finance_category?.primary ?? null),
+          col((t) => t.personal_finance_category?.detailed ?? null),
           col((t) => t.logo_url ?? null),
         ],
       );
       await client.query('COMMIT');
     }
     results.unnest = rate(rows.length, t0);
-    results.unnest.written = Number((await client.query('SELECT count(*) FROM bench.transactions')).rows[0].count);
+    results.unnest.written = Number(
+      (await client.query('SELECT count(*) FROM bench.transactions')).rows[0].count,
+    );
     await client.query('DROP TABLE bench.transactions');
     return results;
   } finally {

@@ -10,7 +10,9 @@ import pg from 'pg';
 
 export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 export const ADMIN_DATABASE_URL =
-  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  'postgres://postgres@127.0.0.1:5432/postgres';
 export const RABBITMQ_URL =
   process.env.BENCH_RABBITMQ_URL ?? process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -175,7 +177,8 @@ export class BenchSystem {
         .then((r) => r.status === 200)
         .catch(() => false);
       if (ok && sandbox) return;
-      if (Date.now() > deadline) throw new Error(`system not ready after ${timeoutMs} ms; logs in ${this.logDir}`);
+      if (Date.now() > deadline)
+        throw new Error(`system not ready after ${timeoutMs} ms; logs in ${this.logDir}`);
       await sleep(250);
     }
   }
@@ -186,7 +189,9 @@ export class BenchSystem {
 
   async stop() {
     await Promise.all([...this.services.values()].map((s) => s.stop()));
-    await this.dropBrokerObjects().catch((err) => console.error(`bench: broker clean-up failed: ${err.message}`));
+    await this.dropBrokerObjects().catch((err) =>
+      console.error(`bench: broker clean-up failed: ${err.message}`),
+    );
     if (!this.created) return;
     const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
     await admin.connect();
@@ -201,7 +206,8 @@ export class BenchSystem {
     const connection = await amqp.connect(RABBITMQ_URL);
     try {
       const channel = await connection.createChannel();
-      for (const queue of [...allQueues(this.queuePrefix), ...this.extraQueues]) await channel.deleteQueue(queue);
+      for (const queue of [...allQueues(this.queuePrefix), ...this.extraQueues])
+        await channel.deleteQueue(queue);
       await channel.deleteExchange(`${this.queuePrefix}auth.revocations`);
       await channel.close();
     } finally {

@@ -1,9 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode, MessagePattern } from '@app/contracts';
-import { type CryptoKey, decodeProtectedHeader, importJWK, jwtVerify, type JWTPayload } from 'jose';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { RpcClients } from '../rpc/rpc-clients';
+import { decodeJwt, type DecodedJwt, importEs256Key, JwtRejected, verifyEs256 } from './es256-jwt';
 
 const MAX_AGE_SECONDS = 5 * 60;
 // A key that may still be rotated out is re-read after a minute: rotation must take effect on every gateway
@@ -15,7 +15,7 @@ const UNKNOWN_KID_TTL_MS = 60 * 1000;
 const MAX_CACHED_KIDS = 1000;
 
 interface CachedKey {
-  key: CryptoKey | Uint8Array | null;
+  key: KeyObject | null;
   expiredAt: number | null;
   fetchedAt: number;
 }
@@ -44,15 +44,14 @@ export class WebhookVerifier {
     if (!rawBody || rawBody.length === 0) throw new WebhookRejected('empty body');
     if (typeof header !== 'string' || header.length === 0)
       throw new WebhookRejected('missing Plaid-Verification');
-    let protectedHeader: ReturnType<typeof decodeProtectedHeader>;
+    let jwt: DecodedJwt;
     try {
-      protectedHeader = decodeProtectedHeader(header);
+      jwt = decodeJwt(header);
     } catch {
       throw new WebhookRejected('malformed JWT');
     }
-    if (protectedHeader.alg !== 'ES256')
-      throw new WebhookRejected(`algorithm ${String(protectedHeader.alg)} refused`);
-    const kid = protectedHeader.kid;
+    if (jwt.header.alg !== 'ES256') throw new WebhookRejected(`algorithm ${String(jwt.header.alg)} refused`);
+    const kid = jwt.header.kid;
     if (typeof kid !== 'string' || kid.length === 0 || kid.length > 128)
       throw new WebhookRejected('missing kid');
 
@@ -61,17 +60,13 @@ export class WebhookVerifier {
     if (cached.expiredAt !== null && cached.expiredAt * 1000 <= Date.now())
       throw new WebhookRejected(`expired key ${kid}`);
 
-    let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(header, cached.key, {
-        algorithms: ['ES256'],
-        maxTokenAge: MAX_AGE_SECONDS,
-        clockTolerance: 5,
-      }));
+      verifyEs256(jwt, cached.key, { maxAgeSeconds: MAX_AGE_SECONDS, clockToleranceSeconds: 5 });
     } catch (err) {
-      throw new WebhookRejected(`signature or age: ${(err as Error).message}`);
+      if (err instanceof JwtRejected) throw new WebhookRejected(`signature or age: ${err.message}`);
+      throw err;
     }
-    if (typeof payload.iat !== 'number') throw new WebhookRejected('missing iat');
+    const payload = jwt.payload;
     const claimed = payload.request_body_sha256;
     if (typeof claimed !== 'string' || !/^[0-9a-f]{64}$/i.test(claimed))
       throw new WebhookRejected('missing body hash');
@@ -97,7 +92,12 @@ export class WebhookVerifier {
     const { key } = await this.rpc.link.send(MessagePattern.WebhookKeyGet, { kid });
     const entry: CachedKey = { key: null, expiredAt: null, fetchedAt: Date.now() };
     if (key) {
-      entry.key = await importJWK({ kty: key.kty, crv: key.crv, x: key.x, y: key.y }, 'ES256');
+      try {
+        entry.key = importEs256Key(key);
+      } catch (err) {
+        // Not a P-256 key: nothing it signed can be verified, so it counts as unknown.
+        this.logger.warn({ kid, err: (err as Error).message }, 'webhook key refused');
+      }
       entry.expiredAt = key.expired_at;
       // A new kid means a rotation: re-read the others soon, one of them may now carry an expiry.
       for (const [otherKid, other] of this.keys) if (otherKid !== kid) other.fetchedAt = 0;
