@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Summarizes a V8 .cpuprofile (node --cpu-prof; `node bench/run.mjs --profile sync-worker` writes them to
 // bench/results/profiles/): self time by package/area and the top functions. usage: node bench/profile-summary.mjs FILE [top]
+// [regexp]; PROFILE_FROM_S=22 PROFILE_TO_S=80 keeps only the samples of that window (seconds after start).
 import { readFileSync } from 'node:fs';
 
 const [file, topArg, callersOf] = process.argv.slice(2);
@@ -13,9 +14,15 @@ if (!file) {
 const top = Number(topArg ?? 25);
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+// PROFILE_FROM_S / PROFILE_TO_S: only samples taken that many seconds after the profile started (one phase).
+const fromUs = Number(process.env.PROFILE_FROM_S ?? 0) * 1e6;
+const toUs = Number(process.env.PROFILE_TO_S ?? Infinity) * 1e6;
 const self = new Map();
+let at = 0;
 for (let i = 0; i < profile.samples.length; i++) {
   const id = profile.samples[i];
+  at += profile.timeDeltas[i] ?? 0;
+  if (at < fromUs || at > toUs) continue;
   self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
 }
 const total = [...self.values()].reduce((a, b) => a + b, 0);

@@ -16,7 +16,7 @@ import { renderConsole, writePerformanceDoc } from './lib/report.mjs';
 import { BenchSystem, RABBITMQ_URL, ROOT, freePort, sleep } from './lib/system.mjs';
 
 // The heap limits docker-compose.yml gives the services (keep the two in step).
-const SERVICE_NODE_OPTIONS = '--max-old-space-size=128 --max-semi-space-size=8';
+const SERVICE_NODE_OPTIONS = '--max-old-space-size=128 --max-semi-space-size=16';
 
 const USAGE = `usage: npm run build && node bench/run.mjs [options]   (npm run bench)
 

@@ -1,7 +1,7 @@
 import { Api, expectErrorShape, type LoggedInUser, runInfo, signupAndLogin, startExtra } from './support/api';
 import { db } from './support/db';
 import { control } from './support/sandbox';
-import { allTransactions, quiescent, syncCalls, syncedItem } from './support/sync';
+import { allTransactions, quiescent, storedTransactionIds, syncCalls, syncedItem } from './support/sync';
 import { waitFor } from './support/wait-for';
 
 describe('transactions sync', () => {
@@ -162,6 +162,38 @@ describe('transactions sync', () => {
     );
     expect(Number(n)).toBe(summary.transaction_count);
     expect(Number(d)).toBe(Number(n));
+  });
+
+  it('loses no webhook that lands while a run is ending: every announced transaction arrives', async () => {
+    const item = await syncedItem(user, 'ins_117181');
+    // Short held Plaid calls, and webhooks spaced so that some land mid-call, some between a run's last claim
+    // and its unlock, some after it.
+    const rule = await control('POST', '/failures', {
+      endpoint: '/transactions/sync',
+      item_id: item.plaidId,
+      delay_ms: 120,
+    });
+    const added: string[] = [];
+    try {
+      for (let i = 0; i < 14; i++) {
+        const change = await control('POST', `/items/${item.plaidId}/transactions/mutate`, {
+          add: 1,
+          webhook: true,
+        });
+        added.push(...change.added);
+        await new Promise((r) => setTimeout(r, (i * 53) % 170));
+      }
+      await waitFor(
+        async () => {
+          const stored = await storedTransactionIds(item.id);
+          return added.every((id) => stored.has(id));
+        },
+        { what: 'every announced transaction' },
+      );
+    } finally {
+      await control('DELETE', `/failures/${rule.id}`);
+    }
+    expect(added).toHaveLength(14);
   });
 
   it('queues a manual sync (202), refuses another within the minute (429), and 404s for others', async () => {

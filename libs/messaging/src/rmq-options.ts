@@ -29,7 +29,11 @@ export function rmqServerOptions(s: RmqServerSettings): RmqOptions {
   };
 }
 
-// Producer side. Kept apart from the server options: a client with noAck:false breaks direct reply-to.
+// Producer side (request/response). Kept apart from the server options: a client with noAck:false breaks direct
+// reply-to. Requests are not persistent: a caller waits at most RPC_TIMEOUT_MS for its at-most-once reply, so a
+// request that outlived a broker restart would only run after its caller had been answered 503/504 (a login, an
+// exchange, a manual sync nobody is waiting for), and persisting each one costs the broker CPU on every read.
+// Events, which must survive, go through EventPublisher and the outbox: persistent, with publisher confirms.
 export function rmqClientOptions(url: string, queue: string): RmqOptions {
   return {
     transport: Transport.RMQ,
@@ -37,7 +41,7 @@ export function rmqClientOptions(url: string, queue: string): RmqOptions {
       urls: [url],
       queue,
       queueOptions: { durable: true },
-      persistent: true,
+      persistent: false,
       socketOptions,
     },
   };

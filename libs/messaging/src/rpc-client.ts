@@ -58,8 +58,9 @@ export class RpcClient {
       }
     }
     const requestId = requestContext.requestId();
+    // Not persistent: see rmqClientOptions.
     const record = new RmqRecordBuilder(payload)
-      .setOptions({ headers: requestId ? { [REQUEST_ID_HEADER]: requestId } : {}, persistent: true })
+      .setOptions({ headers: requestId ? { [REQUEST_ID_HEADER]: requestId } : {}, persistent: false })
       .build();
     const limit = options.timeoutMs ?? this.timeoutMs;
     try {

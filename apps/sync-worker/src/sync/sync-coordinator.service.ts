@@ -6,15 +6,25 @@ import { CONFIG, SyncConfig } from '../config';
 // Advisory-lock namespace of "one sync per item".
 const LOCK_CLASS = 7301;
 
+// A run this process holds the item's lock for. `flagged`: the item's sync_requested flag was set after the
+// run's last claim, so a follow-up is already due and further requests need not touch Postgres.
+interface LocalRun {
+  flagged: boolean;
+}
+
 // Single flight per item, across every worker instance: a request sets the item's sync_requested flag, and
 // whoever holds the item's advisory lock keeps running syncs until the flag stays clear. Requests that arrive
 // during a run coalesce into exactly one follow-up. A worker that dies releases its lock with its connection;
 // its unacked message comes back and the next run resumes from the last committed cursor.
+// While this process runs an item's syncs, requests for that item are settled here: the first one after each
+// claim sets the flag, the rest return at once (a burst of webhooks for one item costs one UPDATE per run, not
+// an UPDATE, a lock attempt and a pool checkout each).
 @Injectable()
 export class SyncCoordinator implements OnApplicationShutdown {
   private readonly logger = new Logger(SyncCoordinator.name);
   // Session-level advisory locks need one connection for the whole run, apart from the query pool.
   private readonly locks: Pool;
+  private readonly running = new Map<string, LocalRun>();
 
   constructor(
     @Inject(CONFIG) config: SyncConfig,
@@ -36,6 +46,22 @@ export class SyncCoordinator implements OnApplicationShutdown {
 
   // Returns when this caller ran the item's syncs, or when another run holds the lock (and will see the flag).
   async request(itemId: string, run: () => Promise<void>): Promise<'ran' | 'coalesced' | 'unknown'> {
+    const local = this.running.get(itemId);
+    if (local) {
+      if (local.flagged) return 'coalesced';
+      // Mark before the UPDATE: a concurrent request may skip it only because this one is setting the flag.
+      local.flagged = true;
+      try {
+        await this.db.query(`UPDATE items SET sync_requested = true WHERE item_id = $1`, [itemId]);
+      } catch (err) {
+        local.flagged = false;
+        throw err;
+      }
+      // Still running: its loop claims again after this commit. If it ended meanwhile, its last look at the flag
+      // may have come before this UPDATE: take the full path, which runs the sync itself if no one else does.
+      if (this.running.get(itemId) === local) return 'coalesced';
+      return this.request(itemId, run);
+    }
     const flagged: unknown[] = await this.db.query(
       `UPDATE items SET sync_requested = true WHERE item_id = $1 RETURNING 1`,
       [itemId],
@@ -56,12 +82,18 @@ export class SyncCoordinator implements OnApplicationShutdown {
           [LOCK_CLASS, itemId],
         );
         if (!rows[0].ok) return ran ? 'ran' : 'coalesced';
+        const local: LocalRun = { flagged: false };
+        this.running.set(itemId, local);
         try {
-          while (await this.claim(itemId)) {
+          for (;;) {
+            // Cleared before the claim: a request from here on sets the flag again rather than trusting it.
+            local.flagged = false;
+            if (!(await this.claim(itemId))) break;
             ran = true;
             await run();
           }
         } finally {
+          this.running.delete(itemId);
           await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, itemId]);
         }
         // A request may have landed between the last claim and the unlock: look once more.
