@@ -28,7 +28,7 @@ the benchmarks, tears everything down, prints a table and rewrites the generated
   --duration S        seconds of each read-API load (default 10)
   --connections N     autocannon connections, read API and webhooks (default 50)
   --webhooks N        signed webhooks per intake run (default 20000)
-  --warmup S          seconds of unrecorded load before each read run (default 2)
+  --warmup S          seconds of unrecorded load before each read run (default 5: JIT and caches settle first)
   --only LIST         comma list of sync,read,webhook (default all; the ingest always runs: it makes the data)
   --profile LIST      start these services with --cpu-prof (bench/results/profiles/<service>.cpuprofile;
                       summarize with node bench/profile-summary.mjs FILE)
@@ -43,7 +43,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
     webhooks: { type: 'string', default: '20000' },
-    warmup: { type: 'string', default: '2' },
+    warmup: { type: 'string', default: '5' },
     only: { type: 'string', default: 'sync,read,webhook' },
     profile: { type: 'string', default: '' },
     'node-options': { type: 'string', default: SERVICE_NODE_OPTIONS },
