@@ -4,7 +4,14 @@ import { Api, type LoggedInUser, runInfo, signupAndLogin, startExtra } from './s
 import { db } from './support/db';
 import { link, plaidItemId, waitHealthy } from './support/linking';
 import { control, sandboxPublicToken } from './support/sandbox';
-import { quiescent, storedTransactionIds, syncCalls, syncedItem, transactionCount } from './support/sync';
+import {
+  quiescent,
+  storedTransactionIds,
+  syncCalls,
+  syncedItem,
+  transactionCount,
+  waitStored,
+} from './support/sync';
 import { waitFor } from './support/wait-for';
 
 function deadLetters(command: 'list' | 'redrive'): any[] {
@@ -227,13 +234,7 @@ describe('failure recovery', () => {
     );
     expect(Number(killed)).toBeGreaterThan(0);
     try {
-      await waitFor(
-        async () => {
-          const ids = await storedTransactionIds(item.id);
-          return change.added.every((id: string) => ids.has(id));
-        },
-        { what: 'the sync to complete after the database came back', timeoutMs: 45_000 },
-      );
+      await waitStored(item.id, change.added, 'the sync to complete after the database came back', 45_000);
     } finally {
       await control('DELETE', `/failures/${rule.id}`).catch(() => undefined);
     }
@@ -299,13 +300,7 @@ describe('broker restart', () => {
         ).status === 200,
       { what: 'the webhook to be accepted again', timeoutMs: 30_000 },
     );
-    await waitFor(
-      async () => {
-        const ids = await storedTransactionIds(item.id);
-        return change.added.every((id: string) => ids.has(id));
-      },
-      { what: 'the sync after the restart', timeoutMs: 30_000 },
-    );
+    await waitStored(item.id, change.added, 'the sync after the restart', 30_000);
     expect((await api.post('/v1/auth/login', { email: user.email, password: user.password })).status).toBe(
       200,
     );
@@ -420,17 +415,7 @@ describe('Plaid failures on the request path', () => {
       const callsB = await syncCalls(pb);
       const change = await control('POST', `/items/${pb}/transactions/mutate`, { add: 1, webhook: true });
       // While paused, B is not synced; once the pause (4 s in this run) is over, its retry goes through.
-      await waitFor(
-        async () => {
-          const ids = new Set(
-            (await db('SELECT plaid_transaction_id FROM sync.transactions WHERE item_id = $1', [b.id])).map(
-              (r: any) => r.plaid_transaction_id,
-            ),
-          );
-          return change.added.every((id: string) => ids.has(id));
-        },
-        { what: 'item B synced after the pause', timeoutMs: 30_000 },
-      );
+      await waitStored(b.id, change.added, 'item B synced after the pause', 30_000);
       const [{ synced_after }] = await db(
         'SELECT last_synced_at > $2::timestamptz AS synced_after FROM sync.items WHERE item_id = $1',
         [b.id, paused.paused_until],

@@ -1,7 +1,7 @@
 import { Api, expectErrorShape, type LoggedInUser, runInfo, signupAndLogin, startExtra } from './support/api';
 import { db } from './support/db';
 import { control } from './support/sandbox';
-import { allTransactions, quiescent, storedTransactionIds, syncCalls, syncedItem } from './support/sync';
+import { allTransactions, quiescent, syncCalls, syncedItem, waitListed, waitStored } from './support/sync';
 import { waitFor } from './support/wait-for';
 
 describe('transactions sync', () => {
@@ -113,13 +113,7 @@ describe('transactions sync', () => {
       add: 2,
       webhook: true,
     });
-    await waitFor(
-      async () => {
-        const ids = new Set((await allTransactions(user, `itemId=${item.id}`)).map((t) => t.id));
-        return change.added.every((id: string) => ids.has(id));
-      },
-      { what: 'the sync to succeed after its restart' },
-    );
+    await waitListed(user, item.id, change.added, 'the sync to succeed after its restart');
     expect(await syncCalls(item.plaidId)).toBeGreaterThanOrEqual(before + 2);
     const summary = await control('GET', `/items/${item.plaidId}`);
     expect((await allTransactions(user, `itemId=${item.id}`)).length).toBe(summary.transaction_count);
@@ -183,13 +177,7 @@ describe('transactions sync', () => {
         added.push(...change.added);
         await new Promise((r) => setTimeout(r, (i * 53) % 170));
       }
-      await waitFor(
-        async () => {
-          const stored = await storedTransactionIds(item.id);
-          return added.every((id) => stored.has(id));
-        },
-        { what: 'every announced transaction' },
-      );
+      await waitStored(item.id, added, 'every announced transaction');
     } finally {
       await control('DELETE', `/failures/${rule.id}`);
     }
@@ -227,13 +215,7 @@ describe('transactions sync', () => {
         add: 5,
         webhook: true,
       });
-      await waitFor(
-        async () => {
-          const ids = new Set((await allTransactions(user, `itemId=${item.id}`)).map((t) => t.id));
-          return change.added.every((id: string) => ids.has(id));
-        },
-        { what: 'the added rows' },
-      );
+      await waitListed(user, item.id, change.added, 'the added rows');
       const seen = [...first.body.data];
       let cursor: string | null = first.body.nextCursor;
       while (cursor) {

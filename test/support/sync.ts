@@ -49,6 +49,38 @@ export async function storedTransactionIds(itemId: string): Promise<Set<string>>
   return new Set(rows.map((r) => r.plaid_transaction_id));
 }
 
+// Waits until every id is stored for the item (what the worker wrote, whatever the API shows).
+export async function waitStored(
+  itemId: string,
+  ids: string[],
+  what: string,
+  timeoutMs?: number,
+): Promise<void> {
+  await waitFor(
+    async () => {
+      const stored = await storedTransactionIds(itemId);
+      return ids.every((id) => stored.has(id));
+    },
+    { what, timeoutMs },
+  );
+}
+
+// Waits until every id is listed by GET /v1/transactions for the item, as the user sees it.
+export async function waitListed(
+  user: LoggedInUser,
+  itemId: string,
+  ids: string[],
+  what: string,
+): Promise<void> {
+  await waitFor(
+    async () => {
+      const listed = new Set((await allTransactions(user, `itemId=${itemId}`)).map((t) => t.id));
+      return ids.every((id) => listed.has(id));
+    },
+    { what },
+  );
+}
+
 export async function transactionCount(itemId: string): Promise<{ n: number; distinct: number }> {
   const [row] = await db<{ n: string; d: string }>(
     'SELECT count(*) AS n, count(DISTINCT plaid_transaction_id) AS d FROM sync.transactions WHERE item_id = $1',
