@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServiceProcess } from './processes';
 import { type RunInfo, TestSystem } from './system';
@@ -112,6 +112,27 @@ export function startExtra(name: string, overrides: Record<string, string> = {})
   // Global teardown ends whatever a test left running.
   if (proc.pid) appendFileSync(join(info.logDir, 'extra-pids'), `${proc.pid}\n`);
   return proc;
+}
+
+// Pids of the run's processes (its services and the extras tests started) that are alive now. A test that must
+// show it crashed nothing compares this before and after: other suites kill and replace services on purpose.
+export function livePids(): number[] {
+  const info = runInfo();
+  const extrasFile = join(info.logDir, 'extra-pids');
+  const extras = existsSync(extrasFile)
+    ? readFileSync(extrasFile, 'utf8').split('\n').filter(Boolean).map(Number)
+    : [];
+  const all = [...Object.values(info.services).map((s) => s.pid), ...extras];
+  return all.filter((pid): pid is number => typeof pid === 'number' && isAlive(pid));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function expectErrorShape(body: any, statusCode: number, code: string): void {
