@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import amqp from 'amqplib';
+import { MessagePattern } from '@app/contracts';
 import { Api, expectErrorShape, type LoggedInUser, runInfo, signupAndLogin, startExtra } from './support/api';
 import { db } from './support/db';
 import { control } from './support/sandbox';
@@ -274,6 +277,40 @@ describe('transactions sync', () => {
       expect(res.body.data.some((t: any) => t.datetime !== null)).toBe(true);
       expect(res.body.data.some((t: any) => t.category !== null)).toBe(true);
       expect(res.body.data.some((t: any) => !Number.isInteger(t.amount))).toBe(true);
+    });
+
+    it("still answers the previous release's gateways: v1 of the list gives the same page as an object", async () => {
+      const viaApi = await user.api.get(`/v1/transactions?itemId=${item.id}&limit=5`, user.accessToken);
+      expect(viaApi.status).toBe(200);
+      const connection = await amqp.connect(runInfo().rabbitmqUrl);
+      try {
+        const channel = await connection.createChannel();
+        const id = randomUUID();
+        let received: any;
+        await channel.consume(
+          'amq.rabbitmq.reply-to',
+          (msg) => {
+            if (msg?.properties.correlationId === id) received = JSON.parse(msg.content.toString());
+          },
+          { noAck: true },
+        );
+        channel.sendToQueue(
+          `${runInfo().queuePrefix}sync.rpc`,
+          Buffer.from(
+            JSON.stringify({
+              pattern: MessagePattern.TransactionsListV1,
+              data: { userId: user.id, itemId: item.id, limit: 5 },
+              id,
+            }),
+          ),
+          { replyTo: 'amq.rabbitmq.reply-to', correlationId: id },
+        );
+        const answer = await waitFor(() => received, { what: 'the v1 reply' });
+        expect(answer.err ?? null).toBeNull();
+        expect(answer.response).toEqual(viaApi.body);
+      } finally {
+        await connection.close();
+      }
     });
 
     it('filters by account, dates, pending, amount and text', async () => {
