@@ -3,7 +3,7 @@
 // ceiling measured in the same run on the same machine. Talks to the system only as a user would: HTTP, AMQP, SQL.
 import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -12,6 +12,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { fetchEmulatorTransactions, ingestCeiling } from './lib/ingest-ceiling.mjs';
 import { PhaseSampler } from './lib/metrics.mjs';
+import { transactionsListSql } from './lib/list-sql.mjs';
 import { renderConsole, writePerformanceDoc } from './lib/report.mjs';
 import { BenchSystem, RABBITMQ_URL, ROOT, freePort, sleep } from './lib/system.mjs';
 
@@ -298,15 +299,8 @@ async function syncCeiling(sys, ingest) {
   };
 }
 
-const READ_SQL_FILE = join(ROOT, 'apps', 'sync-worker', 'src', 'transactions', 'transactions.repository.ts');
-
 async function explain(sys, userId, scenario) {
-  const src = await readFile(READ_SQL_FILE, 'utf8');
-  const rowJson = /const TRANSACTION_JSON = `([\s\S]*?)`;/.exec(src)?.[1];
-  const sql = /`(SELECT t\.id[\s\S]*?LIMIT \$12)`/
-    .exec(src)?.[1]
-    ?.replace('${TRANSACTION_JSON}', () => rowJson);
-  if (!sql || !rowJson) return null;
+  const sql = transactionsListSql();
   const q = Object.fromEntries(new URLSearchParams(scenario.query));
   const cursor = q.cursor ? JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) : [null, null];
   const client = new pg.Client({ connectionString: sys.databaseUrl, options: '-c search_path=sync' });

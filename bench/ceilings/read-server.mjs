@@ -1,8 +1,9 @@
-// Ceiling of the read API: a bare Fastify + pg server running the same SQL (rows as JSON built by Postgres) as
-// apps/sync-worker/src/transactions/transactions.repository.ts for one fixed user, with no gateway, no broker,
+// Ceiling of the read API: a bare Fastify + pg server running the statement of
+// apps/sync-worker/src/transactions/transactions.repository.ts itself (bench/lib/list-sql.mjs) for one fixed user, with no gateway, no broker,
 // no auth, no validation. Env: DATABASE_URL, PORT, BENCH_USER_ID, DB_POOL_SIZE. Prints "listening" when up.
 import Fastify from 'fastify';
 import pg from 'pg';
+import { transactionsListSql } from '../lib/list-sql.mjs';
 
 const pool = new pg.Pool({
   connectionString: process.env.DATABASE_URL,
@@ -11,30 +12,7 @@ const pool = new pg.Pool({
 });
 const userId = process.env.BENCH_USER_ID;
 
-const TRANSACTION_JSON = `json_build_object(
-  'id', t.plaid_transaction_id, 'accountId', t.account_id, 'itemId', t.item_id, 'amount', t.amount,
-  'isoCurrencyCode', t.iso_currency_code, 'date', t.date, 'authorizedDate', t.authorized_date,
-  'datetime', to_char(t.datetime AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-  'name', t.name, 'merchantName', t.merchant_name, 'pending', t.pending,
-  'pendingTransactionId', t.pending_transaction_id, 'paymentChannel', t.payment_channel,
-  'category', CASE WHEN coalesce(t.category_primary, '') = '' AND coalesce(t.category_detailed, '') = '' THEN NULL
-    ELSE json_build_object('primary', t.category_primary, 'detailed', t.category_detailed) END,
-  'logoUrl', t.logo_url)::text`;
-
-const SQL = `SELECT t.id, t.date::text AS date, ${TRANSACTION_JSON} AS json
-         FROM transactions t
-        WHERE t.user_id = $1
-          AND ($2::uuid IS NULL OR t.item_id = $2::uuid)
-          AND ($3::uuid IS NULL OR t.account_id = $3::uuid)
-          AND ($4::date IS NULL OR t.date >= $4::date)
-          AND ($5::date IS NULL OR t.date <= $5::date)
-          AND ($6::boolean IS NULL OR t.pending = $6::boolean)
-          AND ($7::numeric IS NULL OR t.amount >= $7::numeric)
-          AND ($8::numeric IS NULL OR t.amount <= $8::numeric)
-          AND ($9::text IS NULL OR t.name ILIKE $9::text OR t.merchant_name ILIKE $9::text)
-          AND ($10::date IS NULL OR (t.date, t.id) < ($10::date, $11::uuid))
-        ORDER BY t.date DESC, t.id DESC
-        LIMIT $12`;
+const SQL = transactionsListSql();
 
 function decodeCursor(raw) {
   const [date, id] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
