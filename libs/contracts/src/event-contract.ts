@@ -1,7 +1,10 @@
 import {
   type ItemDataRevokedEvent,
   type ItemLinkedEvent,
-  type ItemRefreshedEvent,
+  type ItemErrorRecordedEvent,
+  type ItemMetadataRefreshedEvent,
+  type ItemSyncedEvent,
+  type LegacyItemRefreshedEvent,
   type ItemRemovedEvent,
   type PlaidWebhookEvent,
   type SyncRequestedEvent,
@@ -12,7 +15,10 @@ import { type EventPattern } from './patterns';
 export interface EventContract {
   [EventPattern.ItemLinked]: ItemLinkedEvent;
   [EventPattern.ItemRemoved]: ItemRemovedEvent;
-  [EventPattern.ItemRefreshed]: ItemRefreshedEvent;
+  [EventPattern.ItemMetadataRefreshed]: ItemMetadataRefreshedEvent;
+  [EventPattern.ItemSynced]: ItemSyncedEvent;
+  [EventPattern.ItemErrorRecorded]: ItemErrorRecordedEvent;
+  [EventPattern.LegacyItemRefreshed]: LegacyItemRefreshedEvent;
   [EventPattern.ItemDataRevoked]: ItemDataRevokedEvent;
   [EventPattern.SyncRequested]: SyncRequestedEvent;
   [EventPattern.PlaidTransactionsWebhook]: PlaidWebhookEvent;

@@ -29,7 +29,12 @@ export enum MessagePattern {
 export enum EventPattern {
   ItemLinked = 'link.item.linked.v1',
   ItemRemoved = 'link.item.removed.v1',
-  ItemRefreshed = 'sync.item.refreshed.v1',
+  // What the sync worker learned about an item, one event per kind of news.
+  ItemMetadataRefreshed = 'sync.item.metadata-refreshed.v1',
+  ItemSynced = 'sync.item.synced.v1',
+  ItemErrorRecorded = 'sync.item.error-recorded.v1',
+  // Deprecated: published by the previous release, still consumed during a rolling upgrade.
+  LegacyItemRefreshed = 'sync.item.refreshed.v1',
   // Item data the user no longer lets us keep (revoked access, one revoked account).
   ItemDataRevoked = 'link.item.data-revoked.v1',
   SyncRequested = 'sync.item.sync-requested.v1',

@@ -25,7 +25,10 @@ export function topology(prefix = ''): Topology {
 export const EVENT_ROUTES: Record<EventPattern, EventQueueOwner> = {
   [EventPattern.ItemLinked]: 'sync',
   [EventPattern.ItemRemoved]: 'sync',
-  [EventPattern.ItemRefreshed]: 'link',
+  [EventPattern.ItemMetadataRefreshed]: 'link',
+  [EventPattern.ItemSynced]: 'link',
+  [EventPattern.ItemErrorRecorded]: 'link',
+  [EventPattern.LegacyItemRefreshed]: 'link',
   [EventPattern.ItemDataRevoked]: 'sync',
   [EventPattern.SyncRequested]: 'sync',
   [EventPattern.PlaidTransactionsWebhook]: 'sync',

@@ -4,8 +4,11 @@ import {
   EventPattern as E,
   type ItemDto,
   type ItemListDto,
+  ItemErrorRecordedEvent,
+  ItemMetadataRefreshedEvent,
   ItemRef,
-  ItemRefreshedEvent,
+  ItemSyncedEvent,
+  LegacyItemRefreshedEvent,
   MessagePattern as P,
   UserScope,
 } from '@app/contracts';
@@ -30,8 +33,23 @@ export class ItemsHandler {
     return this.items.remove(dto.userId, dto.itemId);
   }
 
-  @EventPattern(E.ItemRefreshed)
-  refreshed(@Payload() event: ItemRefreshedEvent): Promise<void> {
-    return this.items.applyRefresh(event);
+  @EventPattern(E.ItemMetadataRefreshed)
+  metadataRefreshed(@Payload() event: ItemMetadataRefreshedEvent): Promise<void> {
+    return this.items.applyMetadata(event);
+  }
+
+  @EventPattern(E.ItemSynced)
+  synced(@Payload() event: ItemSyncedEvent): Promise<void> {
+    return this.items.applySynced(event);
+  }
+
+  @EventPattern(E.ItemErrorRecorded)
+  errorRecorded(@Payload() event: ItemErrorRecordedEvent): Promise<void> {
+    return this.items.applyError(event);
+  }
+
+  @EventPattern(E.LegacyItemRefreshed)
+  legacyRefreshed(@Payload() event: LegacyItemRefreshedEvent): Promise<void> {
+    return this.items.applyLegacyRefresh(event);
   }
 }

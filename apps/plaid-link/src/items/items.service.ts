@@ -4,8 +4,11 @@ import {
   ErrorCode,
   EventPattern,
   type ItemDto,
+  type ItemErrorRecordedEvent,
   type ItemListDto,
-  type ItemRefreshedEvent,
+  type ItemMetadataRefreshedEvent,
+  type ItemSyncedEvent,
+  type LegacyItemRefreshedEvent,
 } from '@app/contracts';
 import { OutboxRelay, enqueueEvent } from '@app/messaging';
 import { AccessTokenCipher, PlaidApiError, plaidCall, plaidDomainError } from '@app/plaid';
@@ -76,37 +79,75 @@ export class ItemsService {
     }
   }
 
-  // What the sync worker learned about an item: metadata, an error, or a successful sync.
-  async applyRefresh(event: ItemRefreshedEvent): Promise<void> {
-    const item = await this.items.findById(event.itemId);
-    if (!item) {
-      this.logger.warn({ itemId: event.itemId }, 'refresh for an unknown item; ignored');
-      return;
-    }
+  // What /item/get said: institution, consent expiry, and Plaid's own item error (none: a pending item is healthy).
+  async applyMetadata(event: ItemMetadataRefreshedEvent): Promise<void> {
+    const item = await this.knownItem(event.itemId);
+    if (!item) return;
+    const patch: Partial<Item> = {
+      institutionId: event.institutionId,
+      institutionName: event.institutionName,
+      consentExpiresAt: event.consentExpiresAt ? new Date(event.consentExpiresAt) : null,
+    };
+    if (event.error) Object.assign(patch, problemPatch(event.error));
+    else if (item.status === 'pending') patch.status = 'healthy';
+    await this.items.update(null, item.id, patch);
+  }
+
+  // A successful sync proves the item works: it clears a previous error, including login_required.
+  // A revoked item stays revoked, with its reason; an expiring one keeps its warning.
+  async applySynced(event: ItemSyncedEvent): Promise<void> {
+    const item = await this.knownItem(event.itemId);
+    if (!item) return;
     const patch: Partial<Item> = {};
-    if (event.institutionId !== undefined) patch.institutionId = event.institutionId;
-    if (event.institutionName !== undefined) patch.institutionName = event.institutionName;
-    if (event.consentExpiresAt !== undefined) {
-      patch.consentExpiresAt = event.consentExpiresAt ? new Date(event.consentExpiresAt) : null;
+    const syncedAt = new Date(event.syncedAt);
+    if (!item.lastSyncedAt || syncedAt > item.lastSyncedAt) patch.lastSyncedAt = syncedAt;
+    if (item.status !== 'revoked') {
+      patch.errorCode = null;
+      patch.errorMessage = null;
     }
-    if (event.error) {
-      patch.errorCode = event.error.code;
-      patch.errorMessage = event.error.message;
-      patch.status = event.status ?? 'error';
-    } else if (event.syncedAt) {
-      // A successful sync proves the item works: it clears a previous error, including login_required.
-      // A revoked item stays revoked, with its reason.
-      const syncedAt = new Date(event.syncedAt);
-      if (!item.lastSyncedAt || syncedAt > item.lastSyncedAt) patch.lastSyncedAt = syncedAt;
-      if (item.status !== 'revoked') {
-        patch.errorCode = null;
-        patch.errorMessage = null;
-      }
-      if (item.status !== 'revoked' && item.status !== 'expiring') patch.status = 'healthy';
-    } else if (event.error === null && item.status === 'pending') {
-      patch.status = 'healthy';
-    }
-    if (event.status && !event.error && event.status !== item.status) patch.status = event.status;
+    if (item.status !== 'revoked' && item.status !== 'expiring') patch.status = 'healthy';
     if (Object.keys(patch).length > 0) await this.items.update(null, item.id, patch);
   }
+
+  async applyError(event: ItemErrorRecordedEvent): Promise<void> {
+    const item = await this.knownItem(event.itemId);
+    if (!item) return;
+    await this.items.update(null, item.id, problemPatch(event.error));
+  }
+
+  // sync.item.refreshed.v1 from a sync worker of the previous release, during a rolling upgrade: the same news in
+  // one message with optional fields; told apart here, and only here, then applied as the new events are.
+  async applyLegacyRefresh(event: LegacyItemRefreshedEvent): Promise<void> {
+    const error = event.error ? { ...event.error, status: event.status ?? 'error' } : null;
+    if (event.metadata) {
+      await this.applyMetadata({
+        itemId: event.itemId,
+        institutionId: event.institutionId ?? null,
+        institutionName: event.institutionName ?? null,
+        consentExpiresAt: event.consentExpiresAt ?? null,
+        error,
+        refreshedAt: new Date().toISOString(),
+      });
+    } else if (error) {
+      await this.applyError({ itemId: event.itemId, error, recordedAt: new Date().toISOString() });
+    } else if (event.syncedAt) {
+      await this.applySynced({
+        itemId: event.itemId,
+        syncedAt: event.syncedAt,
+        added: 0,
+        modified: 0,
+        removed: 0,
+      });
+    }
+  }
+
+  private async knownItem(itemId: string): Promise<Item | null> {
+    const item = await this.items.findById(itemId);
+    if (!item) this.logger.warn({ itemId }, 'news about an unknown item; ignored');
+    return item;
+  }
+}
+
+function problemPatch(error: ItemMetadataRefreshedEvent['error'] & object): Partial<Item> {
+  return { errorCode: error.code, errorMessage: error.message, status: error.status };
 }

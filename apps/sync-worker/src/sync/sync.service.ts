@@ -5,7 +5,8 @@ import {
   EventPattern,
   type ItemDataRevokedEvent,
   type ItemLinkedEvent,
-  type ItemRefreshedEvent,
+  type ItemMetadataRefreshedEvent,
+  type ItemProblemPayload,
   type ItemRemovedEvent,
   type PlaidWebhookEvent,
   type SyncRequestAcceptedDto,
@@ -185,17 +186,17 @@ export class SyncService {
         })
       : null;
     const { accounts } = await plaidCall(() => this.plaid.accountsGet({ access_token: accessToken }));
-    const refreshed: ItemRefreshedEvent = {
+    const refreshed: ItemMetadataRefreshedEvent = {
       itemId: item.itemId,
       institutionId,
       institutionName,
       consentExpiresAt: plaidItem.consent_expiration_time ?? null,
-      metadata: true,
-      ...this.itemErrorFields(plaidItem.error ?? null),
+      error: plaidItem.error ? itemProblem(plaidItem.error) : null,
+      refreshedAt: new Date().toISOString(),
     };
     await this.db.transaction(async (em) => {
       await this.accounts.upsertMany(em, item.itemId, item.userId, accounts);
-      await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemRefreshed, refreshed);
+      await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemMetadataRefreshed, refreshed);
     });
     this.relay.kick();
   }
@@ -217,6 +218,8 @@ export class SyncService {
       let pages = 0;
       let upserted = 0;
       let removed = 0;
+      let added = 0;
+      let modified = 0;
       const fetchPage = async (pageCursor: string | undefined): Promise<TransactionsSyncResponse> => {
         await this.limiter.acquire(item.itemId, '/transactions/sync');
         return plaidCall(() =>
@@ -235,6 +238,8 @@ export class SyncService {
             pending.catch(() => undefined);
           }
           const changed: Transaction[] = [...page.added, ...page.modified];
+          added += page.added.length;
+          modified += page.modified.length;
           const last = !page.has_more;
           const cleanup = last
             ? [...provisional].filter(
@@ -251,9 +256,12 @@ export class SyncService {
             if (last) {
               const syncedAt = new Date();
               await this.items.saveCursor(em, item.itemId, page.next_cursor, syncedAt);
-              await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemRefreshed, {
+              await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemSynced, {
                 itemId: item.itemId,
                 syncedAt: syncedAt.toISOString(),
+                added,
+                modified,
+                removed,
               });
             }
           });
@@ -327,30 +335,22 @@ export class SyncService {
   private async recordItemError(
     item: SyncItem,
     err: PlaidApiError,
-    status: NonNullable<ItemRefreshedEvent['status']>,
+    status: ItemProblemPayload['status'],
   ): Promise<void> {
     await this.db.transaction((em) =>
-      enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemRefreshed, {
+      enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemErrorRecorded, {
         itemId: item.itemId,
-        status,
-        error: { code: err.errorCode, message: err.displayMessage ?? defaultItemMessage(err.errorCode) },
+        error: {
+          code: err.errorCode,
+          message: err.displayMessage ?? defaultItemMessage(err.errorCode),
+          status,
+        },
+        recordedAt: new Date().toISOString(),
       }),
     );
     await this.items.recordError(item.itemId, err.errorCode);
     this.relay.kick();
     this.logger.warn({ itemId: item.itemId, errorCode: err.errorCode, status }, 'item error recorded');
-  }
-
-  private itemErrorFields(error: PlaidError | null): Pick<ItemRefreshedEvent, 'error' | 'status'> {
-    if (!error) return { error: null };
-    const policy = plaidErrorPolicy(error.error_code, error.error_type);
-    return {
-      error: {
-        code: error.error_code,
-        message: error.display_message ?? defaultItemMessage(error.error_code),
-      },
-      status: policy.itemStatus ?? 'error',
-    };
   }
 
   private token(item: SyncItem): string {
@@ -362,6 +362,15 @@ export class SyncService {
     if (!item) throw new JobError(`unknown item ${itemId}`, false, 'UNKNOWN_ITEM');
     return item;
   }
+}
+
+// Plaid's item.error as an item problem: the status its code implies, a message fit for the user.
+function itemProblem(error: PlaidError): ItemProblemPayload {
+  return {
+    code: error.error_code,
+    message: error.display_message ?? defaultItemMessage(error.error_code),
+    status: plaidErrorPolicy(error.error_code, error.error_type).itemStatus ?? 'error',
+  };
 }
 
 // Shown to users when Plaid gave no display_message; Plaid's error_message is for logs only.

@@ -2,12 +2,15 @@ import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
+  IsInt,
   IsISO8601,
   IsObject,
   IsOptional,
   IsString,
   IsUUID,
   Length,
+  Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { ITEM_STATUSES, type ItemStatusValue } from '../link/link.dto';
@@ -47,8 +50,93 @@ export class ItemErrorPayload {
   message: string;
 }
 
-// sync-worker → plaid-link: what a refresh learned about the item (metadata, errors, a successful sync).
-export class ItemRefreshedEvent {
+// A field that must be present and may be null: absence is a validation error, never a meaning.
+const presentOrNull = ValidateIf((_: object, value: unknown) => value !== null);
+
+// An item-level problem and the item status it implies (ITEM_LOGIN_REQUIRED → login_required, …).
+export class ItemProblemPayload {
+  @IsString()
+  @Length(1, 64)
+  code: string;
+
+  // Plaid's display_message, or our own wording; never Plaid's error_message.
+  @IsString()
+  @Length(1, 1024)
+  message: string;
+
+  @IsIn(ITEM_STATUSES)
+  status: ItemStatusValue;
+}
+
+// sync-worker → plaid-link: what /item/get (and the institution cache) said about the item just now.
+export class ItemMetadataRefreshedEvent {
+  @IsUUID()
+  itemId: string;
+
+  @presentOrNull
+  @IsString()
+  @Length(1, 128)
+  institutionId: string | null;
+
+  @presentOrNull
+  @IsString()
+  @Length(1, 256)
+  institutionName: string | null;
+
+  @presentOrNull
+  @IsISO8601()
+  consentExpiresAt: string | null;
+
+  // Plaid's item.error at the time of the refresh; null: Plaid reports none.
+  @presentOrNull
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ItemProblemPayload)
+  error: ItemProblemPayload | null;
+
+  @IsISO8601()
+  refreshedAt: string;
+}
+
+// sync-worker → plaid-link: one sync run committed (cursor stored); the counts are that run's.
+export class ItemSyncedEvent {
+  @IsUUID()
+  itemId: string;
+
+  @IsISO8601()
+  syncedAt: string;
+
+  @IsInt()
+  @Min(0)
+  added: number;
+
+  @IsInt()
+  @Min(0)
+  modified: number;
+
+  @IsInt()
+  @Min(0)
+  removed: number;
+}
+
+// sync-worker → plaid-link: the Plaid failure policy recorded an item-level error (the user must act, or the
+// retries are used up).
+export class ItemErrorRecordedEvent {
+  @IsUUID()
+  itemId: string;
+
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ItemProblemPayload)
+  error: ItemProblemPayload;
+
+  @IsISO8601()
+  recordedAt: string;
+}
+
+// DEPRECATED (sync.item.refreshed.v1): what sync-workers of the previous release still publish. plaid-link keeps
+// consuming it during a rolling upgrade and translates it into the three events below; nothing publishes it now.
+export class LegacyItemRefreshedEvent {
   @IsUUID()
   itemId: string;
 
