@@ -30,6 +30,8 @@ the benchmarks, tears everything down, prints a table and rewrites the generated
   --connections N     autocannon connections, read API and webhooks (default 50)
   --webhooks N        signed webhooks per intake run (default 20000)
   --warmup S          seconds of unrecorded load before each read run (default 5: JIT and caches settle first)
+  --open-rate N       requests/s of the open-loop read run (default 300; below saturation), 0 to skip it
+  --open-duration S   seconds of the open-loop read run (default 20)
   --only LIST         comma list of sync,read,webhook (default all; the ingest always runs: it makes the data)
   --profile LIST      start these services with --cpu-prof (bench/results/profiles/<service>.cpuprofile;
                       summarize with node bench/profile-summary.mjs FILE)
@@ -45,6 +47,8 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '50' },
     webhooks: { type: 'string', default: '20000' },
     warmup: { type: 'string', default: '5' },
+    'open-rate': { type: 'string', default: '300' },
+    'open-duration': { type: 'string', default: '20' },
     only: { type: 'string', default: 'sync,read,webhook' },
     profile: { type: 'string', default: '' },
     'node-options': { type: 'string', default: SERVICE_NODE_OPTIONS },
@@ -64,6 +68,8 @@ const opts = {
   connections: Number(args.connections),
   webhooks: Number(args.webhooks),
   warmup: Number(args.warmup),
+  openRate: Number(args['open-rate']),
+  openDuration: Number(args['open-duration']),
   only: new Set(
     args.only
       .split(',')
@@ -422,10 +428,45 @@ async function readApi(sys, token, ingest) {
         explain: await explain(sys, ingest.userId, scenario),
       });
     }
+    const openLoop =
+      opts.openRate > 0 ? await openLoopRead(sys, token, scenarios[0], ceilingPort, ceiling.pid) : null;
+    return { scenarios: results, stale, openLoop };
   } finally {
     await ceiling.stop();
   }
-  return { scenarios: results, stale };
+}
+
+// A steady offered load below saturation (what a service level is judged on), not "as fast as it goes": the
+// same request rate through the gateway and against the bare ceiling, latency percentiles of each.
+async function openLoopRead(sys, token, scenario, ceilingPort, ceilingPid) {
+  const run = async (url, headers, pids) => {
+    const sampler = new PhaseSampler(pids);
+    const r = await cannon({
+      url,
+      headers,
+      connections: opts.connections,
+      overallRate: opts.openRate,
+      duration: opts.openDuration,
+    });
+    return { ...summarize(r), phase: sampler.stop() };
+  };
+  log(`read: open loop ${opts.openRate} req/s for ${opts.openDuration} s through the gateway`);
+  const system = await run(
+    `${sys.gatewayUrl}/v1/transactions?${scenario.query}`,
+    { authorization: `Bearer ${token}` },
+    { ...sys.pids(), bench: process.pid },
+  );
+  log('read: open loop ceiling');
+  const bare = await run(
+    `http://127.0.0.1:${ceilingPort}/v1/transactions?${scenario.query}`,
+    {},
+    {
+      ...sys.pids(),
+      ceiling: ceilingPid,
+      bench: process.pid,
+    },
+  );
+  return { name: scenario.name, rate: opts.openRate, duration: opts.openDuration, system, ceiling: bare };
 }
 
 // Signatures from the emulator's key (valid 5 minutes after iat), one per body.
@@ -663,9 +704,10 @@ async function main() {
       log(`sync ingest: ${results.ingest.rows} rows, ${results.ingest.txPerSecond.toFixed(0)} tx/s`);
       if (opts.only.has('sync')) results.ingestCeiling = await syncCeiling(sys, results.ingest);
       if (opts.only.has('read')) {
-        const { scenarios, stale } = await readApi(sys, token, results.ingest);
+        const { scenarios, stale, openLoop } = await readApi(sys, token, results.ingest);
         results.read = scenarios;
         results.readStale = stale;
+        results.readOpenLoop = openLoop;
       }
       if (opts.only.has('webhook')) {
         const w = await webhookIntake(sys, results.ingest);

@@ -43,19 +43,33 @@ export function summaryRows(r) {
     }
   }
   for (const s of r.read ?? []) {
+    const cpu = cpuRatio(s);
     rows.push([
       'read API',
-      `GET /v1/transactions ${s.name}`,
-      `${n0(s.system.rps)} rps, p50 ${ms(s.system.p50)}, p99 ${ms(s.system.p99)}`,
-      `${n0(s.ceiling.rps)} rps, p99 ${ms(s.ceiling.p99)}`,
-      pct(s.system.rps, s.ceiling.rps),
-      '≥ 50% rps; p99 < 50 ms',
+      `GET /v1/transactions ${s.name}, ${r.opts.connections} connections`,
+      `${n0(s.system.rps)} rps, p50 ${ms(s.system.p50)}, p99 ${ms(s.system.p99)}, CPU/req ${cpuPerRequest(s.system)}`,
+      `${n0(s.ceiling.rps)} rps, p99 ${ms(s.ceiling.p99)}, CPU/req ${cpuPerRequest(s.ceiling)}`,
+      `${pct(s.system.rps, s.ceiling.rps)}; CPU/req ${cpu === null ? '—' : `${cpu.toFixed(2)}x`}`,
+      '≥ 50% rps; CPU/req ≤ 2x',
       yes(
         s.system.rps >= 0.5 * s.ceiling.rps &&
-          s.system.p99 < 50 &&
+          cpu !== null &&
+          cpu <= 2 &&
           s.system.non2xx === 0 &&
           s.system.errors === 0,
       ),
+    ]);
+  }
+  if (r.readOpenLoop) {
+    const o = r.readOpenLoop;
+    rows.push([
+      'read API',
+      `GET /v1/transactions ${o.name}, open loop ${n0(o.rate)} req/s for ${o.duration} s`,
+      `${n0(o.system.rps)} rps, p50 ${ms(o.system.p50)}, p99 ${ms(o.system.p99)}`,
+      `${n0(o.ceiling.rps)} rps, p50 ${ms(o.ceiling.p50)}, p99 ${ms(o.ceiling.p99)}`,
+      '—',
+      'p99 < 25 ms',
+      yes(o.system.p99 < 25 && o.system.non2xx === 0 && o.system.errors === 0),
     ]);
   }
   for (const v of r.webhooks?.variants ?? []) {
@@ -66,8 +80,14 @@ export function summaryRows(r) {
       `${n0(v.intake.rps)}/s, p99 ${ms(v.intake.p99)}; processed ${n0(v.processedPerSecond)}/s; lost ${v.lost}`,
       c ? `${n0(c.intake.rps)}/s, p99 ${ms(c.intake.p99)}` : '—',
       pct(v.intake.rps, c?.intake.rps),
-      '≥ 2,000/s, p99 < 50 ms, 0 lost',
-      yes(v.intake.rps >= 2000 && v.intake.p99 < 50 && v.lost === 0 && v.intake.non2xx === 0),
+      '≥ 2,000/s and ≥ 60%, p99 < 50 ms, 0 lost',
+      yes(
+        v.intake.rps >= 2000 &&
+          (!c || v.intake.rps >= 0.6 * c.intake.rps) &&
+          v.intake.p99 < 50 &&
+          v.lost === 0 &&
+          v.intake.non2xx === 0,
+      ),
     ]);
   }
   const mem = memoryTable(r);
@@ -103,6 +123,7 @@ function phaseList(r) {
   const out = [];
   if (r.ingest) out.push(['sync ingest', r.ingest.phase]);
   for (const s of r.read ?? []) out.push([`read ${s.name}`, s.system.phase]);
+  if (r.readOpenLoop) out.push([`read open loop ${r.readOpenLoop.rate}/s`, r.readOpenLoop.system.phase]);
   for (const v of r.webhooks?.variants ?? []) out.push([`webhooks, ${v.name}`, v.phase]);
   return out;
 }
@@ -119,10 +140,22 @@ export function renderConsole(r) {
 
 // CPU of the whole path per answered request (services or ceiling, Postgres, RabbitMQ, the load generator):
 // the box's busy time minus what everything else on it used.
-function cpuPerRequest(run) {
+function cpuMsPerRequest(run) {
   const p = run.phase;
-  if (!p || !run.ok) return '—';
-  return `${(((p.machineBusyCores - p.otherCores) * p.wallSeconds * 1000) / run.ok).toFixed(2)} ms`;
+  if (!p || !run.ok) return null;
+  return ((p.machineBusyCores - p.otherCores) * p.wallSeconds * 1000) / run.ok;
+}
+
+function cpuPerRequest(run) {
+  const v = cpuMsPerRequest(run);
+  return v === null ? '—' : `${v.toFixed(2)} ms`;
+}
+
+// The system's CPU per request over the ceiling's.
+function cpuRatio(s) {
+  const sys = cpuMsPerRequest(s.system);
+  const bare = cpuMsPerRequest(s.ceiling);
+  return sys === null || !bare ? null : sys / bare;
 }
 
 function cpuTable(r) {
