@@ -1,4 +1,13 @@
-import { Api, expectErrorShape, type LoggedInUser, signupAndLogin } from './support/api';
+import { randomBytes } from 'node:crypto';
+import {
+  Api,
+  expectErrorShape,
+  type LoggedInUser,
+  signupAndLogin,
+  startExtra,
+  uniqueEmail,
+} from './support/api';
+import { waitFor } from './support/wait-for';
 
 function cursorOf(value: unknown): string {
   return encodeURIComponent(Buffer.from(JSON.stringify(value)).toString('base64url'));
@@ -37,6 +46,48 @@ describe('hardening', () => {
       const res = await user.api.get(`/v1/transactions?${qs}`, user.accessToken);
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ data: [], nextCursor: null });
+    });
+  });
+
+  describe('secrets sealed on the broker (issue 18, item 7)', () => {
+    it('seals with BROKER_SEALING_SECRET: a gateway with the right JWT secret but another sealing secret cannot sign anyone up', async () => {
+      const port = 20000 + Math.floor(Math.random() * 20000);
+      const stranger = startExtra('gateway-0', {
+        PORT: String(port),
+        BROKER_SEALING_SECRET: randomBytes(32).toString('hex'),
+      });
+      try {
+        const api = new Api(`http://127.0.0.1:${port}`);
+        await waitFor(async () => (await api.get('/health/ready')).status === 200, {
+          what: 'gateway with another sealing secret ready',
+          timeoutMs: 30000,
+        });
+        const res = await api.post('/v1/auth/signup', {
+          email: uniqueEmail('sealed'),
+          password: 'long enough',
+        });
+        expect(res.status).toBe(400);
+        expectErrorShape(res.body, 400, 'VALIDATION_FAILED');
+        expect(
+          (await new Api().post('/v1/auth/signup', { email: uniqueEmail('sealed'), password: 'long enough' }))
+            .status,
+        ).toBe(201);
+      } finally {
+        await stranger.stop();
+      }
+    });
+
+    it('refuses to start a gateway without a sealing secret', async () => {
+      const gateway = startExtra('gateway-0', { PORT: '0', BROKER_SEALING_SECRET: '' });
+      try {
+        await waitFor(() => gateway.exitCode !== null && gateway.exitCode !== undefined, {
+          what: 'gateway without BROKER_SEALING_SECRET to exit',
+          timeoutMs: 30000,
+        });
+        expect(gateway.exitCode).not.toBe(0);
+      } finally {
+        await gateway.stop();
+      }
     });
   });
 });
