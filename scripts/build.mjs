@@ -24,5 +24,7 @@ webpack([...apps.map(configFor), ...tools.map(toolConfigFor)], (err, stats) => {
   const text = stats.toString({ colors: false, preset: 'errors-warnings' });
   if (text.trim()) process.stdout.write(`${text}\n`);
   if (stats.hasErrors()) process.exit(1);
-  process.stdout.write(`built ${apps.join(', ')} into dist/apps${tools.length > 0 ? `, ${tools.join(', ')} into dist/tools` : ''}\n`);
+  process.stdout.write(
+    `built ${apps.join(', ')} into dist/apps${tools.length > 0 ? `, ${tools.join(', ')} into dist/tools` : ''}\n`,
+  );
 });
