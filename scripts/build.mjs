@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const webpack = require('webpack');
 const { APPS, configFor } = require('../webpack.config.js');
+const { TOOLS, toolConfigFor } = require('./webpack/tools.cjs');
 
 const wanted = process.argv.slice(2);
 const apps = wanted.length > 0 ? wanted : APPS;
@@ -13,7 +14,9 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
-webpack(apps.map(configFor), (err, stats) => {
+// A full build also builds the command-line tools (dist/tools).
+const tools = wanted.length > 0 ? [] : TOOLS;
+webpack([...apps.map(configFor), ...tools.map(toolConfigFor)], (err, stats) => {
   if (err) {
     process.stderr.write(`${err.stack ?? err}\n`);
     process.exit(1);
@@ -21,5 +24,7 @@ webpack(apps.map(configFor), (err, stats) => {
   const text = stats.toString({ colors: false, preset: 'errors-warnings' });
   if (text.trim()) process.stdout.write(`${text}\n`);
   if (stats.hasErrors()) process.exit(1);
-  process.stdout.write(`built ${apps.join(', ')} into dist/apps\n`);
+  process.stdout.write(
+    `built ${apps.join(', ')} into dist/apps${tools.length > 0 ? `, ${tools.join(', ')} into dist/tools` : ''}\n`,
+  );
 });

@@ -126,6 +126,7 @@ export class BenchSystem {
       RABBITMQ_URL,
       QUEUE_PREFIX: this.queuePrefix,
       JWT_SECRET: randomBytes(32).toString('hex'),
+      BROKER_SEALING_SECRET: randomBytes(32).toString('hex'),
       // Logging off the hot path; warnings and errors still reach the log files.
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',

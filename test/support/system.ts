@@ -66,6 +66,7 @@ export class TestSystem {
       RABBITMQ_URL: this.info.rabbitmqUrl,
       QUEUE_PREFIX: this.info.queuePrefix,
       JWT_SECRET: this.info.jwtSecret,
+      BROKER_SEALING_SECRET: randomBytes(32).toString('hex'),
       LOG_LEVEL: 'info',
       NODE_ENV: 'test',
       // Short retry tiers so that retries and dead letters are observable within a test.

@@ -27,7 +27,7 @@ export class AppModule {
       controllers: [AuthHandler, databaseHealthHandler('auth')],
       providers: [
         { provide: AUTH_CONFIG, useValue: config },
-        { provide: Sealer, useValue: new Sealer(config.JWT_SECRET) },
+        { provide: Sealer, useValue: new Sealer(config.BROKER_SEALING_SECRET) },
         AuthService,
         PasswordsService,
         TokensService,

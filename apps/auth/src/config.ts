@@ -7,6 +7,11 @@ export class AuthConfig extends ServiceBaseConfig {
   @MinLength(32, { message: 'must be at least 32 characters' })
   JWT_SECRET: string;
 
+  // Seals passwords and tokens on the broker (Sealer); its own secret, so that it never doubles as the JWT key.
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  BROKER_SEALING_SECRET: string;
+
   @Type(() => Number)
   @IsInt()
   @Min(60)

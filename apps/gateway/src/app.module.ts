@@ -62,7 +62,7 @@ export class AppModule {
         RevocationsService,
         JwtStrategy,
         AuthGatewayService,
-        { provide: Sealer, useValue: new Sealer(config.JWT_SECRET) },
+        { provide: Sealer, useValue: new Sealer(config.BROKER_SEALING_SECRET) },
         WebhookVerifier,
         WebhookIntake,
       ],

@@ -4,3 +4,4 @@ export * from './request-context';
 export * from './logging';
 export * from './metrics';
 export * from './sealed';
+export * from './pg-errors';

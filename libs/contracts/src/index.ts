@@ -10,5 +10,7 @@ export * from './event-contract';
 export * from './link/link.dto';
 export * from './sync/accounts.dto';
 export * from './events/item.events';
+export * from './calendar-date';
 export * from './sync/transactions.dto';
+export * from './sync/transactions-cursor';
 export * from './link/webhook-key.dto';

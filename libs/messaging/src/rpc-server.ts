@@ -23,7 +23,7 @@ import {
   retryQueueName,
   type RpcErrorBody,
 } from '@app/contracts';
-import { acceptRequestId, metrics, REQUEST_ID_HEADER, requestContext } from '@app/common';
+import { acceptRequestId, metrics, pgInputError, REQUEST_ID_HEADER, requestContext } from '@app/common';
 import { type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { EMPTY, type Observable, catchError, defer, finalize, from, mergeMap, tap, throwError } from 'rxjs';
 import { JobError } from './job-error';
@@ -231,6 +231,12 @@ export class RpcErrorFilter implements ExceptionFilter<unknown> {
     if (exception instanceof DomainError) return exception.toBody();
     if (exception instanceof BadRequestException) {
       return { code: ErrorCode.ValidationFailed, message: 'Message payload failed validation' };
+    }
+    // Defense in depth: a value Postgres refuses is the caller's mistake (400), not our fault (500).
+    const input = pgInputError(exception);
+    if (input) {
+      this.logger.warn({ sqlState: input.sqlState }, 'Postgres refused a value that passed validation');
+      return { code: ErrorCode.ValidationFailed, message: input.message };
     }
     const pattern =
       host.getType() === 'rpc' ? host.switchToRpc().getContext<RmqContext>().getPattern() : undefined;

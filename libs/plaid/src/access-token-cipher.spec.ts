@@ -106,6 +106,42 @@ describe(AccessTokenCipher.name, () => {
   });
 });
 
+describe('AccessTokenCipher.reencrypt', () => {
+  const oldKey = `old:${keyOf()}`;
+  const newKey = `new:${keyOf()}`;
+
+  it('moves a blob to the current key, which then opens it alone', () => {
+    const blob = new AccessTokenCipher(oldKey).encrypt(TOKEN, ITEM_ID);
+    const rotated = new AccessTokenCipher(`${newKey},${oldKey}`);
+
+    const moved = rotated.reencrypt(blob, ITEM_ID);
+
+    expect(moved).toMatch(/^v1\.new\./);
+    expect(new AccessTokenCipher(newKey).decrypt(moved!, ITEM_ID)).toBe(TOKEN);
+    expect(() => new AccessTokenCipher(oldKey).decrypt(moved!, ITEM_ID)).toThrow(/unknown key id "new"/);
+  });
+
+  it('answers null for a blob already under the current key', () => {
+    const rotated = new AccessTokenCipher(`${newKey},${oldKey}`);
+
+    expect(rotated.reencrypt(rotated.encrypt(TOKEN, ITEM_ID), ITEM_ID)).toBeNull();
+  });
+
+  it('keeps the owner binding: a blob of another item does not move', () => {
+    const blob = new AccessTokenCipher(oldKey).encrypt(TOKEN, ITEM_ID);
+
+    expect(() => new AccessTokenCipher(`${newKey},${oldKey}`).reencrypt(blob, 'item-other')).toThrow(
+      /failed authentication/,
+    );
+  });
+
+  it('throws for a blob under a key it no longer holds', () => {
+    const blob = new AccessTokenCipher(oldKey).encrypt(TOKEN, ITEM_ID);
+
+    expect(() => new AccessTokenCipher(newKey).reencrypt(blob, ITEM_ID)).toThrow(/unknown key id "old"/);
+  });
+});
+
 describe(parseEncryptionKeys.name, () => {
   it.each([
     ['an empty string', '', /empty/],

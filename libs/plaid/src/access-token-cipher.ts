@@ -135,6 +135,13 @@ export class AccessTokenCipher {
   needsReencrypt(blob: string): boolean {
     return parseBlob(blob).kid !== this.current;
   }
+
+  // The blob moved to the current key, or null when it is there already (a key rotation runs this over every
+  // stored token; running it twice changes nothing). Throws like decrypt() for a blob no key here opens.
+  reencrypt(blob: string, aad: string): string | null {
+    if (!this.needsReencrypt(blob)) return null;
+    return this.encrypt(this.decrypt(blob, aad), aad);
+  }
 }
 
 export function generateEncryptionKey(): string {

@@ -1,17 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsInt,
-  IsISO8601,
-  IsNumber,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Max,
-  Min,
-} from 'class-validator';
+import { IsBoolean, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsCalendarDate } from '../calendar-date';
+import { IsTransactionsCursor } from './transactions-cursor';
 
 const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
@@ -29,14 +20,12 @@ export class TransactionsQueryDto {
 
   @ApiPropertyOptional({ format: 'date', description: 'Inclusive, YYYY-MM-DD' })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  @Length(10, 10, { message: 'from must be a date (YYYY-MM-DD)' })
+  @IsCalendarDate()
   from?: string;
 
   @ApiPropertyOptional({ format: 'date', description: 'Inclusive, YYYY-MM-DD' })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  @Length(10, 10, { message: 'to must be a date (YYYY-MM-DD)' })
+  @IsCalendarDate()
   to?: string;
 
   @ApiPropertyOptional({ type: Boolean })
@@ -73,8 +62,7 @@ export class TransactionsQueryDto {
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @IsTransactionsCursor()
   cursor?: string;
 }
 
