@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { CONFIG, LinkConfig } from '../config';
 import { type Item } from '../items/item.entity';
 import { ItemsRepository } from '../items/items.repository';
-import { ItemsService } from '../items/items.service';
+import { PlaidItemsService } from '../plaid-items/plaid-items.service';
 
 function str(value: unknown): string | null {
   return typeof value === 'string' && value.length > 0 ? value : null;
@@ -21,7 +21,7 @@ export class ItemWebhooksService {
   constructor(
     @Inject(CONFIG) private readonly config: LinkConfig,
     private readonly items: ItemsRepository,
-    private readonly itemsService: ItemsService,
+    private readonly plaidItems: PlaidItemsService,
     private readonly db: DataSource,
     private readonly plaid: PlaidApi,
     private readonly relay: OutboxRelay,
@@ -40,7 +40,7 @@ export class ItemWebhooksService {
         const error = (body.error ?? {}) as Record<string, unknown>;
         const code = str(error.error_code) ?? 'ITEM_ERROR';
         const policy = plaidErrorPolicy(code, str(error.error_type) ?? undefined);
-        await this.items.update(null, item.id, {
+        await this.items.update(item.id, {
           status: policy.itemStatus ?? 'error',
           errorCode: code,
           errorMessage:
@@ -50,12 +50,12 @@ export class ItemWebhooksService {
         break;
       }
       case 'LOGIN_REPAIRED':
-        await this.items.update(null, item.id, { status: 'healthy', errorCode: null, errorMessage: null });
+        await this.items.update(item.id, { status: 'healthy', errorCode: null, errorMessage: null });
         break;
       case 'PENDING_EXPIRATION':
       case 'PENDING_DISCONNECT': {
         const at = str(body.consent_expiration_time) ?? str(body.disconnect_time);
-        await this.items.update(null, item.id, {
+        await this.items.update(item.id, {
           status: 'expiring',
           consentExpiresAt: at ? new Date(at) : item.consentExpiresAt,
         });
@@ -77,7 +77,7 @@ export class ItemWebhooksService {
         break;
       }
       case 'NEW_ACCOUNTS_AVAILABLE':
-        await this.items.update(null, item.id, { newAccountsAvailable: true });
+        await this.items.update(item.id, { newAccountsAvailable: true });
         break;
       case 'WEBHOOK_UPDATE_ACKNOWLEDGED':
         this.logger.log(
@@ -95,15 +95,19 @@ export class ItemWebhooksService {
   // The user withdrew consent: stop at Plaid (best effort) and delete what we hold; the item stays, revoked.
   private async revoke(item: Item): Promise<void> {
     await this.db.transaction(async (em) => {
-      await this.items.update(em, item.id, {
-        status: 'revoked',
-        errorCode: 'USER_PERMISSION_REVOKED',
-        errorMessage: 'Access to this bank connection was revoked.',
-      });
+      await this.items.update(
+        item.id,
+        {
+          status: 'revoked',
+          errorCode: 'USER_PERMISSION_REVOKED',
+          errorMessage: 'Access to this bank connection was revoked.',
+        },
+        em,
+      );
       await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemDataRevoked, { itemId: item.id });
     });
     this.relay.kick();
-    await plaidCall(() => this.plaid.itemRemove({ access_token: this.itemsService.accessToken(item) })).catch(
+    await plaidCall(() => this.plaid.itemRemove({ access_token: this.plaidItems.accessToken(item) })).catch(
       (err: unknown) => {
         const code = err instanceof PlaidApiError ? err.errorCode : (err as Error).message;
         this.logger.warn(
