@@ -36,19 +36,9 @@ export class ItemWebhooksService {
     }
     const body = event.body;
     switch (event.webhookCode) {
-      case 'ERROR': {
-        const error = (body.error ?? {}) as Record<string, unknown>;
-        const code = str(error.error_code) ?? 'ITEM_ERROR';
-        const policy = plaidErrorPolicy(code, str(error.error_type) ?? undefined);
-        await this.items.update(item.id, {
-          status: policy.itemStatus ?? 'error',
-          errorCode: code,
-          errorMessage:
-            str(error.display_message) ??
-            'The bank needs you to sign in again to keep this connection working.',
-        });
+      case 'ERROR':
+        await this.recordError(item, body);
         break;
-      }
       case 'LOGIN_REPAIRED':
         await this.items.update(item.id, { status: 'healthy', errorCode: null, errorMessage: null });
         break;
@@ -64,18 +54,9 @@ export class ItemWebhooksService {
       case 'USER_PERMISSION_REVOKED':
         await this.revoke(item);
         break;
-      case 'USER_ACCOUNT_REVOKED': {
-        const accountId = str(body.account_id);
-        if (!accountId) break;
-        await this.db.transaction((em) =>
-          enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemDataRevoked, {
-            itemId: item.id,
-            plaidAccountId: accountId,
-          }),
-        );
-        this.relay.kick();
+      case 'USER_ACCOUNT_REVOKED':
+        await this.revokeAccount(item, str(body.account_id));
         break;
-      }
       case 'NEW_ACCOUNTS_AVAILABLE':
         await this.items.update(item.id, { newAccountsAvailable: true });
         break;
@@ -90,6 +71,31 @@ export class ItemWebhooksService {
         return;
     }
     this.logger.log({ ...context, itemId: item.id }, 'ITEM webhook applied');
+  }
+
+  // Plaid's error, mapped to an item status by the Plaid error table; our wording when Plaid gives none.
+  private async recordError(item: Item, body: Record<string, unknown>): Promise<void> {
+    const error = (body.error ?? {}) as Record<string, unknown>;
+    const code = str(error.error_code) ?? 'ITEM_ERROR';
+    const policy = plaidErrorPolicy(code, str(error.error_type) ?? undefined);
+    await this.items.update(item.id, {
+      status: policy.itemStatus ?? 'error',
+      errorCode: code,
+      errorMessage:
+        str(error.display_message) ?? 'The bank needs you to sign in again to keep this connection working.',
+    });
+  }
+
+  // One account's consent withdrawn: its data goes, the item stays.
+  private async revokeAccount(item: Item, accountId: string | null): Promise<void> {
+    if (!accountId) return;
+    await this.db.transaction((em) =>
+      enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemDataRevoked, {
+        itemId: item.id,
+        plaidAccountId: accountId,
+      }),
+    );
+    this.relay.kick();
   }
 
   // The user withdrew consent: stop at Plaid (best effort) and delete what we hold; the item stays, revoked.
