@@ -1,18 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { LoggingModule, Sealer } from '@app/common';
-import { AuthHandler } from './auth/auth.handler';
-import { AuthService } from './auth/auth.service';
-import { LoginRateLimiter } from './auth/login-rate-limiter.service';
-import { PasswordsService } from './auth/passwords.service';
-import { TokensService } from './auth/tokens.service';
-import { AUTH_CONFIG, type AuthConfig } from './config';
-import { authDataSourceOptions } from './database/database';
+import { LoggingModule } from '@app/common';
 import { databaseHealthHandler } from '@app/messaging';
-import { RevocationsPublisher } from './sessions/revocations.publisher';
-import { SessionsRepository } from './sessions/sessions.repository';
-import { User } from './users/user.entity';
-import { UsersRepository } from './users/users.repository';
+import { AuthModule } from './auth/auth.module';
+import { AuthConfigModule, type AuthConfig } from './config';
+import { authDataSourceOptions } from './database/database';
+import { SessionsModule } from './sessions/sessions.module';
+import { UsersModule } from './users/users.module';
 
 @Module({})
 export class AppModule {
@@ -20,22 +14,14 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        AuthConfigModule.forRoot(config),
         LoggingModule.forRoot({ service: 'auth', level: config.LOG_LEVEL }),
         TypeOrmModule.forRoot(authDataSourceOptions(config)),
-        TypeOrmModule.forFeature([User]),
+        AuthModule,
+        SessionsModule,
+        UsersModule,
       ],
-      controllers: [AuthHandler, databaseHealthHandler('auth')],
-      providers: [
-        { provide: AUTH_CONFIG, useValue: config },
-        { provide: Sealer, useValue: new Sealer(config.BROKER_SEALING_SECRET) },
-        AuthService,
-        PasswordsService,
-        TokensService,
-        LoginRateLimiter,
-        UsersRepository,
-        SessionsRepository,
-        RevocationsPublisher,
-      ],
+      controllers: [databaseHealthHandler('auth')],
     };
   }
 }

@@ -1,3 +1,4 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { ServiceBaseConfig } from '@app/common';
 import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
@@ -50,3 +51,16 @@ export class AuthConfig extends ServiceBaseConfig {
 }
 
 export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
+
+// The config validated at boot, visible to every feature module without each one re-providing it.
+@Global()
+@Module({})
+export class AuthConfigModule {
+  static forRoot(config: AuthConfig): DynamicModule {
+    return {
+      module: AuthConfigModule,
+      providers: [{ provide: AUTH_CONFIG, useValue: config }],
+      exports: [AUTH_CONFIG],
+    };
+  }
+}

@@ -1,20 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggingModule } from '@app/common';
-import { databaseHealthHandler, outboxRelayProvider } from '@app/messaging';
-import { plaidProviders } from '@app/plaid';
-import { ItemWebhooksService } from './webhooks/item-webhooks.service';
-import { WebhookKeysService } from './webhooks/webhook-keys.service';
-import { WebhooksHandler } from './webhooks/webhooks.handler';
-import { CONFIG, type LinkConfig } from './config';
+import { databaseHealthHandler } from '@app/messaging';
+import { LinkConfigModule, type LinkConfig } from './config';
 import { dataSourceOptions } from './database/database';
-import { Item } from './items/item.entity';
-import { ItemsHandler } from './items/items.handler';
-import { ItemsMetrics } from './items/items.metrics';
-import { ItemsRepository } from './items/items.repository';
-import { ItemsService } from './items/items.service';
-import { LinkHandler } from './link/link.handler';
-import { LinkService } from './link/link.service';
+import { ItemsModule } from './items/items.module';
+import { LinkModule } from './link/link.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -22,22 +14,14 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        LinkConfigModule.forRoot(config),
         LoggingModule.forRoot({ service: 'plaid-link', level: config.LOG_LEVEL }),
         TypeOrmModule.forRoot(dataSourceOptions(config)),
-        TypeOrmModule.forFeature([Item]),
+        LinkModule,
+        ItemsModule,
+        WebhooksModule,
       ],
-      controllers: [LinkHandler, ItemsHandler, WebhooksHandler, databaseHealthHandler('plaid-link')],
-      providers: [
-        { provide: CONFIG, useValue: config },
-        ...plaidProviders(CONFIG),
-        outboxRelayProvider(CONFIG),
-        ItemsRepository,
-        ItemsService,
-        ItemsMetrics,
-        LinkService,
-        ItemWebhooksService,
-        WebhookKeysService,
-      ],
+      controllers: [databaseHealthHandler('plaid-link')],
     };
   }
 }

@@ -1,3 +1,4 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { PlaidServiceConfig } from '@app/plaid';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, Matches, Min, MaxLength } from 'class-validator';
@@ -22,3 +23,16 @@ export class LinkConfig extends PlaidServiceConfig {
 }
 
 export const CONFIG = Symbol('CONFIG');
+
+// The config validated at boot, visible to every feature module without each one re-providing it.
+@Global()
+@Module({})
+export class LinkConfigModule {
+  static forRoot(config: LinkConfig): DynamicModule {
+    return {
+      module: LinkConfigModule,
+      providers: [{ provide: CONFIG, useValue: config }],
+      exports: [CONFIG],
+    };
+  }
+}

@@ -1,10 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
-  LogoutRequest,
-  MeRequest,
   MessagePattern as P,
-  type RevocationsListResponse,
   SealedLoginRequest,
   SealedRefreshRequest,
   SealedSignupRequest,
@@ -30,20 +27,5 @@ export class AuthHandler {
   @MessagePattern(P.AuthRefresh)
   refresh(@Payload() dto: SealedRefreshRequest): Promise<SealedTokenPair> {
     return this.auth.refresh(dto);
-  }
-
-  @MessagePattern(P.AuthLogout)
-  logout(@Payload() dto: LogoutRequest): Promise<{ revoked: true }> {
-    return this.auth.logout(dto);
-  }
-
-  @MessagePattern(P.AuthMe)
-  me(@Payload() dto: MeRequest): Promise<UserDto> {
-    return this.auth.me(dto.userId);
-  }
-
-  @MessagePattern(P.AuthRevocationsList)
-  revocations(): Promise<RevocationsListResponse> {
-    return this.auth.activeRevocations();
   }
 }

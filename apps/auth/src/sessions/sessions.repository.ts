@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type SessionRevocation } from '@app/contracts';
 import { DataSource } from 'typeorm';
-import { type IssuedRefreshToken } from '../auth/tokens.service';
+import { type IssuedRefreshToken } from '../tokens/tokens.service';
 
 export interface RefreshTokenRow {
   id: string;
@@ -14,22 +14,27 @@ export interface RefreshTokenRow {
   sessionExpiresAt: Date;
 }
 
+// What pg answers to UPDATE … RETURNING through TypeORM: the rows and the affected count.
+type UpdateResult<Row> = [Row[], number];
+
+// auth.sessions and auth.refresh_tokens: a session is one family of rotating refresh tokens, written and revoked
+// together, so both tables live in this one repository.
 @Injectable()
 export class SessionsRepository {
   constructor(private readonly db: DataSource) {}
 
   async createWithToken(userId: string, expiresAt: Date, token: IssuedRefreshToken): Promise<string> {
-    const rows: { id: string }[] = await this.db.query(
+    const rows = await this.db.query<{ sessionId: string }[]>(
       `WITH s AS (INSERT INTO sessions (user_id, expires_at) VALUES ($1, $2) RETURNING id)
        INSERT INTO refresh_tokens (id, session_id, token_hash, expires_at)
-       SELECT $3, s.id, $4, $5 FROM s RETURNING session_id AS id`,
+       SELECT $3, s.id, $4, $5 FROM s RETURNING session_id AS "sessionId"`,
       [userId, expiresAt, token.id, token.hash, token.expiresAt],
     );
-    return rows[0].id;
+    return rows[0].sessionId;
   }
 
   async findRefreshToken(id: string): Promise<RefreshTokenRow | null> {
-    const rows: RefreshTokenRow[] = await this.db.query(
+    const rows = await this.db.query<RefreshTokenRow[]>(
       `SELECT t.id, t.session_id AS "sessionId", s.user_id AS "userId", t.token_hash AS "tokenHash",
               t.expires_at AS "expiresAt", t.used_at AS "usedAt",
               s.revoked_at AS "sessionRevokedAt", s.expires_at AS "sessionExpiresAt"
@@ -43,13 +48,11 @@ export class SessionsRepository {
   // Marks the token used and issues its successor in one transaction; false when it was already used.
   async rotate(oldId: string, sessionId: string, next: IssuedRefreshToken): Promise<boolean> {
     return this.db.transaction(async (em) => {
-      const used: unknown[] = await em.query(
+      const [, used] = await em.query<UpdateResult<{ id: string }>>(
         `UPDATE refresh_tokens SET used_at = now() WHERE id = $1 AND used_at IS NULL RETURNING id`,
         [oldId],
       );
-      // TypeORM returns [rows, count] for UPDATE … RETURNING on postgres.
-      const count = Array.isArray(used[0]) ? (used[0] as unknown[]).length : used.length;
-      if (count === 0) return false;
+      if (used === 0) return false;
       await em.query(
         `INSERT INTO refresh_tokens (id, session_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)`,
         [next.id, sessionId, next.hash, next.expiresAt],
@@ -60,27 +63,18 @@ export class SessionsRepository {
 
   // Revokes a live session; returns false when it does not exist, is someone else's, or was already revoked.
   async revoke(sessionId: string, reason: string, userId?: string): Promise<boolean> {
-    const result: unknown[] = await this.db.query(
+    const [, revoked] = await this.db.query<UpdateResult<{ id: string }>>(
       `UPDATE sessions SET revoked_at = now(), revoke_reason = $2
         WHERE id = $1 AND revoked_at IS NULL AND ($3::uuid IS NULL OR user_id = $3::uuid)
         RETURNING id`,
       [sessionId, reason, userId ?? null],
     );
-    const rows = Array.isArray(result[0]) ? (result[0] as unknown[]) : result;
-    return rows.length > 0;
-  }
-
-  async isRevoked(sessionId: string): Promise<boolean> {
-    const rows: { revoked: boolean }[] = await this.db.query(
-      `SELECT revoked_at IS NOT NULL AS revoked FROM sessions WHERE id = $1`,
-      [sessionId],
-    );
-    return rows[0]?.revoked ?? true;
+    return revoked > 0;
   }
 
   // Sessions revoked recently enough that one of their access tokens may still be unexpired.
   async revokedSince(seconds: number): Promise<SessionRevocation[]> {
-    const rows: { id: string; until: string }[] = await this.db.query(
+    const rows = await this.db.query<{ id: string; until: string }[]>(
       `SELECT id, floor(extract(epoch FROM revoked_at))::bigint + $1 AS until
          FROM sessions WHERE revoked_at > now() - make_interval(secs => $1)`,
       [seconds],

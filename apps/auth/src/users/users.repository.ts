@@ -3,27 +3,19 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
 import { User } from './user.entity';
 
-const UNIQUE_VIOLATION = '23505';
-
 @Injectable()
 export class UsersRepository {
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
 
   // Returns null when the email is taken (the unique constraint decides, not a racy pre-check).
   async create(email: string, passwordHash: string): Promise<User | null> {
-    try {
-      const rows: User[] = await this.users
-        .createQueryBuilder()
-        .insert()
-        .values({ email, passwordHash })
-        .returning(['id', 'email', 'createdAt'])
-        .execute()
-        .then((r) => r.generatedMaps as User[]);
-      return { ...rows[0], email, passwordHash };
-    } catch (err) {
-      if ((err as { code?: string }).code === UNIQUE_VIOLATION) return null;
-      throw err;
-    }
+    const rows = await this.users.query<Pick<User, 'id' | 'email' | 'createdAt'>[]>(
+      `INSERT INTO users (email, password_hash) VALUES ($1, $2)
+       ON CONFLICT (email) DO NOTHING
+       RETURNING id, email, created_at AS "createdAt"`,
+      [email, passwordHash],
+    );
+    return rows[0] ? { ...rows[0], passwordHash } : null;
   }
 
   findByEmail(email: string): Promise<User | null> {

@@ -12,11 +12,15 @@ import {
   MessagePattern as P,
   UserScope,
 } from '@app/contracts';
+import { ItemStatusService } from './item-status.service';
 import { ItemsService } from './items.service';
 
 @Controller()
 export class ItemsHandler {
-  constructor(private readonly items: ItemsService) {}
+  constructor(
+    private readonly items: ItemsService,
+    private readonly status: ItemStatusService,
+  ) {}
 
   @MessagePattern(P.ItemsList)
   list(@Payload() dto: UserScope): Promise<ItemListDto> {
@@ -35,21 +39,21 @@ export class ItemsHandler {
 
   @EventPattern(E.ItemMetadataRefreshed)
   metadataRefreshed(@Payload() event: ItemMetadataRefreshedEvent): Promise<void> {
-    return this.items.applyMetadata(event);
+    return this.status.applyMetadata(event);
   }
 
   @EventPattern(E.ItemSynced)
   synced(@Payload() event: ItemSyncedEvent): Promise<void> {
-    return this.items.applySynced(event);
+    return this.status.applySynced(event);
   }
 
   @EventPattern(E.ItemErrorRecorded)
   errorRecorded(@Payload() event: ItemErrorRecordedEvent): Promise<void> {
-    return this.items.applyError(event);
+    return this.status.applyError(event);
   }
 
   @EventPattern(E.LegacyItemRefreshed)
   legacyRefreshed(@Payload() event: LegacyItemRefreshedEvent): Promise<void> {
-    return this.items.applyLegacyRefresh(event);
+    return this.status.applyLegacyRefresh(event);
   }
 }

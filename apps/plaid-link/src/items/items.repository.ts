@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, type Repository } from 'typeorm';
+import { type ItemStatusValue } from '@app/contracts';
 import { Item } from './item.entity';
 
+export interface StatusCount {
+  status: ItemStatusValue;
+  count: number;
+}
+
+// Every statement on link.items. Writes that must commit with an outbox row take the caller's EntityManager.
 @Injectable()
 export class ItemsRepository {
   constructor(@InjectRepository(Item) private readonly items: Repository<Item>) {}
@@ -24,47 +31,36 @@ export class ItemsRepository {
     return this.items.findOne({ where: { plaidItemId } });
   }
 
+  // The same accounts at the same institution, already linked by this user (a revoked link does not count).
   findDuplicate(userId: string, institutionId: string, fingerprint: string): Promise<Item | null> {
     return this.items
       .createQueryBuilder('i')
       .where(
         'i.user_id = :userId AND i.institution_id = :institutionId AND i.accounts_fingerprint = :fingerprint',
-        {
-          userId,
-          institutionId,
-          fingerprint,
-        },
+        { userId, institutionId, fingerprint },
       )
       .andWhere(`i.status <> 'revoked'`)
       .getOne();
   }
 
-  async findByExchange(publicTokenHash: Buffer): Promise<{ userId: string; item: Item } | null> {
-    const rows: { user_id: string; item_id: string }[] = await this.items.query(
-      `SELECT user_id, item_id FROM exchanges WHERE public_token_sha256 = $1`,
-      [publicTokenHash],
-    );
-    if (rows.length === 0) return null;
-    const item = await this.findById(rows[0].item_id);
-    return item ? { userId: rows[0].user_id, item } : null;
+  insert(em: EntityManager, item: Partial<Item>): Promise<Item> {
+    const repo = em.getRepository(Item);
+    return repo.save(repo.create(item));
   }
 
-  async insertWithExchange(em: EntityManager, item: Partial<Item>, publicTokenHash: Buffer): Promise<Item> {
-    const saved = await em.getRepository(Item).save(em.getRepository(Item).create(item));
-    await em.query(`INSERT INTO exchanges (public_token_sha256, user_id, item_id) VALUES ($1, $2, $3)`, [
-      publicTokenHash,
-      saved.userId,
-      saved.id,
-    ]);
-    return saved;
-  }
-
-  async update(em: EntityManager | null, itemId: string, patch: Partial<Item>): Promise<void> {
-    const repo = em ? em.getRepository(Item) : this.items;
-    await repo.update({ id: itemId }, patch);
+  async update(itemId: string, patch: Partial<Item>, em?: EntityManager): Promise<void> {
+    if (Object.keys(patch).length === 0) return;
+    await (em ? em.getRepository(Item) : this.items).update({ id: itemId }, patch);
   }
 
   async delete(em: EntityManager, itemId: string): Promise<void> {
     await em.getRepository(Item).delete({ id: itemId });
+  }
+
+  async countByStatus(): Promise<StatusCount[]> {
+    const rows = await this.items.query<{ status: ItemStatusValue; n: string }[]>(
+      `SELECT status, count(*) AS n FROM items GROUP BY status`,
+    );
+    return rows.map((r) => ({ status: r.status, count: Number(r.n) }));
   }
 }

@@ -9,13 +9,21 @@ import {
   type LinkTokenDto,
 } from '@app/contracts';
 import { OutboxRelay, enqueueEvent } from '@app/messaging';
-import { AccessTokenCipher, PlaidApiError, plaidCall, plaidDomainError, plaidErrorPolicy } from '@app/plaid';
+import { PlaidApiError, plaidCall, plaidDomainError, plaidErrorPolicy } from '@app/plaid';
 import { type AccountBase, type CountryCode, PlaidApi, Products, type LinkTokenCreateRequest } from 'plaid';
 import { DataSource } from 'typeorm';
 import { CONFIG, LinkConfig } from '../config';
 import { toItemDto } from '../items/item.mapper';
+import { type Item } from '../items/item.entity';
 import { ItemsRepository } from '../items/items.repository';
 import { ItemsService } from '../items/items.service';
+import { PlaidItemsService } from '../plaid-items/plaid-items.service';
+import { ExchangesRepository } from './exchanges.repository';
+
+interface ExchangedItem {
+  accessToken: string;
+  plaidItemId: string;
+}
 
 interface InspectedItem {
   institutionId: string | null;
@@ -52,9 +60,10 @@ export class LinkService {
     @Inject(CONFIG) private readonly config: LinkConfig,
     private readonly items: ItemsRepository,
     private readonly itemsService: ItemsService,
+    private readonly exchanges: ExchangesRepository,
+    private readonly plaidItems: PlaidItemsService,
     private readonly db: DataSource,
     private readonly plaid: PlaidApi,
-    private readonly cipher: AccessTokenCipher,
     private readonly relay: OutboxRelay,
   ) {}
 
@@ -69,7 +78,7 @@ export class LinkService {
     if (itemId) {
       // Update mode: the item's own token, no products; the webhook is set with /item/webhook/update instead.
       const item = await this.itemsService.owned(userId, itemId);
-      request.access_token = this.itemsService.accessToken(item);
+      request.access_token = this.plaidItems.accessToken(item);
     } else {
       request.products = [Products.Transactions];
       request.transactions = { days_requested: this.config.PLAID_DAYS_REQUESTED };
@@ -83,19 +92,7 @@ export class LinkService {
   // Concurrent retries are serialised by an advisory lock on the token's hash.
   async exchange(userId: string, publicToken: string): Promise<ExchangeResultDto> {
     const hash = createHash('sha256').update(publicToken).digest();
-    const lockKey = hash.readBigInt64BE(0).toString();
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.query('SELECT pg_advisory_lock($1::bigint)', [lockKey]);
-      try {
-        return await this.exchangeLocked(userId, publicToken, hash);
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1::bigint)', [lockKey]);
-      }
-    } finally {
-      await runner.release();
-    }
+    return this.exchanges.withTokenLock(hash, () => this.exchangeLocked(userId, publicToken, hash));
   }
 
   private async exchangeLocked(
@@ -103,85 +100,106 @@ export class LinkService {
     publicToken: string,
     hash: Buffer,
   ): Promise<ExchangeResultDto> {
-    const previous = await this.items.findByExchange(hash);
-    if (previous) {
-      if (previous.userId !== userId) {
-        throw new DomainError(ErrorCode.BadRequest, 'This public token cannot be used');
-      }
-      return { item: toItemDto(previous.item) };
-    }
-
+    const previous = await this.previousExchange(userId, hash);
+    if (previous) return { item: toItemDto(previous) };
     const exchanged = await withPlaidErrors(() =>
       plaidCall(() => this.plaid.itemPublicTokenExchange({ public_token: publicToken })),
     );
-    const accessToken = exchanged.access_token;
-    const plaidItemId = exchanged.item_id;
+    const plaidItem = { accessToken: exchanged.access_token, plaidItemId: exchanged.item_id };
     try {
-      const seen = await this.inspect(accessToken, plaidItemId);
-      if (seen.institutionId && seen.fingerprint) {
-        const duplicate = await this.items.findDuplicate(userId, seen.institutionId, seen.fingerprint);
-        if (duplicate) {
-          await this.itemsService.removeAtPlaid(accessToken, plaidItemId);
-          this.logger.warn(
-            { userId, duplicateOf: duplicate.id, institutionId: seen.institutionId },
-            'duplicate link removed at Plaid',
-          );
-          throw new DomainError(
-            ErrorCode.ItemAlreadyLinked,
-            'These accounts at this institution are already linked',
-            {
-              details: [{ field: 'itemId', messages: [duplicate.id] }],
-            },
-          );
-        }
-      }
-      const item = await this.db.transaction(async (em) => {
-        const saved = await this.items.insertWithExchange(
-          em,
-          {
-            userId,
-            plaidItemId,
-            accessTokenEnc: this.cipher.encrypt(accessToken, plaidItemId),
-            institutionId: seen.institutionId,
-            institutionName: seen.institutionName,
-            accountsFingerprint: seen.fingerprint,
-            status: seen.status,
-            errorCode: seen.error?.code ?? null,
-            errorMessage: seen.error?.message ?? null,
-          },
-          hash,
-        );
-        // Same transaction as the item: the job exists if and only if the item does.
-        await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemLinked, {
-          itemId: saved.id,
-          userId,
-          plaidItemId,
-          encryptedAccessToken: saved.accessTokenEnc,
-        });
-        return saved;
-      });
-      this.relay.kick();
+      const seen = await this.inspect(plaidItem);
+      await this.refuseDuplicate(userId, plaidItem, seen);
+      const item = await this.record(userId, plaidItem, seen, hash);
       this.logger.log({ itemId: item.id, userId, institutionId: seen.institutionId }, 'item linked');
       return { item: toItemDto(item) };
     } catch (err) {
       if (!(err instanceof DomainError && err.code === ErrorCode.ItemAlreadyLinked)) {
-        // Nothing half-done: an item we could not record must not live on at Plaid.
-        await this.itemsService
-          .removeAtPlaid(accessToken, plaidItemId)
-          .catch((removeErr: unknown) =>
-            this.logger.error(
-              { plaidItemId, err: (removeErr as Error).message },
-              'could not remove unrecorded item at Plaid',
-            ),
-          );
+        await this.removeUnrecorded(plaidItem);
       }
       throw err;
     }
   }
 
+  private async previousExchange(userId: string, hash: Buffer): Promise<Item | null> {
+    const previous = await this.exchanges.findByTokenHash(hash);
+    if (!previous) return null;
+    if (previous.userId !== userId) {
+      throw new DomainError(ErrorCode.BadRequest, 'This public token cannot be used');
+    }
+    return this.items.findById(previous.itemId);
+  }
+
+  // The same accounts at the same institution again: the new item is removed at Plaid and the old one named.
+  private async refuseDuplicate(
+    userId: string,
+    plaidItem: ExchangedItem,
+    seen: InspectedItem,
+  ): Promise<void> {
+    if (!seen.institutionId || !seen.fingerprint) return;
+    const duplicate = await this.items.findDuplicate(userId, seen.institutionId, seen.fingerprint);
+    if (!duplicate) return;
+    await this.plaidItems.removeAtPlaid(plaidItem.accessToken, plaidItem.plaidItemId);
+    this.logger.warn(
+      { userId, duplicateOf: duplicate.id, institutionId: seen.institutionId },
+      'duplicate link removed at Plaid',
+    );
+    throw new DomainError(
+      ErrorCode.ItemAlreadyLinked,
+      'These accounts at this institution are already linked',
+      {
+        details: [{ field: 'itemId', messages: [duplicate.id] }],
+      },
+    );
+  }
+
+  // The item, its exchange and its ItemLinked job in one transaction: the job exists if and only if the item does.
+  private async record(
+    userId: string,
+    plaidItem: ExchangedItem,
+    seen: InspectedItem,
+    hash: Buffer,
+  ): Promise<Item> {
+    const { plaidItemId } = plaidItem;
+    const item = await this.db.transaction(async (em) => {
+      const saved = await this.items.insert(em, {
+        userId,
+        plaidItemId,
+        accessTokenEnc: this.plaidItems.encryptAccessToken(plaidItem.accessToken, plaidItemId),
+        institutionId: seen.institutionId,
+        institutionName: seen.institutionName,
+        accountsFingerprint: seen.fingerprint,
+        status: seen.status,
+        errorCode: seen.error?.code ?? null,
+        errorMessage: seen.error?.message ?? null,
+      });
+      await this.exchanges.insert(em, hash, userId, saved.id);
+      await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemLinked, {
+        itemId: saved.id,
+        userId,
+        plaidItemId,
+        encryptedAccessToken: saved.accessTokenEnc,
+      });
+      return saved;
+    });
+    this.relay.kick();
+    return item;
+  }
+
+  // Nothing half-done: an item we could not record must not live on at Plaid.
+  private async removeUnrecorded({ accessToken, plaidItemId }: ExchangedItem): Promise<void> {
+    await this.plaidItems
+      .removeAtPlaid(accessToken, plaidItemId)
+      .catch((removeErr: unknown) =>
+        this.logger.error(
+          { plaidItemId, err: (removeErr as Error).message },
+          'could not remove unrecorded item at Plaid',
+        ),
+      );
+  }
+
   // The new item's institution and accounts, for duplicate detection. Once we hold an access token we keep the
   // item: an item-level error (login required…) is recorded on it, a transient one only skips the check.
-  private async inspect(accessToken: string, plaidItemId: string): Promise<InspectedItem> {
+  private async inspect({ accessToken, plaidItemId }: ExchangedItem): Promise<InspectedItem> {
     try {
       const res = await plaidCall(() => this.plaid.accountsGet({ access_token: accessToken }));
       return {

@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { CONFIG, LinkConfig } from '../config';
 import { type Item } from '../items/item.entity';
 import { ItemsRepository } from '../items/items.repository';
-import { ItemsService } from '../items/items.service';
+import { PlaidItemsService } from '../plaid-items/plaid-items.service';
 
 function str(value: unknown): string | null {
   return typeof value === 'string' && value.length > 0 ? value : null;
@@ -21,7 +21,7 @@ export class ItemWebhooksService {
   constructor(
     @Inject(CONFIG) private readonly config: LinkConfig,
     private readonly items: ItemsRepository,
-    private readonly itemsService: ItemsService,
+    private readonly plaidItems: PlaidItemsService,
     private readonly db: DataSource,
     private readonly plaid: PlaidApi,
     private readonly relay: OutboxRelay,
@@ -36,26 +36,16 @@ export class ItemWebhooksService {
     }
     const body = event.body;
     switch (event.webhookCode) {
-      case 'ERROR': {
-        const error = (body.error ?? {}) as Record<string, unknown>;
-        const code = str(error.error_code) ?? 'ITEM_ERROR';
-        const policy = plaidErrorPolicy(code, str(error.error_type) ?? undefined);
-        await this.items.update(null, item.id, {
-          status: policy.itemStatus ?? 'error',
-          errorCode: code,
-          errorMessage:
-            str(error.display_message) ??
-            'The bank needs you to sign in again to keep this connection working.',
-        });
+      case 'ERROR':
+        await this.recordError(item, body);
         break;
-      }
       case 'LOGIN_REPAIRED':
-        await this.items.update(null, item.id, { status: 'healthy', errorCode: null, errorMessage: null });
+        await this.items.update(item.id, { status: 'healthy', errorCode: null, errorMessage: null });
         break;
       case 'PENDING_EXPIRATION':
       case 'PENDING_DISCONNECT': {
         const at = str(body.consent_expiration_time) ?? str(body.disconnect_time);
-        await this.items.update(null, item.id, {
+        await this.items.update(item.id, {
           status: 'expiring',
           consentExpiresAt: at ? new Date(at) : item.consentExpiresAt,
         });
@@ -64,20 +54,11 @@ export class ItemWebhooksService {
       case 'USER_PERMISSION_REVOKED':
         await this.revoke(item);
         break;
-      case 'USER_ACCOUNT_REVOKED': {
-        const accountId = str(body.account_id);
-        if (!accountId) break;
-        await this.db.transaction((em) =>
-          enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemDataRevoked, {
-            itemId: item.id,
-            plaidAccountId: accountId,
-          }),
-        );
-        this.relay.kick();
+      case 'USER_ACCOUNT_REVOKED':
+        await this.revokeAccount(item, str(body.account_id));
         break;
-      }
       case 'NEW_ACCOUNTS_AVAILABLE':
-        await this.items.update(null, item.id, { newAccountsAvailable: true });
+        await this.items.update(item.id, { newAccountsAvailable: true });
         break;
       case 'WEBHOOK_UPDATE_ACKNOWLEDGED':
         this.logger.log(
@@ -92,18 +73,47 @@ export class ItemWebhooksService {
     this.logger.log({ ...context, itemId: item.id }, 'ITEM webhook applied');
   }
 
+  // Plaid's error, mapped to an item status by the Plaid error table; our wording when Plaid gives none.
+  private async recordError(item: Item, body: Record<string, unknown>): Promise<void> {
+    const error = (body.error ?? {}) as Record<string, unknown>;
+    const code = str(error.error_code) ?? 'ITEM_ERROR';
+    const policy = plaidErrorPolicy(code, str(error.error_type) ?? undefined);
+    await this.items.update(item.id, {
+      status: policy.itemStatus ?? 'error',
+      errorCode: code,
+      errorMessage:
+        str(error.display_message) ?? 'The bank needs you to sign in again to keep this connection working.',
+    });
+  }
+
+  // One account's consent withdrawn: its data goes, the item stays.
+  private async revokeAccount(item: Item, accountId: string | null): Promise<void> {
+    if (!accountId) return;
+    await this.db.transaction((em) =>
+      enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemDataRevoked, {
+        itemId: item.id,
+        plaidAccountId: accountId,
+      }),
+    );
+    this.relay.kick();
+  }
+
   // The user withdrew consent: stop at Plaid (best effort) and delete what we hold; the item stays, revoked.
   private async revoke(item: Item): Promise<void> {
     await this.db.transaction(async (em) => {
-      await this.items.update(em, item.id, {
-        status: 'revoked',
-        errorCode: 'USER_PERMISSION_REVOKED',
-        errorMessage: 'Access to this bank connection was revoked.',
-      });
+      await this.items.update(
+        item.id,
+        {
+          status: 'revoked',
+          errorCode: 'USER_PERMISSION_REVOKED',
+          errorMessage: 'Access to this bank connection was revoked.',
+        },
+        em,
+      );
       await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemDataRevoked, { itemId: item.id });
     });
     this.relay.kick();
-    await plaidCall(() => this.plaid.itemRemove({ access_token: this.itemsService.accessToken(item) })).catch(
+    await plaidCall(() => this.plaid.itemRemove({ access_token: this.plaidItems.accessToken(item) })).catch(
       (err: unknown) => {
         const code = err instanceof PlaidApiError ? err.errorCode : (err as Error).message;
         this.logger.warn(

@@ -1,0 +1,166 @@
+import { jest } from '@jest/globals';
+import { type TestingModule } from '@nestjs/testing';
+import argon2 from 'argon2';
+import { SEAL_PURPOSE, Sealer } from '@app/common';
+import { ErrorCode, type SealedLoginRequest } from '@app/contracts';
+import { type TestDatabase } from '@app/testing';
+import { authTestConfig, authTestingModule, createAuthTestDatabase, resetAuthTables } from '../spec-support';
+import { AuthModule } from './auth.module';
+import { AuthService } from './auth.service';
+import { PasswordsService } from './passwords.service';
+
+const PASSWORD = 'correct horse battery';
+const config = authTestConfig();
+const WINDOW_MS = config.LOGIN_RATE_WINDOW_SECONDS * 1000;
+// A moment 15 s into a rate-limit window, so the expected retryAfter is exact.
+const IN_WINDOW = Math.floor(Date.UTC(2026, 10, 29, 12) / WINDOW_MS) * WINDOW_MS + 15_000;
+
+describe(AuthService.name, () => {
+  let db: TestDatabase;
+  let moduleRef: TestingModule;
+  let sut: AuthService;
+  let sealer: Sealer;
+  let passwords: PasswordsService;
+  const revocations = { publish: jest.fn(async () => undefined) };
+
+  beforeAll(async () => {
+    db = await createAuthTestDatabase();
+    moduleRef = await authTestingModule(db, [AuthModule], revocations);
+    sut = moduleRef.get(AuthService);
+    sealer = moduleRef.get(Sealer);
+    passwords = moduleRef.get(PasswordsService);
+  });
+
+  afterAll(async () => {
+    await moduleRef?.close();
+    await db?.destroy();
+  });
+
+  beforeEach(async () => {
+    jest.restoreAllMocks();
+    await resetAuthTables(db);
+  });
+
+  function loginRequest(email: string, password: string, clientIp = '203.0.113.7'): SealedLoginRequest {
+    return { email, clientIp, sealedPassword: sealer.seal(password, SEAL_PURPOSE.password) };
+  }
+
+  async function signup(email: string): Promise<void> {
+    await sut.signup({ email, sealedPassword: sealer.seal(PASSWORD, SEAL_PURPOSE.password) });
+  }
+
+  // Runs `n` logins that fail on the password; they are under the limit, so each one is checked.
+  async function failLogins(n: number, email: string, clientIp?: string): Promise<void> {
+    for (let i = 0; i < n; i += 1) {
+      await expect(sut.login(loginRequest(email, 'wrong password', clientIp))).rejects.toMatchObject({
+        code: ErrorCode.InvalidCredentials,
+      });
+    }
+  }
+
+  describe('login', () => {
+    it('answers a sealed token pair that opens when the password is right', async () => {
+      await signup('ada@example.test');
+
+      const pair = await sut.login(loginRequest('ada@example.test', PASSWORD));
+
+      expect(sealer.open(pair.sealedAccessToken, SEAL_PURPOSE.accessToken)).toMatch(/^ey/);
+      expect(sealer.open(pair.sealedRefreshToken, SEAL_PURPOSE.refreshToken)).toMatch(/^[0-9a-f-]{36}\./);
+      expect(pair).toMatchObject({ tokenType: 'Bearer', expiresIn: config.ACCESS_TOKEN_TTL_SECONDS });
+    });
+
+    it('answers RateLimited with retryAfter, before any hashing, past the per-email limit', async () => {
+      jest.spyOn(Date, 'now').mockReturnValue(IN_WINDOW);
+      await signup('bob@example.test');
+      await failLogins(config.LOGIN_RATE_LIMIT_PER_EMAIL, 'bob@example.test');
+      const verify = jest.spyOn(passwords, 'verify');
+      const hash = jest.spyOn(passwords, 'hash');
+
+      await expect(sut.login(loginRequest('bob@example.test', PASSWORD))).rejects.toMatchObject({
+        code: ErrorCode.RateLimited,
+        retryAfterSeconds: 45,
+      });
+      expect(verify).not.toHaveBeenCalled();
+      expect(hash).not.toHaveBeenCalled();
+    });
+
+    it('answers RateLimited past the per-address limit, whatever the email', async () => {
+      jest.spyOn(Date, 'now').mockReturnValue(IN_WINDOW);
+      for (let i = 0; i < config.LOGIN_RATE_LIMIT_PER_IP; i += 1) {
+        await failLogins(1, `user${i}@example.test`, '198.51.100.1');
+      }
+      const verify = jest.spyOn(passwords, 'verify');
+
+      await expect(
+        sut.login(loginRequest('fresh@example.test', PASSWORD, '198.51.100.1')),
+      ).rejects.toMatchObject({
+        code: ErrorCode.RateLimited,
+        retryAfterSeconds: 45,
+      });
+      expect(verify).not.toHaveBeenCalled();
+    });
+
+    it('counts another address separately from a limited one', async () => {
+      jest.spyOn(Date, 'now').mockReturnValue(IN_WINDOW);
+      for (let i = 0; i < config.LOGIN_RATE_LIMIT_PER_IP; i += 1) {
+        await failLogins(1, `user${i}@example.test`, '198.51.100.2');
+      }
+
+      await failLogins(1, 'other@example.test', '198.51.100.3');
+    });
+
+    it('lets the same email in again once its window has passed', async () => {
+      const now = jest.spyOn(Date, 'now').mockReturnValue(IN_WINDOW);
+      await signup('cleo@example.test');
+      await failLogins(config.LOGIN_RATE_LIMIT_PER_EMAIL, 'cleo@example.test');
+      await expect(sut.login(loginRequest('cleo@example.test', PASSWORD))).rejects.toMatchObject({
+        code: ErrorCode.RateLimited,
+      });
+
+      now.mockReturnValue(IN_WINDOW + WINDOW_MS);
+
+      await expect(sut.login(loginRequest('cleo@example.test', PASSWORD))).resolves.toHaveProperty(
+        'sealedAccessToken',
+      );
+    });
+
+    it('verifies an unknown email against the dummy hash, like a wrong password', async () => {
+      const verify = jest.spyOn(passwords, 'verify');
+      const argon2Verify = jest.spyOn(argon2, 'verify');
+
+      await expect(sut.login(loginRequest('nobody@example.test', PASSWORD))).rejects.toMatchObject({
+        code: ErrorCode.InvalidCredentials,
+      });
+
+      expect(verify).toHaveBeenCalledWith(undefined, PASSWORD);
+      expect(argon2Verify).toHaveBeenCalledTimes(1);
+      expect(argon2Verify.mock.calls[0][0]).toMatch(/^\$argon2id\$/);
+    });
+
+    it('refuses a password that was not sealed by the gateway', async () => {
+      await expect(
+        sut.login({ email: 'ada@example.test', clientIp: '203.0.113.7', sealedPassword: 'plain text' }),
+      ).rejects.toMatchObject({ code: ErrorCode.ValidationFailed });
+    });
+  });
+
+  describe('signup', () => {
+    it('answers EMAIL_TAKEN when the email already has an account', async () => {
+      await signup('dan@example.test');
+
+      await expect(signup('dan@example.test')).rejects.toMatchObject({ code: ErrorCode.EmailTaken });
+    });
+
+    it('refuses a password shorter than 8 characters without hashing it', async () => {
+      const hash = jest.spyOn(passwords, 'hash');
+
+      await expect(
+        sut.signup({
+          email: 'eve@example.test',
+          sealedPassword: sealer.seal('short', SEAL_PURPOSE.password),
+        }),
+      ).rejects.toMatchObject({ code: ErrorCode.ValidationFailed });
+      expect(hash).not.toHaveBeenCalled();
+    });
+  });
+});

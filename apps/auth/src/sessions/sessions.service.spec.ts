@@ -1,0 +1,139 @@
+import { jest } from '@jest/globals';
+import { type TestingModule } from '@nestjs/testing';
+import { ErrorCode } from '@app/contracts';
+import { type TestDatabase } from '@app/testing';
+import { authTestingModule, createAuthTestDatabase, resetAuthTables } from '../spec-support';
+import { SessionsModule } from './sessions.module';
+import { SessionsService } from './sessions.service';
+
+describe(SessionsService.name, () => {
+  let db: TestDatabase;
+  let moduleRef: TestingModule;
+  let sut: SessionsService;
+  const revocations = { publish: jest.fn(async () => undefined) };
+
+  beforeAll(async () => {
+    db = await createAuthTestDatabase();
+    moduleRef = await authTestingModule(db, [SessionsModule], revocations);
+    sut = moduleRef.get(SessionsService);
+  });
+
+  afterAll(async () => {
+    await moduleRef?.close();
+    await db?.destroy();
+  });
+
+  beforeEach(async () => {
+    revocations.publish.mockClear();
+    await resetAuthTables(db);
+  });
+
+  async function newUser(): Promise<string> {
+    const rows = await db.dataSource.query<{ id: string }[]>(
+      `INSERT INTO users (email, password_hash) VALUES ($1, 'x') RETURNING id`,
+      [`u${Math.random().toString(36).slice(2)}@example.test`],
+    );
+    return rows[0].id;
+  }
+
+  async function session(id: string): Promise<{ revokedAt: Date | null; revokeReason: string | null }> {
+    const rows = await db.dataSource.query<{ revokedAt: Date | null; revokeReason: string | null }[]>(
+      `SELECT revoked_at AS "revokedAt", revoke_reason AS "revokeReason" FROM sessions WHERE id = $1`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  const invalid = { code: ErrorCode.InvalidRefreshToken };
+
+  describe('rotate', () => {
+    it('answers a new refresh token for the same session and user', async () => {
+      const userId = await newUser();
+      const started = await sut.start(userId);
+
+      const rotated = await sut.rotate(started.refreshToken);
+
+      expect(rotated).toMatchObject({ userId, sessionId: started.sessionId });
+      expect(rotated.refreshToken).not.toBe(started.refreshToken);
+    });
+
+    it('revokes the session and broadcasts it when a rotated token comes back', async () => {
+      const started = await sut.start(await newUser());
+      const rotated = await sut.rotate(started.refreshToken);
+
+      await expect(sut.rotate(started.refreshToken)).rejects.toMatchObject(invalid);
+
+      expect(await session(started.sessionId)).toMatchObject({ revokeReason: 'refresh_token_reuse' });
+      expect(revocations.publish).toHaveBeenCalledWith(
+        expect.objectContaining({ sessionId: started.sessionId, until: expect.any(Number) }),
+      );
+      await expect(sut.rotate(rotated.refreshToken)).rejects.toMatchObject(invalid);
+    });
+
+    it('refuses a token whose secret does not match', async () => {
+      const started = await sut.start(await newUser());
+      const [id] = started.refreshToken.split('.');
+
+      await expect(sut.rotate(`${id}.${'A'.repeat(43)}`)).rejects.toMatchObject(invalid);
+      expect(await session(started.sessionId)).toMatchObject({ revokedAt: null });
+    });
+
+    it.each(['', 'not-a-token', `${'0'.repeat(36)}.short`])(
+      'refuses the malformed token %p',
+      async (token) => {
+        await expect(sut.rotate(token)).rejects.toMatchObject(invalid);
+      },
+    );
+
+    it('refuses a token of a logged-out session', async () => {
+      const userId = await newUser();
+      const started = await sut.start(userId);
+      await sut.logout(userId, started.sessionId);
+
+      await expect(sut.rotate(started.refreshToken)).rejects.toMatchObject(invalid);
+    });
+
+    it('refuses a token of an expired session', async () => {
+      const started = await sut.start(await newUser());
+      await db.dataSource.query(
+        `UPDATE sessions SET expires_at = now() - interval '1 second' WHERE id = $1`,
+        [started.sessionId],
+      );
+
+      await expect(sut.rotate(started.refreshToken)).rejects.toMatchObject(invalid);
+    });
+  });
+
+  describe('logout', () => {
+    it('revokes the session and broadcasts it once', async () => {
+      const userId = await newUser();
+      const started = await sut.start(userId);
+
+      await sut.logout(userId, started.sessionId);
+      await sut.logout(userId, started.sessionId);
+
+      expect(await session(started.sessionId)).toMatchObject({ revokeReason: 'logout' });
+      expect(revocations.publish).toHaveBeenCalledTimes(1);
+    });
+
+    it("leaves another user's session alone", async () => {
+      const started = await sut.start(await newUser());
+
+      await sut.logout(await newUser(), started.sessionId);
+
+      expect(await session(started.sessionId)).toMatchObject({ revokedAt: null });
+      expect(revocations.publish).not.toHaveBeenCalled();
+    });
+  });
+
+  it('lists recently revoked sessions with the time their access tokens run out', async () => {
+    const userId = await newUser();
+    const started = await sut.start(userId);
+    await sut.logout(userId, started.sessionId);
+
+    const { revocations: list } = await sut.activeRevocations();
+
+    expect(list).toEqual([{ sessionId: started.sessionId, until: expect.any(Number) }]);
+    expect(list[0].until).toBeGreaterThan(Date.now() / 1000);
+  });
+});

@@ -1,0 +1,76 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DomainError, ErrorCode, type RevocationsListResponse } from '@app/contracts';
+import { AUTH_CONFIG, AuthConfig } from '../config';
+import { TokensService } from '../tokens/tokens.service';
+import { RevocationsPublisher } from './revocations.publisher';
+import { SessionsRepository } from './sessions.repository';
+
+export interface StartedSession {
+  sessionId: string;
+  refreshToken: string;
+}
+
+export interface RotatedSession extends StartedSession {
+  userId: string;
+}
+
+// Sessions and their rotating refresh tokens: start, rotate (with reuse detection), revoke and broadcast.
+@Injectable()
+export class SessionsService {
+  private readonly logger = new Logger(SessionsService.name);
+
+  constructor(
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    private readonly sessions: SessionsRepository,
+    private readonly tokens: TokensService,
+    private readonly revocations: RevocationsPublisher,
+  ) {}
+
+  async start(userId: string): Promise<StartedSession> {
+    const refresh = this.tokens.issueRefreshToken();
+    const expiresAt = new Date(Date.now() + this.config.REFRESH_TOKEN_TTL_SECONDS * 1000);
+    const sessionId = await this.sessions.createWithToken(userId, expiresAt, refresh);
+    return { sessionId, refreshToken: refresh.token };
+  }
+
+  // Trades a refresh token for its successor. Every failure looks the same to the caller.
+  async rotate(refreshToken: string): Promise<RotatedSession> {
+    const invalid = new DomainError(ErrorCode.InvalidRefreshToken, 'The refresh token is invalid or expired');
+    const parsed = this.tokens.parseRefreshToken(refreshToken);
+    if (!parsed) throw invalid;
+    const row = await this.sessions.findRefreshToken(parsed.id);
+    if (!row || !this.tokens.secretMatches(parsed.secret, row.tokenHash)) throw invalid;
+    const now = Date.now();
+    if (row.sessionRevokedAt || row.sessionExpiresAt.getTime() <= now || row.expiresAt.getTime() <= now) {
+      throw invalid;
+    }
+    const next = this.tokens.issueRefreshToken();
+    if (!(await this.sessions.rotate(row.id, row.sessionId, next))) {
+      // A token that was already rotated came back: it was stolen or replayed. Kill the whole family.
+      await this.revoke(row.sessionId, 'refresh_token_reuse');
+      this.logger.warn(
+        { userId: row.userId, sessionId: row.sessionId },
+        'refresh token reuse; session revoked',
+      );
+      throw invalid;
+    }
+    return { userId: row.userId, sessionId: row.sessionId, refreshToken: next.token };
+  }
+
+  async logout(userId: string, sessionId: string): Promise<{ revoked: true }> {
+    await this.revoke(sessionId, 'logout', userId);
+    this.logger.log({ userId, sessionId }, 'user logged out');
+    return { revoked: true };
+  }
+
+  async activeRevocations(): Promise<RevocationsListResponse> {
+    return { revocations: await this.sessions.revokedSince(this.tokens.accessTtlSeconds) };
+  }
+
+  // Only a session this call revoked is broadcast: a repeated logout stays quiet.
+  private async revoke(sessionId: string, reason: string, userId?: string): Promise<void> {
+    if (!(await this.sessions.revoke(sessionId, reason, userId))) return;
+    const until = Math.floor(Date.now() / 1000) + this.tokens.accessTtlSeconds;
+    await this.revocations.publish({ sessionId, until });
+  }
+}

@@ -1,0 +1,69 @@
+// Shared by auth's service specs only: the test database, a config, and a testing module built from the real
+// feature modules with a fake for the revocation broadcast (the broker).
+import { type DynamicModule, type Type } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { TestDatabase, strictMock } from '@app/testing';
+import { AuthConfig, AuthConfigModule } from './config';
+import { AUTH_SCHEMA, authDataSourceOptions } from './database/database';
+import { RevocationsPublisher } from './sessions/revocations.publisher';
+
+export function authTestConfig(url = 'postgres://unused'): AuthConfig {
+  return Object.assign(new AuthConfig(), {
+    DATABASE_URL: url,
+    RUN_MIGRATIONS: true,
+    DB_POOL_SIZE: 5,
+    QUEUE_PREFIX: 'spec',
+    RABBITMQ_URL: 'amqp://127.0.0.1:1',
+    JWT_SECRET: 'spec-secret-spec-secret-spec-secret-0123',
+    BROKER_SEALING_SECRET: 'spec-sealing-spec-sealing-spec-sealing-01',
+    // The cheapest argon2 the config accepts: these specs test rules, not hashing cost.
+    ARGON2_MEMORY_KIB: 8192,
+    ARGON2_TIME_COST: 1,
+    LOGIN_RATE_LIMIT_PER_EMAIL: 3,
+    LOGIN_RATE_LIMIT_PER_IP: 5,
+    LOGIN_RATE_WINDOW_SECONDS: 60,
+  });
+}
+
+export function createAuthTestDatabase(): Promise<TestDatabase> {
+  return TestDatabase.create(AUTH_SCHEMA, (url) => authDataSourceOptions(authTestConfig(url)));
+}
+
+// Nest probes every provider for lifecycle hooks; a strict mock must answer "none" instead of throwing.
+const LIFECYCLE_HOOKS = [
+  'onModuleInit',
+  'onApplicationBootstrap',
+  'onModuleDestroy',
+  'beforeApplicationShutdown',
+  'onApplicationShutdown',
+];
+
+export function providerMock<T extends object>(name: string, impl: Partial<T> = {}): T {
+  return strictMock<T>(name, { ...Object.fromEntries(LIFECYCLE_HOOKS.map((h) => [h, undefined])), ...impl });
+}
+
+export async function authTestingModule(
+  db: TestDatabase,
+  features: (Type | DynamicModule)[],
+  revocations: Pick<RevocationsPublisher, 'publish'>,
+): Promise<TestingModule> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      AuthConfigModule.forRoot(authTestConfig(db.url)),
+      TypeOrmModule.forRootAsync({
+        useFactory: () => db.dataSource.options,
+        dataSourceFactory: () => Promise.resolve(db.dataSource),
+      }),
+      ...features,
+    ],
+  })
+    .overrideProvider(RevocationsPublisher)
+    .useValue(providerMock<RevocationsPublisher>('RevocationsPublisher', revocations))
+    .compile();
+  return moduleRef.init();
+}
+
+export async function resetAuthTables(db: TestDatabase): Promise<void> {
+  await db.dataSource.query(`TRUNCATE users, sessions, refresh_tokens, login_attempts CASCADE`);
+}

@@ -1,0 +1,297 @@
+import { jest } from '@jest/globals';
+import { type TestingModule } from '@nestjs/testing';
+import { type ItemStatusValue, type ItemProblemPayload } from '@app/contracts';
+import { type OutboxRelay } from '@app/messaging';
+import { type TestDatabase } from '@app/testing';
+import { type PlaidApi } from 'plaid';
+import {
+  createLinkTestDatabase,
+  insertItem,
+  linkTestingModule,
+  providerMock,
+  reloadItem,
+  resetLinkTables,
+} from '../spec-support';
+import { ItemStatusService } from './item-status.service';
+import { ItemsModule } from './items.module';
+
+const STATUSES: ItemStatusValue[] = ['pending', 'healthy', 'login_required', 'expiring', 'revoked', 'error'];
+const UNKNOWN_ITEM = '00000000-0000-4000-8000-0000000000ff';
+const loginRequired: ItemProblemPayload = {
+  code: 'ITEM_LOGIN_REQUIRED',
+  message: 'Sign in again',
+  status: 'login_required',
+};
+
+function errorFor(status: ItemStatusValue): { errorCode: string | null; errorMessage: string | null } {
+  return status === 'healthy' || status === 'pending' || status === 'expiring'
+    ? { errorCode: null, errorMessage: null }
+    : { errorCode: 'PREVIOUS', errorMessage: 'previous problem' };
+}
+
+describe(ItemStatusService.name, () => {
+  let db: TestDatabase;
+  let moduleRef: TestingModule;
+  let sut: ItemStatusService;
+
+  beforeAll(async () => {
+    db = await createLinkTestDatabase();
+    moduleRef = await linkTestingModule(
+      db,
+      [ItemsModule],
+      providerMock<PlaidApi>('PlaidApi'),
+      providerMock<OutboxRelay>('OutboxRelay', { kick: jest.fn() }),
+    );
+    sut = moduleRef.get(ItemStatusService);
+  });
+
+  afterAll(async () => {
+    await moduleRef?.close();
+    await db?.destroy();
+  });
+
+  beforeEach(() => resetLinkTables(db));
+
+  describe('applySynced', () => {
+    it.each([
+      ['pending', 'healthy'],
+      ['healthy', 'healthy'],
+      ['login_required', 'healthy'],
+      ['error', 'healthy'],
+      ['expiring', 'expiring'],
+      ['revoked', 'revoked'],
+    ] as const)('turns a %s item into %s', async (before, after) => {
+      const item = await insertItem(db, { status: before, ...errorFor(before) });
+
+      await sut.applySynced({
+        itemId: item.id,
+        syncedAt: new Date().toISOString(),
+        added: 1,
+        modified: 0,
+        removed: 0,
+      });
+
+      expect((await reloadItem(db, item.id))?.status).toBe(after);
+    });
+
+    it('clears the error of every status but revoked', async () => {
+      const loggedOut = await insertItem(db, { status: 'login_required', ...errorFor('login_required') });
+      const revoked = await insertItem(db, { status: 'revoked', ...errorFor('revoked') });
+
+      for (const item of [loggedOut, revoked]) {
+        await sut.applySynced({
+          itemId: item.id,
+          syncedAt: new Date().toISOString(),
+          added: 0,
+          modified: 0,
+          removed: 0,
+        });
+      }
+
+      expect((await reloadItem(db, loggedOut.id))?.errorCode).toBeNull();
+      expect((await reloadItem(db, revoked.id))?.errorCode).toBe('PREVIOUS');
+    });
+
+    it('records the sync time and never moves it backwards', async () => {
+      const later = new Date('2026-11-02T10:00:00Z');
+      const item = await insertItem(db, { lastSyncedAt: later });
+
+      await sut.applySynced({
+        itemId: item.id,
+        syncedAt: '2026-11-01T10:00:00Z',
+        added: 0,
+        modified: 0,
+        removed: 0,
+      });
+      expect((await reloadItem(db, item.id))?.lastSyncedAt?.toISOString()).toBe(later.toISOString());
+
+      await sut.applySynced({
+        itemId: item.id,
+        syncedAt: '2026-11-03T10:00:00Z',
+        added: 0,
+        modified: 0,
+        removed: 0,
+      });
+      expect((await reloadItem(db, item.id))?.lastSyncedAt?.toISOString()).toBe('2026-11-03T10:00:00.000Z');
+    });
+  });
+
+  describe('applyMetadata', () => {
+    it.each(STATUSES.map((s) => [s, s === 'pending' ? 'healthy' : s] as const))(
+      'turns a %s item into %s when Plaid reports no error',
+      async (before, after) => {
+        const item = await insertItem(db, { status: before, ...errorFor(before) });
+
+        await sut.applyMetadata({
+          itemId: item.id,
+          institutionId: 'ins_2',
+          institutionName: 'Second Bank',
+          consentExpiresAt: null,
+          error: null,
+          refreshedAt: new Date().toISOString(),
+        });
+
+        expect((await reloadItem(db, item.id))?.status).toBe(after);
+      },
+    );
+
+    it.each(STATUSES)('records the reported error on a %s item', async (before) => {
+      const item = await insertItem(db, { status: before });
+
+      await sut.applyMetadata({
+        itemId: item.id,
+        institutionId: 'ins_1',
+        institutionName: 'First Platypus Bank',
+        consentExpiresAt: null,
+        error: loginRequired,
+        refreshedAt: new Date().toISOString(),
+      });
+
+      const after = await reloadItem(db, item.id);
+      expect(after).toMatchObject({
+        status: 'login_required',
+        errorCode: 'ITEM_LOGIN_REQUIRED',
+        errorMessage: 'Sign in again',
+      });
+    });
+
+    it('stores the institution and consent expiry', async () => {
+      const item = await insertItem(db, { institutionId: null, institutionName: null });
+
+      await sut.applyMetadata({
+        itemId: item.id,
+        institutionId: 'ins_9',
+        institutionName: 'Ninth Bank',
+        consentExpiresAt: '2027-01-01T00:00:00Z',
+        error: null,
+        refreshedAt: new Date().toISOString(),
+      });
+
+      const after = await reloadItem(db, item.id);
+      expect(after).toMatchObject({ institutionId: 'ins_9', institutionName: 'Ninth Bank' });
+      expect(after?.consentExpiresAt?.toISOString()).toBe('2027-01-01T00:00:00.000Z');
+    });
+  });
+
+  describe('applyError', () => {
+    it.each(STATUSES)('sets the recorded problem on a %s item', async (before) => {
+      const item = await insertItem(db, { status: before });
+
+      await sut.applyError({ itemId: item.id, error: loginRequired, recordedAt: new Date().toISOString() });
+
+      expect(await reloadItem(db, item.id)).toMatchObject({
+        status: 'login_required',
+        errorCode: 'ITEM_LOGIN_REQUIRED',
+      });
+    });
+  });
+
+  it('ignores news about an unknown item', async () => {
+    const other = await insertItem(db, { status: 'pending' });
+
+    await sut.applySynced({
+      itemId: UNKNOWN_ITEM,
+      syncedAt: new Date().toISOString(),
+      added: 0,
+      modified: 0,
+      removed: 0,
+    });
+    await sut.applyError({
+      itemId: UNKNOWN_ITEM,
+      error: loginRequired,
+      recordedAt: new Date().toISOString(),
+    });
+    await sut.applyMetadata({
+      itemId: UNKNOWN_ITEM,
+      institutionId: null,
+      institutionName: null,
+      consentExpiresAt: null,
+      error: null,
+      refreshedAt: new Date().toISOString(),
+    });
+
+    expect((await reloadItem(db, other.id))?.status).toBe('pending');
+  });
+
+  describe('applyLegacyRefresh', () => {
+    it.each(STATUSES)('maps a v1 sync message on a %s item to what ItemSynced does', async (before) => {
+      const viaLegacy = await insertItem(db, { status: before, ...errorFor(before) });
+      const viaNew = await insertItem(db, { status: before, ...errorFor(before) });
+      const syncedAt = '2026-11-05T08:00:00.000Z';
+
+      await sut.applyLegacyRefresh({ itemId: viaLegacy.id, syncedAt });
+      await sut.applySynced({ itemId: viaNew.id, syncedAt, added: 0, modified: 0, removed: 0 });
+
+      expect(comparable(await reloadItem(db, viaLegacy.id))).toEqual(
+        comparable(await reloadItem(db, viaNew.id)),
+      );
+    });
+
+    it.each(STATUSES)(
+      'maps a v1 metadata message on a %s item to what ItemMetadataRefreshed does',
+      async (before) => {
+        const viaLegacy = await insertItem(db, { status: before, ...errorFor(before) });
+        const viaNew = await insertItem(db, { status: before, ...errorFor(before) });
+
+        await sut.applyLegacyRefresh({
+          itemId: viaLegacy.id,
+          metadata: true,
+          institutionId: 'ins_3',
+          institutionName: 'Third Bank',
+          consentExpiresAt: '2027-02-01T00:00:00.000Z',
+          error: null,
+        });
+        await sut.applyMetadata({
+          itemId: viaNew.id,
+          institutionId: 'ins_3',
+          institutionName: 'Third Bank',
+          consentExpiresAt: '2027-02-01T00:00:00.000Z',
+          error: null,
+          refreshedAt: new Date().toISOString(),
+        });
+
+        expect(comparable(await reloadItem(db, viaLegacy.id))).toEqual(
+          comparable(await reloadItem(db, viaNew.id)),
+        );
+      },
+    );
+
+    it('maps a v1 error message to what ItemErrorRecorded does', async () => {
+      const viaLegacy = await insertItem(db, { status: 'healthy' });
+      const viaNew = await insertItem(db, { status: 'healthy' });
+
+      await sut.applyLegacyRefresh({
+        itemId: viaLegacy.id,
+        error: { code: 'ITEM_LOGIN_REQUIRED', message: 'Sign in again' },
+        status: 'login_required',
+      });
+      await sut.applyError({ itemId: viaNew.id, error: loginRequired, recordedAt: new Date().toISOString() });
+
+      expect(comparable(await reloadItem(db, viaLegacy.id))).toEqual(
+        comparable(await reloadItem(db, viaNew.id)),
+      );
+    });
+
+    it('treats a v1 error without a status as a plain error', async () => {
+      const item = await insertItem(db, { status: 'healthy' });
+
+      await sut.applyLegacyRefresh({ itemId: item.id, error: { code: 'SOMETHING', message: 'Broken' } });
+
+      expect(await reloadItem(db, item.id)).toMatchObject({ status: 'error', errorCode: 'SOMETHING' });
+    });
+  });
+});
+
+// What the rules decide, without the fields that differ between two rows by construction.
+function comparable(item: Awaited<ReturnType<typeof reloadItem>>): Record<string, unknown> {
+  if (!item) return {};
+  return {
+    status: item.status,
+    errorCode: item.errorCode,
+    errorMessage: item.errorMessage,
+    institutionId: item.institutionId,
+    institutionName: item.institutionName,
+    consentExpiresAt: item.consentExpiresAt?.toISOString() ?? null,
+    lastSyncedAt: item.lastSyncedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,103 @@
+// Shared by plaid-link's service specs only: the test database, a config, and a testing module built from the real
+// feature modules with fakes for Plaid and the broker.
+import { Test, type TestingModule } from '@nestjs/testing';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { type DynamicModule, type Type } from '@nestjs/common';
+import { OutboxRelay } from '@app/messaging';
+import { generateEncryptionKey } from '@app/plaid';
+import { TestDatabase, strictMock } from '@app/testing';
+import { PlaidApi } from 'plaid';
+import { LinkConfig, LinkConfigModule } from './config';
+import { SCHEMA, dataSourceOptions } from './database/database';
+import { Item } from './items/item.entity';
+
+export function linkTestConfig(url = 'postgres://unused'): LinkConfig {
+  return Object.assign(new LinkConfig(), {
+    DATABASE_URL: url,
+    RUN_MIGRATIONS: true,
+    DB_POOL_SIZE: 5,
+    QUEUE_PREFIX: 'spec',
+    RABBITMQ_URL: 'amqp://127.0.0.1:1',
+    TOKEN_ENCRYPTION_KEYS: `spec:${generateEncryptionKey()}`,
+  });
+}
+
+// Nest probes every provider for lifecycle hooks; a strict mock must answer "none" instead of throwing.
+const LIFECYCLE_HOOKS = [
+  'onModuleInit',
+  'onApplicationBootstrap',
+  'onModuleDestroy',
+  'beforeApplicationShutdown',
+  'onApplicationShutdown',
+];
+
+export function providerMock<T extends object>(name: string, impl: Partial<T> = {}): T {
+  return strictMock<T>(name, { ...Object.fromEntries(LIFECYCLE_HOOKS.map((h) => [h, undefined])), ...impl });
+}
+
+export function createLinkTestDatabase(): Promise<TestDatabase> {
+  return TestDatabase.create(SCHEMA, (url) => dataSourceOptions(linkTestConfig(url)));
+}
+
+export async function linkTestingModule(
+  db: TestDatabase,
+  features: (Type | DynamicModule)[],
+  plaid: PlaidApi,
+  relay: OutboxRelay,
+): Promise<TestingModule> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      LinkConfigModule.forRoot(linkTestConfig(db.url)),
+      TypeOrmModule.forRootAsync({
+        useFactory: () => db.dataSource.options,
+        dataSourceFactory: () => Promise.resolve(db.dataSource),
+      }),
+      ...features,
+    ],
+  })
+    .overrideProvider(PlaidApi)
+    .useValue(plaid)
+    .overrideProvider(OutboxRelay)
+    .useValue(relay)
+    .compile();
+  return moduleRef.init();
+}
+
+export async function resetLinkTables(db: TestDatabase): Promise<void> {
+  await db.dataSource.query(`TRUNCATE items, exchanges, outbox`);
+}
+
+let seq = 0;
+
+// A stored item; the access token is fake but readable by the module's cipher when `accessTokenEnc` is given.
+export async function insertItem(db: TestDatabase, overrides: Partial<Item> = {}): Promise<Item> {
+  seq += 1;
+  const repo = db.dataSource.getRepository(Item);
+  return repo.save(
+    repo.create({
+      userId: '00000000-0000-4000-8000-000000000001',
+      plaidItemId: `item-spec-${seq}`,
+      accessTokenEnc: 'not-a-real-ciphertext',
+      institutionId: 'ins_1',
+      institutionName: 'First Platypus Bank',
+      accountsFingerprint: null,
+      status: 'healthy',
+      errorCode: null,
+      errorMessage: null,
+      consentExpiresAt: null,
+      newAccountsAvailable: false,
+      lastSyncedAt: null,
+      ...overrides,
+    }),
+  );
+}
+
+export async function reloadItem(db: TestDatabase, id: string): Promise<Item | null> {
+  return db.dataSource.getRepository(Item).findOne({ where: { id } });
+}
+
+export async function outboxRows(db: TestDatabase): Promise<{ pattern: string; payload: unknown }[]> {
+  return db.dataSource.query<{ pattern: string; payload: unknown }[]>(
+    `SELECT pattern, payload FROM outbox ORDER BY id`,
+  );
+}
