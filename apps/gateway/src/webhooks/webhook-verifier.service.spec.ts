@@ -47,10 +47,10 @@ describe(WebhookVerifier.name, () => {
       expired_at: null,
     };
     const link = strictMock<RpcClient>('link', {
-      send: (async (pattern: MessagePattern, request: { kid: string }) => {
+      send: async (pattern: MessagePattern, request: { kid: string }) => {
         expect(pattern).toBe(MessagePattern.WebhookKeyGet);
         return { key: request.kid === 'k1' ? key : null };
-      }),
+      },
     });
     const moduleRef = await Test.createTestingModule({
       providers: [
