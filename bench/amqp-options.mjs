@@ -33,14 +33,19 @@ const { values: args } = parseArgs({
     golevelup: { type: 'string', default: process.env.GOLEVELUP_DIR ?? '/tmp/golevelup-bench' },
   },
 });
-const URL = process.env.BENCH_RABBITMQ_URL ?? process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const URL =
+  process.env.BENCH_RABBITMQ_URL ?? process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const PUBLISHES = Number(args.publishes);
 const RPCS = Number(args.rpcs);
 const INFLIGHT = Number(args.inflight);
 const SERIAL = Math.min(1000, PUBLISHES);
 const PREFIX = `bench.amqp.${randomBytes(3).toString('hex')}.`;
 // The same settings as libs/messaging's AMQP_SOCKET_OPTIONS.
-const SOCKET = { connectionOptions: { noDelay: true }, heartbeatIntervalInSeconds: 10, reconnectTimeInSeconds: 1 };
+const SOCKET = {
+  connectionOptions: { noDelay: true },
+  heartbeatIntervalInSeconds: 10,
+  reconnectTimeInSeconds: 1,
+};
 const BODY = Buffer.from(JSON.stringify({ pattern: 'bench.event.v1', data: { pad: 'x'.repeat(1000) } }));
 
 const rows = [];
@@ -91,13 +96,21 @@ async function publishSeries(option, publish) {
   const serial = await timed(SERIAL, 1, publish);
   record(option, `confirmed publish, awaited one by one (${SERIAL})`, `${Math.round(SERIAL / serial)} msg/s`);
   const parallel = await timed(PUBLISHES, INFLIGHT, publish);
-  record(option, `confirmed publish, ${INFLIGHT} in flight (${PUBLISHES})`, `${Math.round(PUBLISHES / parallel)} msg/s`);
+  record(
+    option,
+    `confirmed publish, ${INFLIGHT} in flight (${PUBLISHES})`,
+    `${Math.round(PUBLISHES / parallel)} msg/s`,
+  );
 }
 
 async function rpcSeries(option, call) {
   for (let i = 0; i < 50; i++) await call(); // warm-up
   const lat = await latencies(RPCS, call);
-  record(option, `RPC round trip, serial (${RPCS})`, `p50 ${percentile(lat, 50).toFixed(2)} ms, p99 ${percentile(lat, 99).toFixed(2)} ms`);
+  record(
+    option,
+    `RPC round trip, serial (${RPCS})`,
+    `p50 ${percentile(lat, 50).toFixed(2)} ms, p99 ${percentile(lat, 99).toFixed(2)} ms`,
+  );
   const secs = await timed(RPCS * 2, 50, call);
   record(option, `RPC, 50 in flight (${RPCS * 2})`, `${Math.round((RPCS * 2) / secs)} req/s`);
 }
@@ -170,7 +183,11 @@ async function golevelup() {
     const require = createRequire(join(args.golevelup, 'package.json'));
     lib = require('@golevelup/nestjs-rabbitmq');
     const pkg = require('@golevelup/nestjs-rabbitmq/package.json');
-    record(option, 'version (peer @nestjs/common)', `${pkg.version} (${pkg.peerDependencies['@nestjs/common']})`);
+    record(
+      option,
+      'version (peer @nestjs/common)',
+      `${pkg.version} (${pkg.peerDependencies['@nestjs/common']})`,
+    );
   } catch (err) {
     record(option, 'not measured', `cannot load from ${args.golevelup}: ${err.message.split('\n')[0]}`);
     return;
@@ -188,7 +205,11 @@ async function golevelup() {
     const producer = new lib.AmqpConnection(config);
     await producer.init();
     await publishSeries(option, async () => {
-      await producer.publish('', queue, BODY, { persistent: true, mandatory: true, contentType: 'application/json' });
+      await producer.publish('', queue, BODY, {
+        persistent: true,
+        mandatory: true,
+        contentType: 'application/json',
+      });
     });
     await producer.close();
   });
@@ -197,7 +218,11 @@ async function golevelup() {
   await withQueues([rpcQueue], async () => {
     const server = new lib.AmqpConnection({ ...config, prefetchCount: 50 });
     await server.init();
-    await server.createRpc(async (msg) => ({ pong: msg.n }), { exchange, routingKey: 'ping', queue: rpcQueue });
+    await server.createRpc(async (msg) => ({ pong: msg.n }), {
+      exchange,
+      routingKey: 'ping',
+      queue: rpcQueue,
+    });
     const client = new lib.AmqpConnection(config);
     await client.init();
     let n = 0;

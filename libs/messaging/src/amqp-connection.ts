@@ -64,7 +64,13 @@ export class AmqpConnection implements OnApplicationShutdown {
   channel(name: string, setup?: ChannelSetup): ChannelWrapper {
     const existing = this.channels.get(name);
     if (existing) {
-      if (setup) void existing.addSetup(setup);
+      if (setup) {
+        existing
+          .addSetup(setup)
+          .catch((err: unknown) =>
+            this.logger.error({ channel: name, err: String(err) }, 'channel setup failed'),
+          );
+      }
       return existing;
     }
     const channel = this.manager.createChannel({
@@ -79,6 +85,10 @@ export class AmqpConnection implements OnApplicationShutdown {
         if (setup) await setup(ch);
       },
     });
+    // A failed setup is retried on the next reconnect; without a listener the 'error' event would throw.
+    channel.on('error', (err: Error) =>
+      this.logger.error({ channel: name, err: err.message }, 'channel error'),
+    );
     this.channels.set(name, channel);
     return channel;
   }
