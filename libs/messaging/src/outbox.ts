@@ -1,9 +1,11 @@
 import {
+  Inject,
   Injectable,
   type InjectionToken,
   Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
+  Optional,
   type Provider,
 } from '@nestjs/common';
 import { EVENT_ROUTES, type EventPattern, type EventPayload, topology } from '@app/contracts';
@@ -41,6 +43,9 @@ export async function enqueueEvent<E extends EventPattern>(
   ]);
 }
 
+// How long the relay sleeps between polls when nothing woke it (optional provider; 250 ms by default).
+export const OUTBOX_IDLE_MS = Symbol('OUTBOX_IDLE_MS');
+
 interface OutboxRow {
   id: string;
   pattern: string;
@@ -60,11 +65,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private stopped = false;
   private wake = false;
 
-  private readonly idleMs = 250;
-
   constructor(
     private readonly db: DataSource,
     private readonly publisher: EventPublisher,
+    @Optional() @Inject(OUTBOX_IDLE_MS) private readonly idleMs = 250,
   ) {}
 
   onApplicationBootstrap(): void {
