@@ -8,7 +8,7 @@
 // persistent 1 KiB publishes with confirms to a durable queue, awaited one by one and with N in flight; RPC
 // round trips one at a time (p50/p99) and with N in flight (req/s).
 //
-//   node bench/amqp-options.mjs [--publishes 5000] [--rpcs 2000] [--inflight 100] [--golevelup DIR]
+//   node bench/amqp-options.mjs [--publishes 5000] [--rpcs 2000] [--inflight 100] [--rounds 2] [--golevelup DIR]
 //
 // @golevelup/nestjs-rabbitmq is not a dependency of the project (it declares peer Nest ^11; we run Nest 12).
 // To measure it, install it aside:
@@ -31,6 +31,7 @@ const { values: args } = parseArgs({
     rpcs: { type: 'string', default: '2000' },
     inflight: { type: 'string', default: '100' },
     golevelup: { type: 'string', default: process.env.GOLEVELUP_DIR ?? '/tmp/golevelup-bench' },
+    rounds: { type: 'string', default: '2' },
   },
 });
 const URL =
@@ -235,7 +236,11 @@ async function golevelup() {
 }
 
 process.stdout.write(`AMQP options on ${URL.replace(/\/\/[^@]*@/, '//')}, node ${process.version}\n`);
-await sharedConnection();
-await golevelup();
+// Rounds alternate the order (a, b, then b, a, …) so that neither option always runs on a colder broker.
+for (let round = 0; round < Number(args.rounds); round++) {
+  process.stdout.write(`-- round ${round + 1}\n`);
+  const order = round % 2 === 0 ? [sharedConnection, golevelup] : [golevelup, sharedConnection];
+  for (const option of order) await option();
+}
 process.stdout.write(`\n${JSON.stringify(rows)}\n`);
 process.exit(0);
