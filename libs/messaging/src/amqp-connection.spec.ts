@@ -48,6 +48,13 @@ describe(AmqpConnection.name, () => {
     ).resolves.toBeUndefined();
   });
 
+  it('rejects a declaration the broker refuses, and stays usable', async () => {
+    await expect(
+      sut.declare((ch) => ch.assertQueue(queue, { durable: true, arguments: { 'x-message-ttl': 5 } })),
+    ).rejects.toThrow(/PRECONDITION_FAILED/);
+    await expect(sut.sendToQueue(queue, Buffer.from('{}'))).resolves.toBeUndefined();
+  });
+
   it('answers for the same named channel every time', () => {
     expect(sut.channel('spec')).toBe(sut.channel('spec'));
   });

@@ -93,13 +93,19 @@ export class AmqpConnection implements OnApplicationShutdown {
     return channel;
   }
 
-  // Declares queues (or anything else) once on a throw-away channel, e.g. a consumer's queues at start-up.
+  // Declares queues (or anything else) once, on a short-lived channel of the shared connection, e.g. a consumer's
+  // queues at start-up. A refusal (a queue declared with other arguments) rejects instead of being retried.
   async declare(setup: ChannelSetup): Promise<void> {
-    const channel = this.manager.createChannel({ json: false, confirm: true, setup });
+    await this.waitForConnect();
+    const connection = this.manager.connection;
+    if (!connection) throw new Error('broker not connected');
+    const ch = await connection.createConfirmChannel();
+    // The refusal reaches the caller as the rejected call; unheard, the channel's 'error' would end the connection.
+    ch.on('error', () => undefined);
     try {
-      await channel.waitForConnect();
+      await setup(ch);
     } finally {
-      await channel.close();
+      await ch.close().catch(() => undefined);
     }
   }
 
