@@ -4,7 +4,8 @@
 //   node scripts/dead-letters.mjs redrive [--queue sync|link] [--limit 1000]
 // Reads RABBITMQ_URL and QUEUE_PREFIX from the environment. Re-driving moves each message back to the queue it
 // died in (attempt count reset), with a publisher confirm before the dead letter is acked: a crash in between
-// leaves a duplicate, never a loss, and every consumer is idempotent, so re-driving twice does no harm.
+// leaves a duplicate, never a loss, and every consumer is idempotent, so re-driving twice does no harm. The re-drive
+// is mandatory: a letter whose queue no longer exists comes back from the broker and stays a dead letter.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -26,8 +27,12 @@ const owners = option('queue', 'sync,link').split(',');
 const limit = Number(option('limit', command === 'list' ? '50' : '1000'));
 const json = args.includes('--json');
 
-const connection = await amqp.connect(url);
+// The socket settings of libs/messaging's AMQP_SOCKET_OPTIONS (Nagle off, heartbeats).
+const connection = await amqp.connect(url, { noDelay: true });
 const channel = await connection.createConfirmChannel();
+const returned = new Set();
+channel.on('return', (msg) => returned.add(msg.properties.messageId));
+let unroutable = 0;
 const report = [];
 try {
   for (const owner of owners) {
@@ -61,16 +66,26 @@ try {
       }
       const target = headers['x-original-queue'] ?? queue;
       const { 'x-attempt': _a, 'x-dead-reason': _r, 'x-dead-at': _d, 'x-last-error': _l, ...rest } = headers;
+      const messageId = `redrive-${Date.now()}-${i}`;
       channel.sendToQueue(target, msg.content, {
         persistent: true,
+        mandatory: true,
+        messageId,
         contentType: 'application/json',
         headers: { ...rest, 'x-redriven-at': new Date().toISOString() },
       });
       await channel.waitForConfirms();
+      if (returned.delete(messageId)) {
+        // Nobody declared the target queue: keep the letter where it is.
+        held.push(msg);
+        unroutable++;
+        report.push({ ...entry, notRedriven: `no queue ${target}` });
+        continue;
+      }
       channel.ack(msg);
       report.push({ ...entry, redrivenTo: target });
     }
-    // Listing leaves every dead letter where it was.
+    // Listing (or a letter with nowhere to go) leaves the dead letter where it was.
     for (const msg of held) channel.nack(msg, false, true);
   }
 } finally {
@@ -81,7 +96,10 @@ if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
 else {
   for (const r of report)
     process.stdout.write(
-      `${r.queue}  ${r.pattern}  attempts=${r.attempts}  ${r.deadAt}  ${r.reason}${r.redrivenTo ? `  → ${r.redrivenTo}` : ''}\n`,
+      `${r.queue}  ${r.pattern}  attempts=${r.attempts}  ${r.deadAt}  ${r.reason}${r.redrivenTo ? `  → ${r.redrivenTo}` : ''}${r.notRedriven ? `  (kept: ${r.notRedriven})` : ''}\n`,
     );
-  process.stdout.write(`${report.length} dead letter(s) ${command === 'list' ? 'listed' : 're-driven'}\n`);
+  process.stdout.write(
+    `${report.length - unroutable} dead letter(s) ${command === 'list' ? 'listed' : 're-driven'}${unroutable ? `, ${unroutable} kept (no queue to re-drive to)` : ''}\n`,
+  );
 }
+if (unroutable > 0) process.exitCode = 1;

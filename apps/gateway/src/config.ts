@@ -1,3 +1,4 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { Transform, Type } from 'class-transformer';
 import { envBoolean } from '@app/common';
 import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
@@ -62,3 +63,16 @@ export class GatewayConfig {
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
+
+// The validated config, built once in main.ts, for every feature module.
+@Global()
+@Module({})
+export class GatewayConfigModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayConfigModule,
+      providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
+      exports: [GATEWAY_CONFIG],
+    };
+  }
+}

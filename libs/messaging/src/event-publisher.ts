@@ -1,48 +1,28 @@
-import { Logger } from '@nestjs/common';
-import amqp, { type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
-import { type ConfirmChannel } from 'amqplib';
+import { Injectable } from '@nestjs/common';
+import { AmqpConnection } from './amqp-connection';
 
-// Publishes Nest-format events ({pattern, data}) straight to a queue, persistent, with publisher confirms:
-// a resolved publish means the broker has the message on disk.
+// Publishes Nest-format events ({pattern, data}) straight to a queue on the shared connection: persistent,
+// mandatory and confirmed. A resolved publish means the broker has the message on disk; a queue nobody has
+// declared yet returns the message and the publish fails (the caller keeps it or answers 503) instead of the
+// broker dropping it.
+@Injectable()
 export class EventPublisher {
-  private readonly logger = new Logger(EventPublisher.name);
-  private readonly connection: AmqpConnectionManager;
-  private readonly channel: ChannelWrapper;
-
-  constructor(url: string, setup?: (ch: ConfirmChannel) => Promise<unknown>) {
-    this.connection = amqp.connect([url], {
-      heartbeatIntervalInSeconds: 10,
-      reconnectTimeInSeconds: 1,
-      connectionOptions: { noDelay: true },
-    });
-    this.connection.on('disconnect', ({ err }) =>
-      this.logger.warn({ err: err?.message }, 'broker disconnected'),
-    );
-    this.channel = this.connection.createChannel({ json: false, confirm: true, setup });
-  }
+  constructor(private readonly amqp: AmqpConnection) {}
 
   isConnected(): boolean {
-    return this.connection.isConnected();
+    return this.amqp.isConnected();
   }
 
-  async publish(
+  publish(
     queue: string,
     pattern: string,
     data: unknown,
     headers: Record<string, unknown> = {},
     timeoutMs = 5000,
   ): Promise<void> {
-    if (!this.connection.isConnected()) throw new Error('broker not connected');
-    await this.channel.sendToQueue(queue, Buffer.from(JSON.stringify({ pattern, data })), {
-      persistent: true,
-      contentType: 'application/json',
+    return this.amqp.sendToQueue(queue, Buffer.from(JSON.stringify({ pattern, data })), {
       headers,
-      timeout: timeoutMs,
+      timeoutMs,
     });
-  }
-
-  async close(): Promise<void> {
-    await this.channel.close();
-    await this.connection.close();
   }
 }

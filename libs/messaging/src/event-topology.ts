@@ -1,16 +1,15 @@
 import { deadLetterQueueName, RETRY_TIERS_MS, retryQueueName } from '@app/contracts';
-import amqp from 'amqplib';
+import { type AmqpConnection } from './amqp-connection';
 
-// Declares an events queue with its delayed-retry tiers and its dead-letter queue. Each retry queue holds
-// messages for its TTL and then dead-letters them back to the work queue (stock broker, no plugin).
+// Declares an events queue with its delayed-retry tiers and its dead-letter queue; its consumer runs this at
+// start-up (publishers never declare another service's queues). Each retry queue holds messages for its TTL and
+// then dead-letters them back to the work queue (stock broker, no plugin).
 export async function assertEventQueues(
-  url: string,
+  amqp: AmqpConnection,
   queue: string,
   tiersMs: readonly number[] = RETRY_TIERS_MS,
 ): Promise<void> {
-  const connection = await amqp.connect(url);
-  try {
-    const ch = await connection.createChannel();
+  await amqp.declare(async (ch) => {
     await ch.assertQueue(queue, { durable: true });
     await ch.assertQueue(deadLetterQueueName(queue), { durable: true });
     for (const delay of tiersMs) {
@@ -23,8 +22,5 @@ export async function assertEventQueues(
         },
       });
     }
-    await ch.close();
-  } finally {
-    await connection.close();
-  }
+  });
 }

@@ -1,3 +1,5 @@
+export * from './amqp-connection';
+export * from './messaging.module';
 export * from './rmq-options';
 export * from './rmq-server';
 export * from './rpc-client';

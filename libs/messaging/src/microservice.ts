@@ -1,11 +1,13 @@
-import { type DynamicModule, type INestApplication } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { loadConfigOrExit, type ServiceBaseConfig } from '@app/common';
 import { DEFAULT_RETRY, type RetryPolicySettings, type Topology, topology } from '@app/contracts';
 import { ensureSchema } from '@app/database';
+import { AmqpConnection } from './amqp-connection';
 import { assertEventQueues } from './event-topology';
+import { MessagingModule } from './messaging.module';
 import { rmqServerStrategy } from './rmq-server';
 import { RmqAckInterceptor, RpcErrorFilter, rpcValidationPipe } from './rpc-server';
 
@@ -22,21 +24,32 @@ export interface ServiceAppSettings {
   retry?: RetryPolicySettings;
 }
 
-// Boots a service: its RPC queue, optionally its events queue, validated payloads, acks after handling,
+@Module({})
+class ServiceRootModule {}
+
+// Boots a service: the shared broker connection (MessagingModule) beside the app's module, its RPC queue,
+// optionally its events queue (declared here, by its consumer), validated payloads, acks after handling,
 // retries and dead letters for events, one error shape, graceful shutdown.
 export async function startServiceApp(
   module: DynamicModule,
   s: ServiceAppSettings,
 ): Promise<INestApplication> {
   const retry = s.retry ?? DEFAULT_RETRY;
-  if (s.eventsQueue) await assertEventQueues(s.url, s.eventsQueue, retry.tiersMs);
-  const app = await NestFactory.create(module, new FastifyAdapter(), { bufferLogs: true });
+  const root: DynamicModule = {
+    module: ServiceRootModule,
+    imports: [MessagingModule.forRoot({ url: s.url }), module],
+  };
+  const app = await NestFactory.create(root, new FastifyAdapter(), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  const amqp = app.get(AmqpConnection);
+  // A broker that is down at start fails the start (the supervisor restarts us) instead of serving nothing.
+  await amqp.waitForConnect();
+  if (s.eventsQueue) await assertEventQueues(amqp, s.eventsQueue, retry.tiersMs);
   // Registered on the app and inherited by both RMQ servers (Nest 12 refuses globals added after connecting).
   app.useGlobalPipes(rpcValidationPipe());
   app.useGlobalFilters(new RpcErrorFilter());
-  app.useGlobalInterceptors(new RmqAckInterceptor(retry));
+  app.useGlobalInterceptors(new RmqAckInterceptor(amqp, retry));
   const inherit = { inheritAppConfig: true };
   app.connectMicroservice(
     rmqServerStrategy({ url: s.url, queue: s.rpcQueue, prefetch: s.rpcPrefetch }),

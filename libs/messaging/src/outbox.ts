@@ -1,8 +1,11 @@
 import {
+  Inject,
+  Injectable,
   type InjectionToken,
   Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
+  Optional,
   type Provider,
 } from '@nestjs/common';
 import { EVENT_ROUTES, type EventPattern, type EventPayload, topology } from '@app/contracts';
@@ -40,6 +43,9 @@ export async function enqueueEvent<E extends EventPattern>(
   ]);
 }
 
+// How long the relay sleeps between polls when nothing woke it (optional provider; 250 ms by default).
+export const OUTBOX_IDLE_MS = Symbol('OUTBOX_IDLE_MS');
+
 interface OutboxRow {
   id: string;
   pattern: string;
@@ -49,7 +55,9 @@ interface OutboxRow {
 }
 
 // Moves committed outbox rows to RabbitMQ (publisher confirms), then deletes them. Runs in every instance;
-// SKIP LOCKED keeps instances off each other's rows. A broker outage leaves the rows for the next pass.
+// SKIP LOCKED keeps instances off each other's rows. A broker outage, or a queue nobody has declared yet (the
+// publish is mandatory), leaves the rows for the next pass.
+@Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private timer?: NodeJS.Timeout;
@@ -60,17 +68,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     private readonly db: DataSource,
     private readonly publisher: EventPublisher,
-    private readonly idleMs = 250,
+    @Optional() @Inject(OUTBOX_IDLE_MS) private readonly idleMs = 250,
   ) {}
 
   onApplicationBootstrap(): void {
     this.schedule(0);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): void {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.publisher.close();
   }
 
   // Called after a commit that wrote to the outbox: publish now instead of at the next poll.
@@ -137,12 +144,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 }
 
-// The relay for a service whose config (under `configToken`) names the broker.
-export function outboxRelayProvider(configToken: InjectionToken): Provider {
-  return {
-    provide: OutboxRelay,
-    inject: [DataSource, configToken],
-    useFactory: (db: DataSource, c: { RABBITMQ_URL: string }) =>
-      new OutboxRelay(db, new EventPublisher(c.RABBITMQ_URL)),
-  };
+// The relay on the process's shared connection (MessagingModule, imported by runService). The config token is
+// no longer needed and only kept so that existing modules compile unchanged; list OutboxRelay directly instead.
+export function outboxRelayProvider(_configToken?: InjectionToken): Provider {
+  return OutboxRelay;
 }

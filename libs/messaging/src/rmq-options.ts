@@ -1,11 +1,9 @@
 import { type RmqOptions, Transport } from '@nestjs/microservices';
+import { AMQP_SOCKET_OPTIONS } from './amqp-connection';
 
-// amqplib leaves Nagle on, which costs ~44 ms per RPC round trip; every connection turns it off.
-const socketOptions = {
-  connectionOptions: { noDelay: true },
-  heartbeatIntervalInSeconds: 10,
-  reconnectTimeInSeconds: 1,
-};
+// Nest's RMQ transport opens its own connections (one per client and per server); they take the socket
+// settings of the shared connection.
+const socketOptions = AMQP_SOCKET_OPTIONS;
 
 export interface RmqServerSettings {
   url: string;

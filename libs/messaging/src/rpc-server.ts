@@ -26,6 +26,7 @@ import {
 import { acceptRequestId, metrics, pgInputError, REQUEST_ID_HEADER, requestContext } from '@app/common';
 import { type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { EMPTY, type Observable, catchError, defer, finalize, from, mergeMap, tap, throwError } from 'rxjs';
+import { type AmqpConnection } from './amqp-connection';
 import { JobError } from './job-error';
 
 function flattenValidation(errors: ValidationError[], parent = ''): ErrorDetail[] {
@@ -73,32 +74,24 @@ function describe(err: unknown): string {
   return typeof err === 'string' ? err : JSON.stringify(err);
 }
 
-function sendConfirmed(
-  ch: ConfirmChannel,
-  queue: string,
-  msg: ConsumeMessage,
-  headers: Record<string, unknown>,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    ch.sendToQueue(
-      queue,
-      msg.content,
-      { persistent: true, contentType: 'application/json', headers },
-      (err: unknown) =>
-        err ? reject(err instanceof Error ? err : new Error(JSON.stringify(err))) : resolve(),
-    );
-  });
-}
-
 // Runs each handler inside the request context carried in the message headers and settles the message:
 // - request/response: ack when the handler is done (replies are at most once; the caller holds the timeout);
 // - events: ack on success; on failure re-publish to a delayed-retry queue with the attempt count (or, when the
 //   error is permanent or the attempts are used up, to the dead-letter queue with the reason), then ack.
+// Re-publishing goes through the shared connection (confirmed, mandatory) before the original is acked on its
+// consumer channel: a crash in between leaves a duplicate, never a loss.
 @Injectable()
 export class RmqAckInterceptor implements NestInterceptor {
   private readonly logger = new Logger(RmqAckInterceptor.name);
 
-  constructor(private readonly retry: RetryPolicySettings = DEFAULT_RETRY) {}
+  constructor(
+    private readonly amqp: AmqpConnection,
+    private readonly retry: RetryPolicySettings = DEFAULT_RETRY,
+  ) {}
+
+  private republish(queue: string, message: ConsumeMessage, headers: Record<string, unknown>): Promise<void> {
+    return this.amqp.sendToQueue(queue, message.content, { headers }, 'republish');
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const rmq = context.switchToRpc().getContext<unknown>();
@@ -152,7 +145,7 @@ export class RmqAckInterceptor implements NestInterceptor {
     if (err instanceof JobError && err.deferMs !== undefined && tiersForDefer.length > 0) {
       const tier = tiersForDefer.find((t) => t >= err.deferMs!) ?? tiersForDefer[tiersForDefer.length - 1];
       try {
-        await sendConfirmed(channel, retryQueueName(message.fields.routingKey, tier), message, headers);
+        await this.republish(retryQueueName(message.fields.routingKey, tier), message, headers);
         metrics.messagesDeferred.inc({ queue: message.fields.routingKey, pattern });
         this.logger.log({ pattern, delayMs: tier, reason: err.reason }, 'event deferred');
         this.ack(channel, message);
@@ -171,7 +164,7 @@ export class RmqAckInterceptor implements NestInterceptor {
         const index = Math.min(attempt - 1, tiers.length - 1);
         const jitter = Math.random() < 0.5 ? 0 : 1; // two neighbouring tiers spread retries of one burst
         const tier = tiers[Math.min(index + jitter, tiers.length - 1)];
-        await sendConfirmed(channel, retryQueueName(queue, tier), message, {
+        await this.republish(retryQueueName(queue, tier), message, {
           ...headers,
           [ATTEMPT_HEADER]: attempt,
           'x-last-error': reason,
@@ -179,7 +172,7 @@ export class RmqAckInterceptor implements NestInterceptor {
         metrics.messagesRetried.inc({ queue, pattern });
         this.logger.warn({ pattern, attempt, delayMs: tier, reason }, 'event failed; retry scheduled');
       } else {
-        await sendConfirmed(channel, deadLetterQueueName(queue), message, {
+        await this.republish(deadLetterQueueName(queue), message, {
           ...headers,
           [ATTEMPT_HEADER]: attempt,
           'x-dead-reason': reason,

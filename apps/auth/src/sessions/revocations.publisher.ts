@@ -1,19 +1,16 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BroadcastEvent, type SessionRevocation, topology } from '@app/contracts';
-import { FanoutPublisher } from '@app/messaging';
+import { AmqpConnection, FanoutPublisher } from '@app/messaging';
 import { AUTH_CONFIG, AuthConfig } from '../config';
 
 // Tells every gateway instance that a session is dead, so its access tokens are refused at once.
 @Injectable()
-export class RevocationsPublisher implements OnApplicationShutdown {
+export class RevocationsPublisher {
   private readonly logger = new Logger(RevocationsPublisher.name);
   private readonly publisher: FanoutPublisher;
 
-  constructor(@Inject(AUTH_CONFIG) config: AuthConfig) {
-    this.publisher = new FanoutPublisher(
-      config.RABBITMQ_URL,
-      topology(config.QUEUE_PREFIX).revocationsExchange,
-    );
+  constructor(@Inject(AUTH_CONFIG) config: AuthConfig, amqp: AmqpConnection) {
+    this.publisher = new FanoutPublisher(amqp, topology(config.QUEUE_PREFIX).revocationsExchange);
   }
 
   async publish(revocation: SessionRevocation): Promise<void> {
@@ -27,9 +24,5 @@ export class RevocationsPublisher implements OnApplicationShutdown {
         'revocation broadcast failed',
       );
     }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.publisher.close();
   }
 }

@@ -18,12 +18,8 @@ export class AccountsController {
   @ApiOperation({ summary: 'Your accounts with balances, optionally of one item' })
   @ApiResponse({ status: 200, type: AccountListDto })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not one of your items' })
-  async list(
-    @CurrentUser() user: AuthenticatedUser,
-    @Query() query: AccountsQueryDto,
-  ): Promise<AccountListDto> {
-    // plaid-link owns items: it decides whether the item is the caller's (404 otherwise, never data).
-    if (query.itemId) await this.rpc.link.send(P.ItemsGet, { userId: user.userId, itemId: query.itemId });
+  // sync-worker knows each item's owner: a foreign or unknown itemId is its NOT_FOUND (one round trip).
+  list(@CurrentUser() user: AuthenticatedUser, @Query() query: AccountsQueryDto): Promise<AccountListDto> {
     return this.rpc.sync.send(P.AccountsList, { userId: user.userId, itemId: query.itemId });
   }
 }

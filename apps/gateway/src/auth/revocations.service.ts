@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { BroadcastEvent, MessagePattern, type SessionRevocation, topology } from '@app/contracts';
-import { FanoutSubscriber } from '@app/messaging';
+import { AmqpConnection, FanoutSubscriber } from '@app/messaging';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { RpcClients } from '../rpc/rpc-clients';
 
@@ -23,11 +23,9 @@ export class RevocationsService implements OnApplicationBootstrap, OnApplication
   constructor(
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     private readonly rpc: RpcClients,
+    amqp: AmqpConnection,
   ) {
-    this.subscriber = new FanoutSubscriber(
-      config.RABBITMQ_URL,
-      topology(config.QUEUE_PREFIX).revocationsExchange,
-    );
+    this.subscriber = new FanoutSubscriber(amqp, topology(config.QUEUE_PREFIX).revocationsExchange);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -43,9 +41,8 @@ export class RevocationsService implements OnApplicationBootstrap, OnApplication
     this.sweeper.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): void {
     clearInterval(this.sweeper);
-    await this.subscriber.close();
   }
 
   // Ready only once the revocations in force are known and broadcasts can reach us.

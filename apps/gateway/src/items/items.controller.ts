@@ -47,11 +47,11 @@ export class ItemsController {
   @ApiResponse({ status: 202, type: SyncRequestAcceptedDto })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND' })
   @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'RATE_LIMITED, with Retry-After' })
-  async sync(
+  // sync-worker answers NOT_FOUND itself for an item that is not the caller's (one round trip).
+  sync(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<SyncRequestAcceptedDto> {
-    await this.rpc.link.send(P.ItemsGet, { userId: user.userId, itemId: id });
     return this.rpc.sync.send(P.SyncRequest, { userId: user.userId, itemId: id });
   }
 }

@@ -21,11 +21,11 @@ export class TransactionsController {
   @ApiResponse({ status: 200, type: TransactionPageDto })
   @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not your item or account' })
-  async list(
+  // sync-worker knows each item's owner: a foreign or unknown itemId is its NOT_FOUND (one round trip).
+  list(
     @CurrentUser() user: AuthenticatedUser,
     @Query() query: TransactionsQueryDto,
   ): Promise<JsonText<TransactionPageDto>> {
-    if (query.itemId) await this.rpc.link.send(P.ItemsGet, { userId: user.userId, itemId: query.itemId });
     return this.rpc.sync.send(P.TransactionsList, { ...query, userId: user.userId });
   }
 }

@@ -14,6 +14,8 @@ export interface DecodedJwt {
 }
 
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
+// Plaid's tokens are ~0.5 KB; anything far larger is refused before it is split, decoded or parsed.
+export const MAX_JWT_LENGTH = 4096;
 
 function parseSegment(segment: string, what: string): Record<string, unknown> {
   let value: unknown;
@@ -30,6 +32,7 @@ function parseSegment(segment: string, what: string): Record<string, unknown> {
 
 // Splits and parses a token without trusting anything in it yet.
 export function decodeJwt(token: string): DecodedJwt {
+  if (token.length > MAX_JWT_LENGTH) throw new JwtRejected('oversized JWT');
   const parts = token.split('.');
   if (parts.length !== 3 || !parts.every((p) => SEGMENT.test(p))) throw new JwtRejected('malformed JWT');
   return {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { REQUEST_ID_HEADER, requestContext } from '@app/common';
 import {
   DomainError,
@@ -17,19 +17,19 @@ const ROUTES: Partial<Record<string, EventPattern.PlaidTransactionsWebhook | Eve
     ITEM: EventPattern.PlaidItemWebhook,
   };
 
-// Hands a verified webhook to RabbitMQ durably (persistent, publisher confirm) before Plaid gets its 200.
+// Hands a verified webhook to RabbitMQ durably (persistent, publisher confirm) before Plaid gets its 200. The
+// consumers declare their queues; the publish is mandatory, so a queue nobody has declared yet (its service never
+// started) is a 503 that Plaid retries, not a message the broker drops.
 @Injectable()
-export class WebhookIntake implements OnApplicationShutdown {
+export class WebhookIntake {
   private readonly logger = new Logger(WebhookIntake.name);
-  private readonly publisher: EventPublisher;
   private readonly queues: ReturnType<typeof topology>['events'];
 
-  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
+  constructor(
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    private readonly publisher: EventPublisher,
+  ) {
     this.queues = topology(config.QUEUE_PREFIX).events;
-    // The consumers' queues are declared here too: a publish to a queue that does not exist yet is dropped.
-    this.publisher = new EventPublisher(config.RABBITMQ_URL, async (ch) => {
-      for (const queue of Object.values(this.queues)) await ch.assertQueue(queue, { durable: true });
-    });
   }
 
   async accept(body: Record<string, unknown>): Promise<{ queued: boolean }> {
@@ -73,9 +73,5 @@ export class WebhookIntake implements OnApplicationShutdown {
     }
     this.logger.log({ webhookType, webhookCode, plaidItemId }, 'webhook queued');
     return { queued: true };
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.publisher.close();
   }
 }

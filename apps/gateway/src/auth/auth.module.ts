@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import { Sealer } from '@app/common';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { RpcModule } from '../rpc/rpc.module';
+import { AuthController } from './auth.controller';
+import { AuthGatewayService } from './auth.service';
+import { JwtStrategy } from './jwt.strategy';
+import { RevocationsService } from './revocations.service';
+
+// Sign-up, login and sessions (through the auth service), and the access-token check every other feature's
+// JwtAuthGuard relies on (the 'jwt' passport strategy, with the revoked sessions kept in memory).
+@Module({
+  imports: [PassportModule, RpcModule],
+  controllers: [AuthController],
+  providers: [
+    JwtStrategy,
+    AuthGatewayService,
+    RevocationsService,
+    {
+      provide: Sealer,
+      inject: [GATEWAY_CONFIG],
+      useFactory: (c: GatewayConfig) => new Sealer(c.BROKER_SEALING_SECRET),
+    },
+  ],
+  exports: [RevocationsService],
+})
+export class AuthModule {}

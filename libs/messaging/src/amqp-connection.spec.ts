@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { AmqpConnection, UnroutableMessageError } from './amqp-connection';
+
+const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+// Against the real broker: the mandatory flag and publisher confirms are the broker's behaviour, not ours.
+describe(AmqpConnection.name, () => {
+  const queue = `spec.${randomBytes(4).toString('hex')}.events`;
+  let sut: AmqpConnection;
+
+  beforeAll(async () => {
+    Logger.overrideLogger(false);
+    sut = new AmqpConnection(RABBITMQ_URL);
+    await sut.waitForConnect(5000);
+    await sut.declare((ch) => ch.assertQueue(queue, { durable: false, autoDelete: false }));
+  });
+
+  afterAll(async () => {
+    await sut.declare((ch) => ch.deleteQueue(queue));
+    await sut.close();
+  });
+
+  it('resolves a confirmed publish to a declared queue', async () => {
+    await expect(sut.sendToQueue(queue, Buffer.from('{}'))).resolves.toBeUndefined();
+  });
+
+  it('rejects with UnroutableMessageError when no queue takes a mandatory message', async () => {
+    await expect(sut.sendToQueue(`${queue}.nobody`, Buffer.from('{}'))).rejects.toBeInstanceOf(
+      UnroutableMessageError,
+    );
+  });
+
+  it('tells each of many concurrent publishes apart when only some are unroutable', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) =>
+        sut.sendToQueue(i % 2 ? queue : `${queue}.nobody`, Buffer.from('{}')),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(
+      Array.from({ length: 50 }, (_, i) => (i % 2 ? 'fulfilled' : 'rejected')),
+    );
+  });
+
+  it('resolves a publish that is not mandatory even when no queue takes it', async () => {
+    await expect(
+      sut.sendToQueue(`${queue}.nobody`, Buffer.from('{}'), { mandatory: false }),
+    ).resolves.toBeUndefined();
+  });
+
+  it('rejects a declaration the broker refuses, and stays usable', async () => {
+    await expect(
+      sut.declare((ch) => ch.assertQueue(queue, { durable: true, arguments: { 'x-message-ttl': 5 } })),
+    ).rejects.toThrow(/PRECONDITION_FAILED/);
+    await expect(sut.sendToQueue(queue, Buffer.from('{}'))).resolves.toBeUndefined();
+  });
+
+  it('answers for the same named channel every time', () => {
+    expect(sut.channel('spec')).toBe(sut.channel('spec'));
+  });
+});
