@@ -6,11 +6,11 @@ import {
   type TransactionPageDto,
   TransactionsListRequest,
 } from '@app/contracts';
-import { TransactionsRepository } from './transactions.repository';
+import { TransactionsService } from './transactions.service';
 
 @Controller()
 export class TransactionsHandler {
-  constructor(private readonly transactions: TransactionsRepository) {}
+  constructor(private readonly transactions: TransactionsService) {}
 
   @MessagePattern(P.TransactionsList)
   list(@Payload() dto: TransactionsListRequest): Promise<JsonText<TransactionPageDto>> {

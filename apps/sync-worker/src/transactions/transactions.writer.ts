@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { type Transaction } from 'plaid';
-import { type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 // Applies one /transactions/sync page in two statements: an upsert of added+modified (unnest arrays, one
 // parameter per column) and a delete of removed. Idempotent: a redelivered page leaves the same rows.
 @Injectable()
 export class TransactionsWriter {
+  constructor(private readonly db: DataSource) {}
+
   async upsert(
     em: EntityManager,
     itemId: string,
@@ -68,10 +70,16 @@ export class TransactionsWriter {
 
   async remove(em: EntityManager, itemId: string, plaidTransactionIds: string[]): Promise<number> {
     if (plaidTransactionIds.length === 0) return 0;
-    const result: unknown[] = await em.query(
+    // TypeORM answers a DELETE with [rows, count] on Postgres.
+    const [, count] = await em.query<[unknown[], number]>(
       `DELETE FROM transactions WHERE item_id = $1 AND plaid_transaction_id = ANY($2::text[])`,
       [itemId, plaidTransactionIds],
     );
-    return typeof result[1] === 'number' ? result[1] : 0;
+    return count;
+  }
+
+  // Fresh planner statistics after a big write (a first sync), so the list reads use their index.
+  async analyze(): Promise<void> {
+    await this.db.query('ANALYZE transactions');
   }
 }
