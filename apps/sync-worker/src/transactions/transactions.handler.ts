@@ -19,7 +19,7 @@ export class TransactionsHandler {
 
   // The previous release's gateways ask for the page as an object.
   @MessagePattern(P.TransactionsListV1)
-  async listV1(@Payload() dto: TransactionsListRequest): Promise<TransactionPageDto> {
-    return JSON.parse(await this.transactions.page(dto)) as TransactionPageDto;
+  listV1(@Payload() dto: TransactionsListRequest): Promise<TransactionPageDto> {
+    return this.transactions.pageObject(dto);
   }
 }

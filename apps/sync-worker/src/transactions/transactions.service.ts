@@ -62,6 +62,11 @@ export class TransactionsService {
     const nextCursor = more && last ? encodeCursor({ date: last.date, id: last.id }) : null;
     return `{"data":[${rows.map((r) => r.json).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
   }
+
+  // The same page as an object, for the previous release's gateways (sync.transactions.list.v1).
+  async pageObject(q: TransactionsListRequest): Promise<TransactionPageDto> {
+    return JSON.parse(await this.page(q)) as TransactionPageDto;
+  }
 }
 
 function assertRanges(q: TransactionsListRequest): void {
