@@ -1,24 +1,35 @@
 // The transactions list statement, read out of the sync worker's repository, so that the bare read ceiling and
-// the EXPLAIN of each scenario run exactly the SQL the service runs (plain ESM cannot import the TS source: the
-// row projection, built from a field map, is transpiled from its dependency-free file and evaluated).
+// the EXPLAIN of each scenario run exactly the SQL the service runs. Plain ESM cannot import the TS source: the
+// row projection (built from a field map in a dependency-free file) is transpiled and evaluated once in a child
+// process, so the ceiling server never loads the TypeScript compiler.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ts from 'typescript';
 
-const DIR = join(new URL('../..', import.meta.url).pathname, 'apps', 'sync-worker', 'src', 'transactions');
+const ROOT = new URL('../..', import.meta.url).pathname;
+const DIR = join(ROOT, 'apps', 'sync-worker', 'src', 'transactions');
 const REPOSITORY = join(DIR, 'transactions.repository.ts');
 const PROJECTION = join(DIR, 'transaction.projection.ts');
 
-async function transactionJson() {
-  const { outputText } = ts.transpileModule(readFileSync(PROJECTION, 'utf8'), {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-  });
-  const mod = await import(`data:text/javascript,${encodeURIComponent(outputText)}`);
-  if (typeof mod.TRANSACTION_JSON !== 'string') throw new Error(`bench: TRANSACTION_JSON not found in ${PROJECTION}`);
-  return mod.TRANSACTION_JSON;
-}
+const EVALUATE = `
+import { readFileSync } from 'node:fs';
+import ts from 'typescript';
+const { outputText } = ts.transpileModule(readFileSync(process.argv[1], 'utf8'), {
+  compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+});
+const mod = await import('data:text/javascript,' + encodeURIComponent(outputText));
+process.stdout.write(JSON.stringify(mod.TRANSACTION_JSON ?? null));
+`;
 
-const rowJson = await transactionJson();
+let rowJson;
+
+function transactionJson() {
+  rowJson ??= JSON.parse(
+    execFileSync(process.execPath, ['--input-type=module', '-e', EVALUATE, PROJECTION], { cwd: ROOT, encoding: 'utf8' }),
+  );
+  if (typeof rowJson !== 'string') throw new Error(`bench: TRANSACTION_JSON not found in ${PROJECTION}`);
+  return rowJson;
+}
 
 export function transactionsListSql() {
   const src = readFileSync(REPOSITORY, 'utf8');
@@ -26,5 +37,6 @@ export function transactionsListSql() {
   if (!sql?.includes('${TRANSACTION_JSON}') || !sql.includes('LIMIT $12')) {
     throw new Error(`bench: the list statement was not found in ${REPOSITORY}`);
   }
-  return sql.replace('${TRANSACTION_JSON}', () => rowJson);
+  const json = transactionJson();
+  return sql.replace('${TRANSACTION_JSON}', () => json);
 }

@@ -16,7 +16,7 @@ export class AccountsRepository {
   ): Promise<void> {
     if (accounts.length === 0) return;
     const unique = [...new Map(accounts.map((a) => [a.account_id, a])).values()];
-    await em.query(
+    await em.query<unknown>(
       `INSERT INTO accounts (item_id, user_id, plaid_account_id, name, official_name, mask, type, subtype,
                              balance_available, balance_current, balance_limit, iso_currency_code, unofficial_currency_code)
        SELECT $1, $2, u.* FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
@@ -47,7 +47,7 @@ export class AccountsRepository {
   }
 
   async deleteOne(itemId: string, plaidAccountId: string): Promise<void> {
-    await this.db.query(`DELETE FROM accounts WHERE item_id = $1 AND plaid_account_id = $2`, [
+    await this.db.query<unknown>(`DELETE FROM accounts WHERE item_id = $1 AND plaid_account_id = $2`, [
       itemId,
       plaidAccountId,
     ]);

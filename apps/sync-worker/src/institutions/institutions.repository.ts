@@ -18,7 +18,7 @@ export class InstitutionsRepository {
   }
 
   async saveName(institutionId: string, name: string): Promise<void> {
-    await this.db.query(
+    await this.db.query<unknown>(
       `INSERT INTO institutions (institution_id, name, fetched_at) VALUES ($1, $2, now())
        ON CONFLICT (institution_id) DO UPDATE SET name = EXCLUDED.name, fetched_at = EXCLUDED.fetched_at`,
       [institutionId, name],
@@ -37,7 +37,7 @@ export class InstitutionsRepository {
 
   // Leaves the name cache alone: an institution first seen here has no name (null), not a placeholder.
   async pause(institutionId: string, seconds: number): Promise<void> {
-    await this.db.query(
+    await this.db.query<unknown>(
       `INSERT INTO institutions (institution_id, paused_until) VALUES ($1, now() + make_interval(secs => $2))
        ON CONFLICT (institution_id) DO UPDATE SET paused_until = EXCLUDED.paused_until`,
       [institutionId, seconds],

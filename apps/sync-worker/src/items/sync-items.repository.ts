@@ -27,7 +27,7 @@ export class SyncItemsRepository {
 
   // Idempotent: a redelivered "item linked" leaves the same row (and keeps the cursor).
   async upsert(item: Pick<SyncItem, 'itemId' | 'userId' | 'plaidItemId' | 'accessTokenEnc'>): Promise<void> {
-    await this.db.query(
+    await this.db.query<unknown>(
       `WITH owner AS (
          INSERT INTO item_owners (item_id, user_id) VALUES ($1, $2) ON CONFLICT (item_id) DO NOTHING)
        INSERT INTO items (item_id, user_id, plaid_item_id, access_token_enc) VALUES ($1, $2, $3, $4)
@@ -37,7 +37,10 @@ export class SyncItemsRepository {
   }
 
   async setInstitution(itemId: string, institutionId: string | null): Promise<void> {
-    await this.db.query(`UPDATE items SET institution_id = $2 WHERE item_id = $1`, [itemId, institutionId]);
+    await this.db.query<unknown>(`UPDATE items SET institution_id = $2 WHERE item_id = $1`, [
+      itemId,
+      institutionId,
+    ]);
   }
 
   async find(itemId: string): Promise<SyncItem | null> {
@@ -90,7 +93,7 @@ export class SyncItemsRepository {
 
   // The item is gone for good: its owner record, its row, and (ON DELETE CASCADE) its accounts and transactions.
   async delete(itemId: string): Promise<void> {
-    await this.db.query(
+    await this.db.query<unknown>(
       `WITH owner AS (DELETE FROM item_owners WHERE item_id = $1)
        DELETE FROM items WHERE item_id = $1`,
       [itemId],
@@ -99,11 +102,11 @@ export class SyncItemsRepository {
 
   // Consent was revoked: the item's row and data go, the owner record stays (the item still exists, revoked).
   async deleteSyncState(itemId: string): Promise<void> {
-    await this.db.query(`DELETE FROM items WHERE item_id = $1`, [itemId]);
+    await this.db.query<unknown>(`DELETE FROM items WHERE item_id = $1`, [itemId]);
   }
 
   async saveCursor(em: EntityManager, itemId: string, cursor: string, syncedAt: Date): Promise<void> {
-    await em.query(
+    await em.query<unknown>(
       `UPDATE items SET cursor = $2, last_synced_at = $3, last_sync_error = NULL WHERE item_id = $1`,
       [itemId, cursor, syncedAt],
     );
@@ -111,7 +114,7 @@ export class SyncItemsRepository {
 
   // An item-level error (the user must act) keeps the scheduler away until a sync succeeds again.
   async recordError(itemId: string, code: string): Promise<void> {
-    await this.db.query(`UPDATE items SET last_sync_error = $2 WHERE item_id = $1`, [itemId, code]);
+    await this.db.query<unknown>(`UPDATE items SET last_sync_error = $2 WHERE item_id = $1`, [itemId, code]);
   }
 
   // Sets the item's sync_requested flag; false when the item is unknown.

@@ -18,7 +18,7 @@ export class TransactionsWriter {
     // One row per id, the last version wins ("ON CONFLICT cannot affect a row twice").
     const rows = [...new Map(transactions.map((t) => [t.transaction_id, t])).values()];
     const col = <T>(f: (t: Transaction) => T): T[] => rows.map(f);
-    await em.query(
+    await em.query<unknown>(
       `INSERT INTO transactions (plaid_transaction_id, item_id, user_id, account_id, amount, iso_currency_code,
                                  unofficial_currency_code, date, authorized_date, datetime, authorized_datetime, name,
                                  merchant_name, pending, pending_transaction_id, payment_channel, category_primary,
@@ -80,6 +80,6 @@ export class TransactionsWriter {
 
   // Fresh planner statistics after a big write (a first sync), so the list reads use their index.
   async analyze(): Promise<void> {
-    await this.db.query('ANALYZE transactions');
+    await this.db.query<unknown>('ANALYZE transactions');
   }
 }
