@@ -55,6 +55,7 @@ export class AccountsRepository {
 
   // The user's accounts (of one item when given); null when that item is not the user's (or not known yet),
   // answered by the same statement: the sentinel branch yields a row only then, and the first is then empty.
+  // `items` is asked too: during a rolling upgrade, workers of the previous release write no item_owners row.
   async listForUser(userId: string, itemId?: string): Promise<AccountDto[] | null> {
     const rows = await this.db.query<(AccountRow | { id: null })[]>(
       `(SELECT id, item_id, name, official_name, mask, type, subtype, balance_available, balance_current,
@@ -64,7 +65,8 @@ export class AccountsRepository {
        UNION ALL
        SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
         WHERE $2::uuid IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM item_owners o WHERE o.item_id = $2::uuid AND o.user_id = $1)`,
+          AND NOT EXISTS (SELECT 1 FROM item_owners o WHERE o.item_id = $2::uuid AND o.user_id = $1)
+          AND NOT EXISTS (SELECT 1 FROM items i WHERE i.item_id = $2::uuid AND i.user_id = $1)`,
       [userId, itemId ?? null],
     );
     const accounts: AccountDto[] = [];

@@ -23,7 +23,8 @@ type ListRow = { id: string; date: string; json: string; missing: null } | { mis
 // Newest first, keyset on (date, id). The two sentinel branches answer "not the caller's" in the same round
 // trip: they only produce a row when the item (as item_owners knows it) or the account is not the user's, and
 // then the first branch is empty (every row carries its owner's user_id). An item the worker does not know yet
-// counts as not the user's. `bench/lib/list-sql.mjs` reads this statement.
+// counts as not the user's. `items` is asked too: during a rolling upgrade, workers of the previous release
+// link items without an item_owners row. `bench/lib/list-sql.mjs` reads this statement.
 const LIST_SQL = `(SELECT t.id, t.date::text AS date, ${TRANSACTION_JSON} AS json, NULL::text AS missing
          FROM transactions t
         WHERE t.user_id = $1
@@ -42,6 +43,7 @@ const LIST_SQL = `(SELECT t.id, t.date::text AS date, ${TRANSACTION_JSON} AS jso
        SELECT NULL, NULL, NULL, 'item'
         WHERE $2::uuid IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM item_owners o WHERE o.item_id = $2::uuid AND o.user_id = $1)
+          AND NOT EXISTS (SELECT 1 FROM items i WHERE i.item_id = $2::uuid AND i.user_id = $1)
        UNION ALL
        SELECT NULL, NULL, NULL, 'account'
         WHERE $3::uuid IS NOT NULL
