@@ -100,6 +100,16 @@ describe(TransactionsService.name, () => {
     expect(await list({ itemId: revoked.itemId })).toEqual({ data: [], nextCursor: null });
   });
 
+  it('counts an item a previous-release worker linked (no owner row) as its owner’s', async () => {
+    const legacy = await insertItem(db, null, { userId: item.userId });
+    await db.dataSource.query(`DELETE FROM item_owners WHERE item_id = $1`, [legacy.itemId]);
+
+    expect(await list({ itemId: legacy.itemId })).toEqual({ data: [], nextCursor: null });
+    await expect(sut.page({ userId: randomUUID(), itemId: legacy.itemId })).rejects.toMatchObject({
+      code: ErrorCode.NotFound,
+    });
+  });
+
   it('refuses a cursor it did not issue', async () => {
     await expect(sut.page({ userId: item.userId, cursor: 'bm90LWEtY3Vyc29y' })).rejects.toMatchObject({
       code: ErrorCode.ValidationFailed,
