@@ -1,24 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggingModule } from '@app/common';
-import { databaseHealthHandler, outboxRelayProvider } from '@app/messaging';
-import { plaidProviders } from '@app/plaid';
-import { AccountsHandler } from './accounts/accounts.handler';
-import { AccountsRepository } from './accounts/accounts.repository';
-import { CONFIG, type SyncConfig } from './config';
+import { databaseHealthHandler } from '@app/messaging';
+import { AccountsModule } from './accounts/accounts.module';
+import { type SyncConfig } from './config';
+import { CoreModule } from './core.module';
 import { dataSourceOptions } from './database/database';
-import { SyncItemsRepository } from './items/sync-items.repository';
-import { InstitutionsService } from './sync/institutions.service';
-import { SyncHandler } from './sync/sync.handler';
-import { InstitutionBreaker } from './sync/institution-breaker.service';
-import { PlaidRateLimiter } from './sync/plaid-rate-limiter.service';
-import { StaleSyncScheduler } from './sync/stale-sync.scheduler';
-import { SyncCoordinator } from './sync/sync-coordinator.service';
-import { SyncMetrics } from './sync/sync.metrics';
-import { SyncService } from './sync/sync.service';
-import { TransactionsHandler } from './transactions/transactions.handler';
-import { TransactionsRepository } from './transactions/transactions.repository';
-import { TransactionsWriter } from './transactions/transactions.writer';
+import { SyncModule } from './sync/sync.module';
+import { TransactionsModule } from './transactions/transactions.module';
 
 @Module({})
 export class AppModule {
@@ -28,24 +17,12 @@ export class AppModule {
       imports: [
         LoggingModule.forRoot({ service: 'sync-worker', level: config.LOG_LEVEL }),
         TypeOrmModule.forRoot(dataSourceOptions(config)),
+        CoreModule.forRoot(config),
+        SyncModule,
+        AccountsModule,
+        TransactionsModule,
       ],
-      controllers: [SyncHandler, AccountsHandler, TransactionsHandler, databaseHealthHandler('sync-worker')],
-      providers: [
-        { provide: CONFIG, useValue: config },
-        ...plaidProviders(CONFIG),
-        outboxRelayProvider(CONFIG),
-        SyncItemsRepository,
-        AccountsRepository,
-        TransactionsWriter,
-        InstitutionsService,
-        SyncService,
-        SyncMetrics,
-        SyncCoordinator,
-        PlaidRateLimiter,
-        InstitutionBreaker,
-        StaleSyncScheduler,
-        TransactionsRepository,
-      ],
+      controllers: [databaseHealthHandler('sync-worker')],
     };
   }
 }

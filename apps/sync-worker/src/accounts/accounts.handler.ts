@@ -1,14 +1,14 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { type AccountListDto, AccountsListRequest, MessagePattern as P } from '@app/contracts';
-import { AccountsRepository } from './accounts.repository';
+import { AccountsService } from './accounts.service';
 
 @Controller()
 export class AccountsHandler {
-  constructor(private readonly accounts: AccountsRepository) {}
+  constructor(private readonly accounts: AccountsService) {}
 
   @MessagePattern(P.AccountsList)
-  async list(@Payload() dto: AccountsListRequest): Promise<AccountListDto> {
-    return { data: await this.accounts.listForUser(dto.userId, dto.itemId) };
+  list(@Payload() dto: AccountsListRequest): Promise<AccountListDto> {
+    return this.accounts.list(dto.userId, dto.itemId);
   }
 }

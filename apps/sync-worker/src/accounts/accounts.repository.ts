@@ -16,7 +16,7 @@ export class AccountsRepository {
   ): Promise<void> {
     if (accounts.length === 0) return;
     const unique = [...new Map(accounts.map((a) => [a.account_id, a])).values()];
-    await em.query(
+    await em.query<unknown>(
       `INSERT INTO accounts (item_id, user_id, plaid_account_id, name, official_name, mask, type, subtype,
                              balance_available, balance_current, balance_limit, iso_currency_code, unofficial_currency_code)
        SELECT $1, $2, u.* FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
@@ -46,41 +46,68 @@ export class AccountsRepository {
     );
   }
 
-  async listForUser(userId: string, itemId?: string): Promise<AccountDto[]> {
-    const rows: {
-      id: string;
-      item_id: string;
-      name: string;
-      official_name: string | null;
-      mask: string | null;
-      type: string;
-      subtype: string | null;
-      balance_available: string | null;
-      balance_current: string | null;
-      balance_limit: string | null;
-      iso_currency_code: string | null;
-    }[] = await this.db.query(
-      `SELECT id, item_id, name, official_name, mask, type, subtype, balance_available, balance_current,
-              balance_limit, iso_currency_code
-         FROM accounts WHERE user_id = $1 AND ($2::uuid IS NULL OR item_id = $2::uuid)
-        ORDER BY item_id, name, id`,
+  async deleteOne(itemId: string, plaidAccountId: string): Promise<void> {
+    await this.db.query<unknown>(`DELETE FROM accounts WHERE item_id = $1 AND plaid_account_id = $2`, [
+      itemId,
+      plaidAccountId,
+    ]);
+  }
+
+  // The user's accounts (of one item when given); null when that item is not the user's (or not known yet),
+  // answered by the same statement: the sentinel branch yields a row only then, and the first is then empty.
+  // `items` is asked too: during a rolling upgrade, workers of the previous release write no item_owners row.
+  async listForUser(userId: string, itemId?: string): Promise<AccountDto[] | null> {
+    const rows = await this.db.query<(AccountRow | { id: null })[]>(
+      `(SELECT id, item_id, name, official_name, mask, type, subtype, balance_available, balance_current,
+               balance_limit, iso_currency_code
+          FROM accounts WHERE user_id = $1 AND ($2::uuid IS NULL OR item_id = $2::uuid)
+         ORDER BY item_id, name, id)
+       UNION ALL
+       SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+        WHERE $2::uuid IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM item_owners o WHERE o.item_id = $2::uuid AND o.user_id = $1)
+          AND NOT EXISTS (SELECT 1 FROM items i WHERE i.item_id = $2::uuid AND i.user_id = $1)`,
       [userId, itemId ?? null],
     );
-    const num = (v: string | null): number | null => (v === null ? null : Number(v));
-    return rows.map((r) => ({
-      id: r.id,
-      itemId: r.item_id,
-      name: r.name,
-      officialName: r.official_name,
-      mask: r.mask,
-      type: r.type,
-      subtype: r.subtype,
-      balances: {
-        available: num(r.balance_available),
-        current: num(r.balance_current),
-        limit: num(r.balance_limit),
-        isoCurrencyCode: r.iso_currency_code,
-      },
-    }));
+    const accounts: AccountDto[] = [];
+    for (const row of rows) {
+      if (row.id === null) return null;
+      accounts.push(toAccountDto(row));
+    }
+    return accounts;
   }
+}
+
+interface AccountRow {
+  id: string;
+  item_id: string;
+  name: string;
+  official_name: string | null;
+  mask: string | null;
+  type: string;
+  subtype: string | null;
+  balance_available: string | null;
+  balance_current: string | null;
+  balance_limit: string | null;
+  iso_currency_code: string | null;
+}
+
+const num = (v: string | null): number | null => (v === null ? null : Number(v));
+
+function toAccountDto(r: AccountRow): AccountDto {
+  return {
+    id: r.id,
+    itemId: r.item_id,
+    name: r.name,
+    officialName: r.official_name,
+    mask: r.mask,
+    type: r.type,
+    subtype: r.subtype,
+    balances: {
+      available: num(r.balance_available),
+      current: num(r.balance_current),
+      limit: num(r.balance_limit),
+      isoCurrencyCode: r.iso_currency_code,
+    },
+  };
 }

@@ -4,6 +4,7 @@ import { type SyncConfig } from '../config';
 import { CreateSyncSchema1763900200000 } from './migrations/1763900200000-CreateSyncSchema';
 import { SyncCoordination1763900300000 } from './migrations/1763900300000-SyncCoordination';
 import { RateLimitsAndBreaker1763900400000 } from './migrations/1763900400000-RateLimitsAndBreaker';
+import { ItemOwnersAndInstitutionNames1764400000000 } from './migrations/1764400000000-ItemOwnersAndInstitutionNames';
 
 export const SCHEMA = 'sync';
 
@@ -17,6 +18,7 @@ export function dataSourceOptions(config: SyncConfig): DataSourceOptions {
       CreateSyncSchema1763900200000,
       SyncCoordination1763900300000,
       RateLimitsAndBreaker1763900400000,
+      ItemOwnersAndInstitutionNames1764400000000,
     ],
     migrationsRun: config.RUN_MIGRATIONS,
     poolSize: config.DB_POOL_SIZE,

@@ -11,33 +11,45 @@ export interface SyncItem {
   lastSyncedAt: Date | null;
 }
 
+export interface ManualSyncClaim {
+  claimed: boolean;
+  retryAfterSeconds: number;
+}
+
 const COLUMNS = `item_id AS "itemId", user_id AS "userId", plaid_item_id AS "plaidItemId", institution_id AS "institutionId",
   access_token_enc AS "accessTokenEnc", cursor, last_synced_at AS "lastSyncedAt"`;
 
+// sync.items (the worker's view of an item: owner, encrypted token, cursor, sync flags) and sync.item_owners
+// (who owns which item; outlives a revocation, which deletes the item's row and data).
 @Injectable()
 export class SyncItemsRepository {
   constructor(private readonly db: DataSource) {}
 
   // Idempotent: a redelivered "item linked" leaves the same row (and keeps the cursor).
-  async setInstitution(itemId: string, institutionId: string | null): Promise<void> {
-    await this.db.query(`UPDATE items SET institution_id = $2 WHERE item_id = $1`, [itemId, institutionId]);
-  }
-
   async upsert(item: Pick<SyncItem, 'itemId' | 'userId' | 'plaidItemId' | 'accessTokenEnc'>): Promise<void> {
-    await this.db.query(
-      `INSERT INTO items (item_id, user_id, plaid_item_id, access_token_enc) VALUES ($1, $2, $3, $4)
+    await this.db.query<unknown>(
+      `WITH owner AS (
+         INSERT INTO item_owners (item_id, user_id) VALUES ($1, $2) ON CONFLICT (item_id) DO NOTHING)
+       INSERT INTO items (item_id, user_id, plaid_item_id, access_token_enc) VALUES ($1, $2, $3, $4)
        ON CONFLICT (item_id) DO UPDATE SET access_token_enc = EXCLUDED.access_token_enc`,
       [item.itemId, item.userId, item.plaidItemId, item.accessTokenEnc],
     );
   }
 
+  async setInstitution(itemId: string, institutionId: string | null): Promise<void> {
+    await this.db.query<unknown>(`UPDATE items SET institution_id = $2 WHERE item_id = $1`, [
+      itemId,
+      institutionId,
+    ]);
+  }
+
   async find(itemId: string): Promise<SyncItem | null> {
-    const rows: SyncItem[] = await this.db.query(`SELECT ${COLUMNS} FROM items WHERE item_id = $1`, [itemId]);
+    const rows = await this.db.query<SyncItem[]>(`SELECT ${COLUMNS} FROM items WHERE item_id = $1`, [itemId]);
     return rows[0] ?? null;
   }
 
   async findByPlaidItemId(plaidItemId: string): Promise<SyncItem | null> {
-    const rows: SyncItem[] = await this.db.query(`SELECT ${COLUMNS} FROM items WHERE plaid_item_id = $1`, [
+    const rows = await this.db.query<SyncItem[]>(`SELECT ${COLUMNS} FROM items WHERE plaid_item_id = $1`, [
       plaidItemId,
     ]);
     return rows[0] ?? null;
@@ -49,8 +61,8 @@ export class SyncItemsRepository {
     itemId: string,
     userId: string,
     minIntervalSeconds: number,
-  ): Promise<{ claimed: boolean; retryAfterSeconds: number } | null> {
-    const rows: { claimed: boolean; retry_after: number }[] = await this.db.query(
+  ): Promise<ManualSyncClaim | null> {
+    const rows = await this.db.query<{ claimed: boolean; retry_after: number | null }[]>(
       `WITH claim AS (
          UPDATE items SET manual_sync_at = now()
           WHERE item_id = $1 AND user_id = $2
@@ -67,7 +79,8 @@ export class SyncItemsRepository {
 
   // Items whose last successful sync is older than `hours` (webhooks may have been lost).
   async findStale(hours: number, limit: number): Promise<string[]> {
-    const rows: { item_id: string }[] = await this.db.query(
+    if (limit <= 0) return [];
+    const rows = await this.db.query<{ item_id: string }[]>(
       `SELECT item_id FROM items
         WHERE last_sync_error IS NULL
           AND ((last_synced_at IS NULL AND created_at < now() - interval '10 minutes')
@@ -78,28 +91,22 @@ export class SyncItemsRepository {
     return rows.map((r) => r.item_id);
   }
 
-  async deleteAccount(itemId: string, plaidAccountId: string): Promise<void> {
-    await this.db.query(`DELETE FROM accounts WHERE item_id = $1 AND plaid_account_id = $2`, [
-      itemId,
-      plaidAccountId,
-    ]);
-  }
-
-  async existsForUser(itemId: string, userId: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(`SELECT 1 FROM items WHERE item_id = $1 AND user_id = $2`, [
-      itemId,
-      userId,
-    ]);
-    return rows.length > 0;
-  }
-
-  // Accounts and transactions go with it (ON DELETE CASCADE).
+  // The item is gone for good: its owner record, its row, and (ON DELETE CASCADE) its accounts and transactions.
   async delete(itemId: string): Promise<void> {
-    await this.db.query(`DELETE FROM items WHERE item_id = $1`, [itemId]);
+    await this.db.query<unknown>(
+      `WITH owner AS (DELETE FROM item_owners WHERE item_id = $1)
+       DELETE FROM items WHERE item_id = $1`,
+      [itemId],
+    );
+  }
+
+  // Consent was revoked: the item's row and data go, the owner record stays (the item still exists, revoked).
+  async deleteSyncState(itemId: string): Promise<void> {
+    await this.db.query<unknown>(`DELETE FROM items WHERE item_id = $1`, [itemId]);
   }
 
   async saveCursor(em: EntityManager, itemId: string, cursor: string, syncedAt: Date): Promise<void> {
-    await em.query(
+    await em.query<unknown>(
       `UPDATE items SET cursor = $2, last_synced_at = $3, last_sync_error = NULL WHERE item_id = $1`,
       [itemId, cursor, syncedAt],
     );
@@ -107,6 +114,43 @@ export class SyncItemsRepository {
 
   // An item-level error (the user must act) keeps the scheduler away until a sync succeeds again.
   async recordError(itemId: string, code: string): Promise<void> {
-    await this.db.query(`UPDATE items SET last_sync_error = $2 WHERE item_id = $1`, [itemId, code]);
+    await this.db.query<unknown>(`UPDATE items SET last_sync_error = $2 WHERE item_id = $1`, [itemId, code]);
+  }
+
+  // Sets the item's sync_requested flag; false when the item is unknown.
+  async flagSyncRequested(itemId: string): Promise<boolean> {
+    const rows = await this.db.query<{ item_id: string }[]>(
+      `WITH flagged AS (UPDATE items SET sync_requested = true WHERE item_id = $1 RETURNING item_id)
+       SELECT item_id FROM flagged`,
+      [itemId],
+    );
+    return rows.length > 0;
+  }
+
+  // Takes the item's pending request (clears the flag); false when there was none.
+  async takeSyncRequest(itemId: string): Promise<boolean> {
+    const rows = await this.db.query<{ item_id: string }[]>(
+      `WITH taken AS (
+         UPDATE items SET sync_requested = false WHERE item_id = $1 AND sync_requested RETURNING item_id)
+       SELECT item_id FROM taken`,
+      [itemId],
+    );
+    return rows.length > 0;
+  }
+
+  async isSyncRequested(itemId: string): Promise<boolean> {
+    const rows = await this.db.query<{ sync_requested: boolean }[]>(
+      `SELECT sync_requested FROM items WHERE item_id = $1`,
+      [itemId],
+    );
+    return rows[0]?.sync_requested ?? false;
+  }
+
+  // For the item_seconds_since_last_sync gauge.
+  async secondsSinceLastSync(): Promise<{ itemId: string; seconds: number }[]> {
+    const rows = await this.db.query<{ item_id: string; seconds: number }[]>(
+      `SELECT item_id, extract(epoch FROM now() - coalesce(last_synced_at, created_at))::float8 AS seconds FROM items`,
+    );
+    return rows.map((r) => ({ itemId: r.item_id, seconds: Number(r.seconds) }));
   }
 }

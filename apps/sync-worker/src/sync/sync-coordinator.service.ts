@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Pool } from 'pg';
-import { DataSource } from 'typeorm';
+import { Pool, type PoolClient } from 'pg';
 import { CONFIG, SyncConfig } from '../config';
+import { SyncItemsRepository } from '../items/sync-items.repository';
 
 // Advisory-lock namespace of "one sync per item".
 const LOCK_CLASS = 7301;
@@ -11,6 +11,8 @@ const LOCK_CLASS = 7301;
 interface LocalRun {
   flagged: boolean;
 }
+
+export type RequestOutcome = 'ran' | 'coalesced' | 'unknown';
 
 // Single flight per item, across every worker instance: a request sets the item's sync_requested flag, and
 // whoever holds the item's advisory lock keeps running syncs until the flag stays clear. Requests that arrive
@@ -28,7 +30,7 @@ export class SyncCoordinator implements OnApplicationShutdown {
 
   constructor(
     @Inject(CONFIG) config: SyncConfig,
-    private readonly db: DataSource,
+    private readonly items: SyncItemsRepository,
   ) {
     this.locks = new Pool({
       connectionString: config.DATABASE_URL,
@@ -45,28 +47,31 @@ export class SyncCoordinator implements OnApplicationShutdown {
   }
 
   // Returns when this caller ran the item's syncs, or when another run holds the lock (and will see the flag).
-  async request(itemId: string, run: () => Promise<void>): Promise<'ran' | 'coalesced' | 'unknown'> {
+  async request(itemId: string, run: () => Promise<void>): Promise<RequestOutcome> {
     const local = this.running.get(itemId);
-    if (local) {
-      if (local.flagged) return 'coalesced';
-      // Mark before the UPDATE: a concurrent request may skip it only because this one is setting the flag.
-      local.flagged = true;
-      try {
-        await this.db.query(`UPDATE items SET sync_requested = true WHERE item_id = $1`, [itemId]);
-      } catch (err) {
-        local.flagged = false;
-        throw err;
-      }
-      // Still running: its loop claims again after this commit. If it ended meanwhile, its last look at the flag
-      // may have come before this UPDATE: take the full path, which runs the sync itself if no one else does.
-      if (this.running.get(itemId) === local) return 'coalesced';
-      return this.request(itemId, run);
+    if (local) return this.coalesce(itemId, local, run);
+    if (!(await this.items.flagSyncRequested(itemId))) return 'unknown';
+    return this.runWhileRequested(itemId, run);
+  }
+
+  // This process runs the item already: the first request after each claim sets the flag, the rest return.
+  private async coalesce(itemId: string, local: LocalRun, run: () => Promise<void>): Promise<RequestOutcome> {
+    if (local.flagged) return 'coalesced';
+    // Mark before the UPDATE: a concurrent request may skip it only because this one is setting the flag.
+    local.flagged = true;
+    try {
+      await this.items.flagSyncRequested(itemId);
+    } catch (err) {
+      local.flagged = false;
+      throw err;
     }
-    const flagged: unknown[] = await this.db.query(
-      `UPDATE items SET sync_requested = true WHERE item_id = $1 RETURNING 1`,
-      [itemId],
-    );
-    if (rowsOf(flagged).length === 0) return 'unknown';
+    // Still running: its loop claims again after this commit. If it ended meanwhile, its last look at the flag
+    // may have come before this UPDATE: take the full path, which runs the sync itself if no one else does.
+    if (this.running.get(itemId) === local) return 'coalesced';
+    return this.request(itemId, run);
+  }
+
+  private async runWhileRequested(itemId: string, run: () => Promise<void>): Promise<RequestOutcome> {
     const client = await this.locks.connect();
     let broken = false;
     const onError = (err: Error): void => {
@@ -74,40 +79,11 @@ export class SyncCoordinator implements OnApplicationShutdown {
       this.logger.warn({ itemId, err: err.message }, 'lock connection lost');
     };
     client.on('error', onError);
-    let ran = false;
     try {
-      for (;;) {
-        const { rows } = await client.query<{ ok: boolean }>(
-          'SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok',
-          [LOCK_CLASS, itemId],
-        );
-        if (!rows[0].ok) return ran ? 'ran' : 'coalesced';
-        const local: LocalRun = { flagged: false };
-        this.running.set(itemId, local);
-        try {
-          for (;;) {
-            // Cleared before the claim: a request from here on sets the flag again rather than trusting it.
-            local.flagged = false;
-            if (!(await this.claim(itemId))) break;
-            ran = true;
-            await run();
-          }
-        } finally {
-          this.running.delete(itemId);
-          await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, itemId]);
-        }
-        // A request may have landed between the last claim and the unlock: look once more.
-        const again: { sync_requested: boolean }[] = await this.db.query(
-          `SELECT sync_requested FROM items WHERE item_id = $1`,
-          [itemId],
-        );
-        if (!again[0]?.sync_requested) return 'ran';
-      }
+      return await this.lockAndRun(client, itemId, run);
     } catch (err) {
       // The run failed: put the request back so the retry (or any later request) runs it.
-      await this.db
-        .query(`UPDATE items SET sync_requested = true WHERE item_id = $1`, [itemId])
-        .catch(() => undefined);
+      await this.items.flagSyncRequested(itemId).catch(() => false);
       throw err;
     } finally {
       client.off('error', onError);
@@ -116,16 +92,40 @@ export class SyncCoordinator implements OnApplicationShutdown {
     }
   }
 
-  private async claim(itemId: string): Promise<boolean> {
-    const result: unknown[] = await this.db.query(
-      `UPDATE items SET sync_requested = false WHERE item_id = $1 AND sync_requested RETURNING 1`,
-      [itemId],
-    );
-    return rowsOf(result).length > 0;
+  private async lockAndRun(
+    client: PoolClient,
+    itemId: string,
+    run: () => Promise<void>,
+  ): Promise<RequestOutcome> {
+    let ran = false;
+    for (;;) {
+      const { rows } = await client.query<{ ok: boolean }>(
+        'SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok',
+        [LOCK_CLASS, itemId],
+      );
+      if (!rows[0].ok) return ran ? 'ran' : 'coalesced';
+      if (await this.runClaims(client, itemId, run)) ran = true;
+      // A request may have landed between the last claim and the unlock: look once more.
+      if (!(await this.items.isSyncRequested(itemId))) return 'ran';
+    }
   }
-}
 
-// TypeORM answers UPDATE … RETURNING with [rows, count] on Postgres.
-function rowsOf(result: unknown[]): unknown[] {
-  return Array.isArray(result[0]) ? (result[0] as unknown[]) : result;
+  // Holding the lock: runs once per claimed request until none is pending, then unlocks. True if it ran.
+  private async runClaims(client: PoolClient, itemId: string, run: () => Promise<void>): Promise<boolean> {
+    const local: LocalRun = { flagged: false };
+    this.running.set(itemId, local);
+    let ran = false;
+    try {
+      for (;;) {
+        // Cleared before the claim: a request from here on sets the flag again rather than trusting it.
+        local.flagged = false;
+        if (!(await this.items.takeSyncRequest(itemId))) return ran;
+        ran = true;
+        await run();
+      }
+    } finally {
+      this.running.delete(itemId);
+      await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, itemId]);
+    }
+  }
 }

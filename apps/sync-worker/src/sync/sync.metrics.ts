@@ -1,22 +1,21 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { scrapedGauge } from '@app/common';
-import { DataSource } from 'typeorm';
+import { SyncItemsRepository } from '../items/sync-items.repository';
 
 @Injectable()
 export class SyncMetrics implements OnModuleInit {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly items: SyncItemsRepository) {}
 
   onModuleInit(): void {
     scrapedGauge(
       'item_seconds_since_last_sync',
       'Seconds since each item last synced successfully (since it was linked, if never)',
       ['item_id'],
-      async () => {
-        const rows = await this.db.query<{ item_id: string; seconds: number }[]>(
-          `SELECT item_id, extract(epoch FROM now() - coalesce(last_synced_at, created_at))::float8 AS seconds FROM items`,
-        );
-        return rows.map((r) => ({ labels: { item_id: r.item_id }, value: Number(r.seconds) }));
-      },
+      async () =>
+        (await this.items.secondsSinceLastSync()).map((r) => ({
+          labels: { item_id: r.itemId },
+          value: r.seconds,
+        })),
     );
   }
 }

@@ -6,11 +6,11 @@ import {
   type TransactionPageDto,
   TransactionsListRequest,
 } from '@app/contracts';
-import { TransactionsRepository } from './transactions.repository';
+import { TransactionsService } from './transactions.service';
 
 @Controller()
 export class TransactionsHandler {
-  constructor(private readonly transactions: TransactionsRepository) {}
+  constructor(private readonly transactions: TransactionsService) {}
 
   @MessagePattern(P.TransactionsList)
   list(@Payload() dto: TransactionsListRequest): Promise<JsonText<TransactionPageDto>> {
@@ -19,7 +19,7 @@ export class TransactionsHandler {
 
   // The previous release's gateways ask for the page as an object.
   @MessagePattern(P.TransactionsListV1)
-  async listV1(@Payload() dto: TransactionsListRequest): Promise<TransactionPageDto> {
-    return JSON.parse(await this.transactions.page(dto)) as TransactionPageDto;
+  listV1(@Payload() dto: TransactionsListRequest): Promise<TransactionPageDto> {
+    return this.transactions.pageObject(dto);
   }
 }

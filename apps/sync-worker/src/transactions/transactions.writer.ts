@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { type Transaction } from 'plaid';
-import { type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 // Applies one /transactions/sync page in two statements: an upsert of added+modified (unnest arrays, one
 // parameter per column) and a delete of removed. Idempotent: a redelivered page leaves the same rows.
 @Injectable()
 export class TransactionsWriter {
+  constructor(private readonly db: DataSource) {}
+
   async upsert(
     em: EntityManager,
     itemId: string,
@@ -16,7 +18,7 @@ export class TransactionsWriter {
     // One row per id, the last version wins ("ON CONFLICT cannot affect a row twice").
     const rows = [...new Map(transactions.map((t) => [t.transaction_id, t])).values()];
     const col = <T>(f: (t: Transaction) => T): T[] => rows.map(f);
-    await em.query(
+    await em.query<unknown>(
       `INSERT INTO transactions (plaid_transaction_id, item_id, user_id, account_id, amount, iso_currency_code,
                                  unofficial_currency_code, date, authorized_date, datetime, authorized_datetime, name,
                                  merchant_name, pending, pending_transaction_id, payment_channel, category_primary,
@@ -68,10 +70,16 @@ export class TransactionsWriter {
 
   async remove(em: EntityManager, itemId: string, plaidTransactionIds: string[]): Promise<number> {
     if (plaidTransactionIds.length === 0) return 0;
-    const result: unknown[] = await em.query(
+    // TypeORM answers a DELETE with [rows, count] on Postgres.
+    const [, count] = await em.query<[unknown[], number]>(
       `DELETE FROM transactions WHERE item_id = $1 AND plaid_transaction_id = ANY($2::text[])`,
       [itemId, plaidTransactionIds],
     );
-    return typeof result[1] === 'number' ? result[1] : 0;
+    return count;
+  }
+
+  // Fresh planner statistics after a big write (a first sync), so the list reads use their index.
+  async analyze(): Promise<void> {
+    await this.db.query<unknown>('ANALYZE transactions');
   }
 }

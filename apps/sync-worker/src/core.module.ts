@@ -1,0 +1,22 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { OutboxRelay, outboxRelayProvider } from '@app/messaging';
+import { AccessTokenCipher, plaidProviders } from '@app/plaid';
+import { PlaidApi } from 'plaid';
+import { CONFIG, type SyncConfig } from './config';
+
+// What every feature of the worker may inject: its config, the Plaid client and token cipher, the outbox relay.
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(config: SyncConfig): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: CONFIG, useValue: config },
+        ...plaidProviders(CONFIG),
+        outboxRelayProvider(CONFIG),
+      ],
+      exports: [CONFIG, PlaidApi, AccessTokenCipher, OutboxRelay],
+    };
+  }
+}

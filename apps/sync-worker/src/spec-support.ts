@@ -1,0 +1,140 @@
+// Shared by the sync worker's service specs (never imported by app code): the config, a test database with
+// the worker's real migrations, and small factories for rows and Plaid payloads.
+import { randomUUID } from 'node:crypto';
+import { AccessTokenCipher, generateEncryptionKey } from '@app/plaid';
+import { AxiosHeaders, type AxiosResponse } from 'axios';
+import { TestDatabase, strictMock } from '@app/testing';
+import { type AccountBase, type Transaction, type TransactionsSyncResponse } from 'plaid';
+import { SyncConfig } from './config';
+import { SCHEMA, dataSourceOptions } from './database/database';
+import { type SyncItem } from './items/sync-items.repository';
+
+export function specConfig(url: string, overrides: Partial<SyncConfig> = {}): SyncConfig {
+  return Object.assign(new SyncConfig(), {
+    DATABASE_URL: url,
+    RUN_MIGRATIONS: true,
+    DB_POOL_SIZE: 5,
+    QUEUE_PREFIX: 'spec',
+    TOKEN_ENCRYPTION_KEYS: `k1:${generateEncryptionKey()}`,
+    PLAID_SYNC_CALLS_PER_MINUTE: 0,
+    ...overrides,
+  });
+}
+
+export function createSyncDatabase(): Promise<TestDatabase> {
+  return TestDatabase.create(SCHEMA, (url) => dataSourceOptions(specConfig(url)));
+}
+
+// Inserts an item row (and its owner) as "item linked" would; returns it as the repository reads it.
+export async function insertItem(
+  db: TestDatabase,
+  cipher: AccessTokenCipher | null,
+  overrides: Partial<SyncItem> & { lastSyncError?: string; createdAt?: Date } = {},
+): Promise<SyncItem> {
+  const plaidItemId = overrides.plaidItemId ?? `plaid-${randomUUID()}`;
+  const item: SyncItem = {
+    itemId: randomUUID(),
+    userId: randomUUID(),
+    plaidItemId,
+    institutionId: 'ins_1',
+    accessTokenEnc: cipher ? cipher.encrypt('access-sandbox-token', plaidItemId) : 'not-a-real-token',
+    cursor: null,
+    lastSyncedAt: null,
+    ...overrides,
+  };
+  await db.dataSource.query(
+    `WITH owner AS (INSERT INTO item_owners (item_id, user_id) VALUES ($1, $2))
+     INSERT INTO items (item_id, user_id, plaid_item_id, access_token_enc, institution_id, cursor, last_synced_at,
+                        last_sync_error, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, now()))`,
+    [
+      item.itemId,
+      item.userId,
+      item.plaidItemId,
+      item.accessTokenEnc,
+      item.institutionId,
+      item.cursor,
+      item.lastSyncedAt,
+      overrides.lastSyncError ?? null,
+      overrides.createdAt ?? null,
+    ],
+  );
+  return item;
+}
+
+export function makeAccount(overrides: Partial<AccountBase> = {}): AccountBase {
+  return {
+    account_id: `acc-${randomUUID()}`,
+    name: 'Plaid Checking',
+    official_name: null,
+    mask: '0000',
+    type: 'depository',
+    subtype: 'checking',
+    balances: { available: 100, current: 110, limit: null, iso_currency_code: 'USD' },
+    ...overrides,
+  } as AccountBase;
+}
+
+export function makeTransaction(accountId: string, overrides: Partial<Transaction> = {}): Transaction {
+  return {
+    transaction_id: `tx-${randomUUID()}`,
+    account_id: accountId,
+    amount: 12.5,
+    iso_currency_code: 'USD',
+    unofficial_currency_code: null,
+    date: '2026-11-01',
+    authorized_date: '2026-10-31',
+    datetime: '2026-11-01T10:15:00Z',
+    authorized_datetime: null,
+    name: 'Coffee',
+    merchant_name: 'Blue Bottle',
+    pending: false,
+    pending_transaction_id: null,
+    payment_channel: 'in store',
+    personal_finance_category: { primary: 'FOOD_AND_DRINK', detailed: 'FOOD_AND_DRINK_COFFEE' },
+    logo_url: null,
+    ...overrides,
+  } as Transaction;
+}
+
+export function makeSyncPage(overrides: Partial<TransactionsSyncResponse> = {}): TransactionsSyncResponse {
+  return {
+    accounts: [],
+    added: [],
+    modified: [],
+    removed: [],
+    next_cursor: `cursor-${randomUUID()}`,
+    has_more: false,
+    request_id: 'req',
+    transactions_update_status: 'HISTORICAL_UPDATE_COMPLETE',
+    ...overrides,
+  } as TransactionsSyncResponse;
+}
+
+// The events the worker committed to its outbox, oldest first.
+export async function outboxEvents(db: TestDatabase, pattern: string): Promise<unknown[]> {
+  const rows = await db.dataSource.query<{ payload: unknown }[]>(
+    `SELECT payload FROM outbox WHERE pattern = $1 ORDER BY id`,
+    [pattern],
+  );
+  return rows.map((r) => r.payload);
+}
+
+// Nest looks for lifecycle hooks on every provider; a strict mock would throw on that look. Declared absent here.
+const NO_LIFECYCLE_HOOKS = {
+  onModuleInit: undefined,
+  onApplicationBootstrap: undefined,
+  onModuleDestroy: undefined,
+  beforeApplicationShutdown: undefined,
+  onApplicationShutdown: undefined,
+};
+
+// strictMock for a Nest provider: throws on any method the test did not provide, lifecycle hooks aside.
+export function strictProvider<T extends object>(name: string, impl: Partial<T> = {}): T {
+  return strictMock<T>(name, { ...NO_LIFECYCLE_HOOKS, ...impl });
+}
+
+// What the Plaid SDK resolves with: an axios response around Plaid's JSON.
+export function plaidOk<T>(data: T): AxiosResponse<T> {
+  return { data, status: 200, statusText: 'OK', headers: {}, config: { headers: new AxiosHeaders() } };
+}

@@ -1,0 +1,111 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EventPattern, type ItemProblemPayload } from '@app/contracts';
+import { OutboxRelay, enqueueEvent } from '@app/messaging';
+import { type ItemStatus, PlaidApiError, plaidErrorPolicy } from '@app/plaid';
+import { DataSource } from 'typeorm';
+import { CONFIG, SyncConfig } from '../config';
+import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
+import { InstitutionBreaker } from '../plaid-limits/institution-breaker.service';
+import { defaultItemMessage } from './item-problem';
+import { deferredJobError, permanentJobError, retryableJobError } from './job-errors';
+
+// stop: the item shows the problem and the user must act, the job ends (acked); retry: another attempt later;
+// give-up: dead-letter (our configuration or a token, not worth retrying); attempts-exhausted: the retries are
+// used up, the item shows an error and the message is dead-lettered for a re-drive.
+export type PlaidFailureOutcome = 'stop' | 'retry' | 'give-up' | 'attempts-exhausted';
+
+export interface PlaidFailureDecision {
+  // The institution is down: pause every item of it.
+  tripBreaker: boolean;
+  // Recorded on the item (and announced) before the outcome; null = unchanged.
+  itemStatus: ItemStatus | null;
+  outcome: PlaidFailureOutcome;
+}
+
+// What the policy does with a Plaid error on delivery `attempt` of a job allowed `maxAttempts`.
+export function decidePlaidFailure(
+  err: PlaidApiError,
+  attempt: number,
+  maxAttempts: number,
+): PlaidFailureDecision {
+  const policy = plaidErrorPolicy(err.errorCode, err.errorType);
+  let outcome: PlaidFailureOutcome;
+  if (!policy.retryable) outcome = policy.itemStatus ? 'stop' : 'give-up';
+  else outcome = attempt >= maxAttempts ? 'attempts-exhausted' : 'retry';
+  return {
+    tripBreaker: policy.retry === 'backoff_long' && err.errorType === 'INSTITUTION_ERROR',
+    itemStatus: policy.itemStatus,
+    outcome,
+  };
+}
+
+// The one place that decides what a Plaid failure means for a sync job: the breaker, the item's status, and
+// whether the message is retried, ended or dead-lettered. Also keeps jobs off institutions that are paused.
+@Injectable()
+export class PlaidFailurePolicy {
+  private readonly logger = new Logger(PlaidFailurePolicy.name);
+
+  constructor(
+    @Inject(CONFIG) private readonly config: SyncConfig,
+    private readonly db: DataSource,
+    private readonly items: SyncItemsRepository,
+    private readonly breaker: InstitutionBreaker,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  // Before calling Plaid for the item: its bank is down, so the message waits in a retry tier and comes back.
+  async deferIfPaused(item: SyncItem): Promise<void> {
+    const paused = await this.breaker.pausedFor(item.institutionId);
+    if (paused > 0) {
+      throw deferredJobError(
+        `institution ${item.institutionId} paused for ${paused}s`,
+        'INSTITUTION_PAUSED',
+        paused * 1000,
+      );
+    }
+  }
+
+  // Applies the policy to what a Plaid step threw. Returns when the job should end here; throws the JobError
+  // that decides the message's fate otherwise. Anything that is not a Plaid error passes through unchanged.
+  async handle(item: SyncItem, err: unknown, attempt: number): Promise<void> {
+    if (!(err instanceof PlaidApiError)) throw err;
+    const maxAttempts = this.config.EVENT_MAX_ATTEMPTS;
+    const decision = decidePlaidFailure(err, attempt, maxAttempts);
+    if (decision.tripBreaker) await this.breaker.trip(item.institutionId, err.errorCode);
+    if (decision.itemStatus) await this.recordItemError(item, err, decision.itemStatus);
+    const reason = `${err.errorType}/${err.errorCode}`;
+    switch (decision.outcome) {
+      case 'stop':
+        return;
+      case 'retry':
+        throw retryableJobError(reason, err.errorCode);
+      case 'give-up':
+        throw permanentJobError(reason, err.errorCode);
+      case 'attempts-exhausted':
+        // The item shows the failure; the message goes to the dead-letter queue for a re-drive.
+        await this.recordItemError(item, err, 'error');
+        throw permanentJobError(`${reason} after ${maxAttempts} attempts`, err.errorCode);
+    }
+  }
+
+  private async recordItemError(
+    item: SyncItem,
+    err: PlaidApiError,
+    status: ItemProblemPayload['status'],
+  ): Promise<void> {
+    await this.db.transaction((em) =>
+      enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemErrorRecorded, {
+        itemId: item.itemId,
+        error: {
+          code: err.errorCode,
+          message: err.displayMessage ?? defaultItemMessage(err.errorCode),
+          status,
+        },
+        recordedAt: new Date().toISOString(),
+      }),
+    );
+    await this.items.recordError(item.itemId, err.errorCode);
+    this.relay.kick();
+    this.logger.warn({ itemId: item.itemId, errorCode: err.errorCode, status }, 'item error recorded');
+  }
+}

@@ -1,0 +1,186 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EventPattern } from '@app/contracts';
+import { metrics } from '@app/common';
+import { OutboxRelay, enqueueEvent } from '@app/messaging';
+import { AccessTokenCipher, PlaidApiError, plaidCall } from '@app/plaid';
+import { PlaidApi, type Transaction, type TransactionsSyncResponse } from 'plaid';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AccountsRepository } from '../accounts/accounts.repository';
+import { CONFIG, SyncConfig } from '../config';
+import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
+import { PlaidRateLimiter } from '../plaid-limits/plaid-rate-limiter.service';
+import { TransactionsWriter } from '../transactions/transactions.writer';
+
+export interface SyncOutcome {
+  pages: number;
+  upserted: number;
+  removed: number;
+  restarts: number;
+}
+
+// One pass's running counts; added/modified are what Plaid sent, upserted/removed what the statements changed.
+interface PassTotals {
+  pages: number;
+  upserted: number;
+  removed: number;
+  added: number;
+  modified: number;
+}
+
+const PAGE_SIZE = 500;
+const ANALYZE_AFTER_ROWS = 10_000;
+const MUTATION_DURING_PAGINATION = 'TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION';
+
+// Pulls every change since the stored cursor, 500 at a time, until has_more is false. Each page is applied
+// as it arrives (memory stays flat for 100k-transaction histories) while the next one is already being
+// fetched; the cursor is stored with the last page, so an interrupted run starts again from the last
+// completed one and re-applies idempotently. Plaid errors reach the caller (the failure policy).
+@Injectable()
+export class SyncRunService {
+  private readonly logger = new Logger(SyncRunService.name);
+
+  constructor(
+    @Inject(CONFIG) private readonly config: SyncConfig,
+    private readonly db: DataSource,
+    private readonly plaid: PlaidApi,
+    private readonly cipher: AccessTokenCipher,
+    private readonly items: SyncItemsRepository,
+    private readonly accounts: AccountsRepository,
+    private readonly transactions: TransactionsWriter,
+    private readonly limiter: PlaidRateLimiter,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  // A mutation during pagination restarts the pass from the item's stored cursor, up to SYNC_MAX_RESTARTS times.
+  async run(item: SyncItem): Promise<SyncOutcome> {
+    const accessToken = this.cipher.decrypt(item.accessTokenEnc, item.plaidItemId);
+    const endTimer = metrics.syncDuration.startTimer();
+    // Ids applied by passes that were abandoned on a mutation error: any of them the final pass does not
+    // confirm was added and removed again in between, and must go.
+    const provisional = new Set<string>();
+    for (let restart = 0; ; restart++) {
+      let totals: PassTotals;
+      try {
+        totals = await this.pass(item, accessToken, provisional);
+      } catch (err) {
+        if (!this.restartable(err, restart)) throw err;
+        this.logger.warn(
+          { itemId: item.itemId, restart: restart + 1 },
+          'data changed during pagination; restarting',
+        );
+        continue;
+      }
+      endTimer();
+      return this.finish(item, totals, restart);
+    }
+  }
+
+  private restartable(err: unknown, restart: number): boolean {
+    return (
+      err instanceof PlaidApiError &&
+      err.errorCode === MUTATION_DURING_PAGINATION &&
+      restart < this.config.SYNC_MAX_RESTARTS
+    );
+  }
+
+  // One pass from the stored cursor to has_more = false. Every id it applies becomes provisional (for the
+  // passes after an abandoned one); the last page also deletes the provisional ids this pass never confirmed.
+  private async pass(item: SyncItem, accessToken: string, provisional: Set<string>): Promise<PassTotals> {
+    const confirmed = new Set<string>();
+    const totals: PassTotals = { pages: 0, upserted: 0, removed: 0, added: 0, modified: 0 };
+    let pending = this.fetchPage(item, accessToken, item.cursor ?? undefined);
+    for (;;) {
+      const page = await pending;
+      totals.pages++;
+      // The next cursor is known now: fetch the next page while this one is written.
+      if (page.has_more) {
+        pending = this.fetchPage(item, accessToken, page.next_cursor);
+        // Its failure is handled where it is awaited (next turn), or dropped if this write fails first.
+        pending.catch(() => undefined);
+      }
+      const changed: Transaction[] = [...page.added, ...page.modified];
+      totals.added += page.added.length;
+      totals.modified += page.modified.length;
+      const cleanup = page.has_more ? [] : unconfirmed(provisional, confirmed, changed);
+      await this.applyPage(item, page, changed, cleanup, totals);
+      for (const t of changed) {
+        confirmed.add(t.transaction_id);
+        provisional.add(t.transaction_id);
+      }
+      if (!page.has_more) return totals;
+    }
+  }
+
+  private async fetchPage(
+    item: SyncItem,
+    accessToken: string,
+    cursor: string | undefined,
+  ): Promise<TransactionsSyncResponse> {
+    await this.limiter.acquire(item.itemId, '/transactions/sync');
+    return plaidCall(() =>
+      this.plaid.transactionsSync({ access_token: accessToken, cursor, count: PAGE_SIZE }),
+    );
+  }
+
+  // One transaction per page; the last page also stores the cursor and publishes ItemSynced with the pass's counts.
+  private async applyPage(
+    item: SyncItem,
+    page: TransactionsSyncResponse,
+    changed: Transaction[],
+    cleanup: string[],
+    totals: PassTotals,
+  ): Promise<void> {
+    const removedIds = [...page.removed.map((r) => r.transaction_id), ...cleanup];
+    await this.db.transaction(async (em) => {
+      await this.accounts.upsertMany(em, item.itemId, item.userId, page.accounts);
+      totals.upserted += await this.transactions.upsert(em, item.itemId, item.userId, changed);
+      totals.removed += await this.transactions.remove(em, item.itemId, removedIds);
+      if (!page.has_more) await this.complete(em, item, page.next_cursor, totals);
+    });
+  }
+
+  private async complete(
+    em: EntityManager,
+    item: SyncItem,
+    cursor: string,
+    totals: PassTotals,
+  ): Promise<void> {
+    const syncedAt = new Date();
+    await this.items.saveCursor(em, item.itemId, cursor, syncedAt);
+    await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemSynced, {
+      itemId: item.itemId,
+      syncedAt: syncedAt.toISOString(),
+      added: totals.added,
+      modified: totals.modified,
+      removed: totals.removed,
+    });
+  }
+
+  private async finish(item: SyncItem, totals: PassTotals, restarts: number): Promise<SyncOutcome> {
+    this.relay.kick();
+    if (totals.upserted >= ANALYZE_AFTER_ROWS) {
+      // A big first sync leaves the planner without statistics: the read queries would scan and sort.
+      await this.transactions
+        .analyze()
+        .catch((err: unknown) =>
+          this.logger.warn({ err: (err as Error).message }, 'ANALYZE after a large sync failed'),
+        );
+    }
+    metrics.transactionsApplied.inc({ kind: 'upserted' }, totals.upserted);
+    metrics.transactionsApplied.inc({ kind: 'removed' }, totals.removed);
+    const outcome: SyncOutcome = {
+      pages: totals.pages,
+      upserted: totals.upserted,
+      removed: totals.removed,
+      restarts,
+    };
+    this.logger.log({ itemId: item.itemId, ...outcome }, 'transactions synced');
+    return outcome;
+  }
+}
+
+// Provisional ids neither confirmed earlier in this pass nor changed by its last page.
+function unconfirmed(provisional: Set<string>, confirmed: Set<string>, lastPage: Transaction[]): string[] {
+  const inLastPage = new Set(lastPage.map((t) => t.transaction_id));
+  return [...provisional].filter((id) => !confirmed.has(id) && !inLastPage.has(id));
+}

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { InstitutionsModule } from '../institutions/institutions.module';
+import { ItemsModule } from '../items/items.module';
+import { PlaidLimitsModule } from '../plaid-limits/plaid-limits.module';
+import { TransactionsModule } from '../transactions/transactions.module';
+import { ItemMetadataService } from './item-metadata.service';
+import { PlaidFailurePolicy } from './plaid-failure-policy.service';
+import { StaleSyncScheduler } from './stale-sync.scheduler';
+import { SyncCoordinator } from './sync-coordinator.service';
+import { SyncRunService } from './sync-run.service';
+import { SyncHandler } from './sync.handler';
+import { SyncMetrics } from './sync.metrics';
+import { SyncService } from './sync.service';
+
+// The sync path: the entry service behind the item and webhook events, the per-item coordinator, one sync run,
+// the metadata refresh, the Plaid failure policy, and the stale-item scheduler. Exports nothing.
+@Module({
+  imports: [ItemsModule, AccountsModule, TransactionsModule, InstitutionsModule, PlaidLimitsModule],
+  controllers: [SyncHandler],
+  providers: [
+    SyncService,
+    SyncCoordinator,
+    SyncRunService,
+    ItemMetadataService,
+    PlaidFailurePolicy,
+    StaleSyncScheduler,
+    SyncMetrics,
+  ],
+})
+export class SyncModule {}
