@@ -30,19 +30,6 @@ export function createAuthTestDatabase(): Promise<TestDatabase> {
   return TestDatabase.create(AUTH_SCHEMA, (url) => authDataSourceOptions(authTestConfig(url)));
 }
 
-// Nest probes every provider for lifecycle hooks; a strict mock must answer "none" instead of throwing.
-const LIFECYCLE_HOOKS = [
-  'onModuleInit',
-  'onApplicationBootstrap',
-  'onModuleDestroy',
-  'beforeApplicationShutdown',
-  'onApplicationShutdown',
-];
-
-export function providerMock<T extends object>(name: string, impl: Partial<T> = {}): T {
-  return strictMock<T>(name, { ...Object.fromEntries(LIFECYCLE_HOOKS.map((h) => [h, undefined])), ...impl });
-}
-
 export async function authTestingModule(
   db: TestDatabase,
   features: (Type | DynamicModule)[],
@@ -59,7 +46,7 @@ export async function authTestingModule(
     ],
   })
     .overrideProvider(RevocationsPublisher)
-    .useValue(providerMock<RevocationsPublisher>('RevocationsPublisher', revocations))
+    .useValue(strictMock<RevocationsPublisher>('RevocationsPublisher', revocations))
     .compile();
   return moduleRef.init();
 }

@@ -5,7 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { type DynamicModule, type Type } from '@nestjs/common';
 import { OutboxRelay } from '@app/messaging';
 import { generateEncryptionKey } from '@app/plaid';
-import { TestDatabase, strictMock } from '@app/testing';
+import { TestDatabase } from '@app/testing';
 import { PlaidApi } from 'plaid';
 import { LinkConfig, LinkConfigModule } from './config';
 import { SCHEMA, dataSourceOptions } from './database/database';
@@ -20,19 +20,6 @@ export function linkTestConfig(url = 'postgres://unused'): LinkConfig {
     RABBITMQ_URL: 'amqp://127.0.0.1:1',
     TOKEN_ENCRYPTION_KEYS: `spec:${generateEncryptionKey()}`,
   });
-}
-
-// Nest probes every provider for lifecycle hooks; a strict mock must answer "none" instead of throwing.
-const LIFECYCLE_HOOKS = [
-  'onModuleInit',
-  'onApplicationBootstrap',
-  'onModuleDestroy',
-  'beforeApplicationShutdown',
-  'onApplicationShutdown',
-];
-
-export function providerMock<T extends object>(name: string, impl: Partial<T> = {}): T {
-  return strictMock<T>(name, { ...Object.fromEntries(LIFECYCLE_HOOKS.map((h) => [h, undefined])), ...impl });
 }
 
 export function createLinkTestDatabase(): Promise<TestDatabase> {

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { AccessTokenCipher, generateEncryptionKey } from '@app/plaid';
 import { AxiosHeaders, type AxiosResponse } from 'axios';
-import { TestDatabase, strictMock } from '@app/testing';
+import { TestDatabase } from '@app/testing';
 import { type AccountBase, type Transaction, type TransactionsSyncResponse } from 'plaid';
 import { SyncConfig } from './config';
 import { SCHEMA, dataSourceOptions } from './database/database';
@@ -118,20 +118,6 @@ export async function outboxEvents(db: TestDatabase, pattern: string): Promise<u
     [pattern],
   );
   return rows.map((r) => r.payload);
-}
-
-// Nest looks for lifecycle hooks on every provider; a strict mock would throw on that look. Declared absent here.
-const NO_LIFECYCLE_HOOKS = {
-  onModuleInit: undefined,
-  onApplicationBootstrap: undefined,
-  onModuleDestroy: undefined,
-  beforeApplicationShutdown: undefined,
-  onApplicationShutdown: undefined,
-};
-
-// strictMock for a Nest provider: throws on any method the test did not provide, lifecycle hooks aside.
-export function strictProvider<T extends object>(name: string, impl: Partial<T> = {}): T {
-  return strictMock<T>(name, { ...NO_LIFECYCLE_HOOKS, ...impl });
 }
 
 // What the Plaid SDK resolves with: an axios response around Plaid's JSON.

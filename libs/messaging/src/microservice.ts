@@ -49,7 +49,8 @@ export async function startServiceApp(
   // Registered on the app and inherited by both RMQ servers (Nest 12 refuses globals added after connecting).
   app.useGlobalPipes(rpcValidationPipe());
   app.useGlobalFilters(new RpcErrorFilter());
-  app.useGlobalInterceptors(new RmqAckInterceptor(amqp, retry));
+  const acks = new RmqAckInterceptor(amqp, retry);
+  app.useGlobalInterceptors(acks);
   const inherit = { inheritAppConfig: true };
   app.connectMicroservice(
     rmqServerStrategy({ url: s.url, queue: s.rpcQueue, prefetch: s.rpcPrefetch }),
@@ -57,7 +58,10 @@ export async function startServiceApp(
   );
   if (s.eventsQueue) {
     app.connectMicroservice(
-      rmqServerStrategy({ url: s.url, queue: s.eventsQueue, prefetch: s.eventsPrefetch ?? 10 }),
+      rmqServerStrategy(
+        { url: s.url, queue: s.eventsQueue, prefetch: s.eventsPrefetch ?? 10 },
+        (channel, message, pattern) => acks.deadLetterUnhandled(channel, message, pattern),
+      ),
       inherit,
     );
   }

@@ -1,5 +1,14 @@
-import { type CustomStrategy, ServerRMQ } from '@nestjs/microservices';
+import { type CustomStrategy, type ReadPacket, RmqContext, ServerRMQ } from '@nestjs/microservices';
+import { type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { rmqServerOptions, type RmqServerSettings } from './rmq-options';
+
+// What to do with an event no handler of this service knows (e.g. a newer producer's pattern during a rolling
+// upgrade): Nest would nack it without requeue, and on a queue without a dead-letter exchange that drops it.
+export type UnhandledEventSink = (
+  channel: ConfirmChannel,
+  message: ConsumeMessage,
+  pattern: string,
+) => Promise<void>;
 
 // Nest's ServerRMQ with one hot-path fix: Server.getRouteFromPattern runs JSON.parse on every incoming
 // pattern and catches the SyntaxError for plain string patterns, so each of our messages threw and caught an
@@ -9,12 +18,26 @@ import { rmqServerOptions, type RmqServerSettings } from './rmq-options';
 // pattern valid JSON ('"sync.x"'), which still parses each one and changes the pattern RmqContext reports (our
 // metric labels and logs). Re-check on each Nest upgrade (server.js getHandlerByPattern).
 export class RmqServer extends ServerRMQ {
+  constructor(
+    options: ConstructorParameters<typeof ServerRMQ>[0],
+    private readonly unhandled?: UnhandledEventSink,
+  ) {
+    super(options);
+  }
+
   protected override getRouteFromPattern(pattern: string): string {
     return pattern.startsWith('{') ? super.getRouteFromPattern(pattern) : pattern;
+  }
+
+  override async handleEvent(pattern: string, packet: ReadPacket, context: RmqContext): Promise<unknown> {
+    if (!this.unhandled || this.getHandlerByPattern(pattern))
+      return super.handleEvent(pattern, packet, context);
+    const message = context.getMessage() as ConsumeMessage;
+    return this.unhandled(context.getChannelRef() as ConfirmChannel, message, pattern);
   }
 }
 
 // The consumer side as a custom strategy: the options of rmqServerOptions, served by RmqServer.
-export function rmqServerStrategy(s: RmqServerSettings): CustomStrategy {
-  return { strategy: new RmqServer(rmqServerOptions(s).options ?? {}) };
+export function rmqServerStrategy(s: RmqServerSettings, unhandled?: UnhandledEventSink): CustomStrategy {
+  return { strategy: new RmqServer(rmqServerOptions(s).options ?? {}, unhandled) };
 }

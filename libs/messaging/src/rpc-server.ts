@@ -64,7 +64,8 @@ export function isRetryable(err: unknown): boolean {
   if (err instanceof DomainError) {
     return err.code === ErrorCode.ServiceUnavailable || err.code === ErrorCode.GatewayTimeout;
   }
-  return true;
+  // Postgres refused a value of the message itself: the same message would fail the same way again.
+  return pgInputError(err) === null;
 }
 
 function describe(err: unknown): string {
@@ -132,6 +133,17 @@ export class RmqAckInterceptor implements NestInterceptor {
     } catch {
       // The channel closed under us; the broker will redeliver the message.
     }
+  }
+
+  // An event this service has no handler for goes to the dead-letter queue with its reason, to be re-driven once
+  // a consumer that knows it runs.
+  deadLetterUnhandled(channel: ConfirmChannel, message: ConsumeMessage, pattern: string): Promise<void> {
+    return this.settleFailedEvent(
+      channel,
+      message,
+      pattern,
+      JobError.permanent(`no handler for ${pattern}`, 'NO_HANDLER'),
+    );
   }
 
   private async settleFailedEvent(

@@ -2,13 +2,12 @@ import { jest } from '@jest/globals';
 import { type TestingModule } from '@nestjs/testing';
 import { type ItemStatusValue, type ItemProblemPayload } from '@app/contracts';
 import { type OutboxRelay } from '@app/messaging';
-import { type TestDatabase } from '@app/testing';
+import { type TestDatabase, strictMock } from '@app/testing';
 import { type PlaidApi } from 'plaid';
 import {
   createLinkTestDatabase,
   insertItem,
   linkTestingModule,
-  providerMock,
   reloadItem,
   resetLinkTables,
 } from '../spec-support';
@@ -39,8 +38,8 @@ describe(ItemStatusService.name, () => {
     moduleRef = await linkTestingModule(
       db,
       [ItemsModule],
-      providerMock<PlaidApi>('PlaidApi'),
-      providerMock<OutboxRelay>('OutboxRelay', { kick: jest.fn() }),
+      strictMock<PlaidApi>('PlaidApi'),
+      strictMock<OutboxRelay>('OutboxRelay', { kick: jest.fn() }),
     );
     sut = moduleRef.get(ItemStatusService);
   });

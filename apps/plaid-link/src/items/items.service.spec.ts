@@ -3,14 +3,13 @@ import { type TestingModule } from '@nestjs/testing';
 import { ErrorCode, EventPattern } from '@app/contracts';
 import { type OutboxRelay } from '@app/messaging';
 import { AccessTokenCipher, PlaidApiError } from '@app/plaid';
-import { type TestDatabase } from '@app/testing';
+import { type TestDatabase, strictMock } from '@app/testing';
 import { type PlaidApi } from 'plaid';
 import {
   createLinkTestDatabase,
   insertItem,
   linkTestingModule,
   outboxRows,
-  providerMock,
   reloadItem,
   resetLinkTables,
 } from '../spec-support';
@@ -33,8 +32,8 @@ describe(ItemsService.name, () => {
     moduleRef = await linkTestingModule(
       db,
       [ItemsModule],
-      providerMock<PlaidApi>('PlaidApi', plaid as unknown as Partial<PlaidApi>),
-      providerMock<OutboxRelay>('OutboxRelay', relay),
+      strictMock<PlaidApi>('PlaidApi', plaid as unknown as Partial<PlaidApi>),
+      strictMock<OutboxRelay>('OutboxRelay', relay),
     );
     sut = moduleRef.get(ItemsService);
   });

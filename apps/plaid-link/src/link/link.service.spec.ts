@@ -3,14 +3,13 @@ import { type TestingModule } from '@nestjs/testing';
 import { DomainError, ErrorCode, EventPattern } from '@app/contracts';
 import { type OutboxRelay } from '@app/messaging';
 import { PlaidApiError } from '@app/plaid';
-import { type TestDatabase } from '@app/testing';
+import { type TestDatabase, strictMock } from '@app/testing';
 import { type AccountBase, type PlaidApi } from 'plaid';
 import {
   createLinkTestDatabase,
   insertItem,
   linkTestingModule,
   outboxRows,
-  providerMock,
   resetLinkTables,
 } from '../spec-support';
 import { ExchangesRepository } from './exchanges.repository';
@@ -58,8 +57,8 @@ describe(LinkService.name, () => {
     moduleRef = await linkTestingModule(
       db,
       [LinkModule],
-      providerMock<PlaidApi>('PlaidApi', plaid as unknown as Partial<PlaidApi>),
-      providerMock<OutboxRelay>('OutboxRelay', relay),
+      strictMock<PlaidApi>('PlaidApi', plaid as unknown as Partial<PlaidApi>),
+      strictMock<OutboxRelay>('OutboxRelay', relay),
     );
     sut = moduleRef.get(LinkService);
   });

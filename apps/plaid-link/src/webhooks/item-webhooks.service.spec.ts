@@ -3,7 +3,7 @@ import { type TestingModule } from '@nestjs/testing';
 import { EventPattern, type PlaidWebhookEvent } from '@app/contracts';
 import { type OutboxRelay } from '@app/messaging';
 import { AccessTokenCipher, PlaidApiError } from '@app/plaid';
-import { type TestDatabase } from '@app/testing';
+import { type TestDatabase, strictMock } from '@app/testing';
 import { type PlaidApi } from 'plaid';
 import { type Item } from '../items/item.entity';
 import {
@@ -11,7 +11,6 @@ import {
   insertItem,
   linkTestingModule,
   outboxRows,
-  providerMock,
   reloadItem,
   resetLinkTables,
 } from '../spec-support';
@@ -41,8 +40,8 @@ describe(ItemWebhooksService.name, () => {
     moduleRef = await linkTestingModule(
       db,
       [WebhooksModule],
-      providerMock<PlaidApi>('PlaidApi', plaid as unknown as Partial<PlaidApi>),
-      providerMock<OutboxRelay>('OutboxRelay', relay),
+      strictMock<PlaidApi>('PlaidApi', plaid as unknown as Partial<PlaidApi>),
+      strictMock<OutboxRelay>('OutboxRelay', relay),
     );
     sut = moduleRef.get(ItemWebhooksService);
   });

@@ -1,11 +1,11 @@
 import { Test, type TestingModule } from '@nestjs/testing';
-import { type TestDatabase } from '@app/testing';
+import { type TestDatabase, strictMock } from '@app/testing';
 import { PlaidApi } from 'plaid';
 import { DataSource } from 'typeorm';
 import { CONFIG } from '../config';
 import { InstitutionNamesService } from '../institutions/institution-names.service';
 import { InstitutionsRepository } from '../institutions/institutions.repository';
-import { createSyncDatabase, plaidOk, specConfig, strictProvider } from '../spec-support';
+import { createSyncDatabase, plaidOk, specConfig } from '../spec-support';
 import { InstitutionBreaker } from './institution-breaker.service';
 
 describe(InstitutionBreaker.name, () => {
@@ -26,7 +26,7 @@ describe(InstitutionBreaker.name, () => {
         { provide: DataSource, useValue: db.dataSource },
         {
           provide: PlaidApi,
-          useValue: strictProvider<PlaidApi>('PlaidApi', {
+          useValue: strictMock<PlaidApi>('PlaidApi', {
             institutionsGetById: async (req) => {
               lookups.push(req.institution_id);
               return plaidOk({

@@ -3,13 +3,13 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { EventPattern } from '@app/contracts';
 import { JobError, OutboxRelay } from '@app/messaging';
 import { type ItemStatus, PLAID_ERROR_TABLE, PlaidApiError } from '@app/plaid';
-import { type TestDatabase } from '@app/testing';
+import { type TestDatabase, strictMock } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { CONFIG } from '../config';
 import { InstitutionsRepository } from '../institutions/institutions.repository';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
 import { InstitutionBreaker } from '../plaid-limits/institution-breaker.service';
-import { createSyncDatabase, insertItem, specConfig, strictProvider } from '../spec-support';
+import { createSyncDatabase, insertItem, specConfig } from '../spec-support';
 import { PlaidFailurePolicy } from './plaid-failure-policy.service';
 
 const MAX_ATTEMPTS = 6;
@@ -148,7 +148,7 @@ describe(PlaidFailurePolicy.name, () => {
         { provide: DataSource, useValue: db.dataSource },
         {
           provide: OutboxRelay,
-          useValue: strictProvider<OutboxRelay>('OutboxRelay', { kick: () => undefined }),
+          useValue: strictMock<OutboxRelay>('OutboxRelay', { kick: () => undefined }),
         },
       ],
     }).compile();

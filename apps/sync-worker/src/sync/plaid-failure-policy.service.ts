@@ -1,13 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventPattern, type ItemProblemPayload } from '@app/contracts';
-import { OutboxRelay, enqueueEvent } from '@app/messaging';
+import { JobError, OutboxRelay, enqueueEvent } from '@app/messaging';
 import { type ItemStatus, PlaidApiError, plaidErrorPolicy } from '@app/plaid';
 import { DataSource } from 'typeorm';
 import { CONFIG, SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
 import { InstitutionBreaker } from '../plaid-limits/institution-breaker.service';
 import { defaultItemMessage } from './item-problem';
-import { deferredJobError, permanentJobError, retryableJobError } from './job-errors';
 
 // stop: the item shows the problem and the user must act, the job ends (acked); retry: another attempt later;
 // give-up: dead-letter (our configuration or a token, not worth retrying); attempts-exhausted: the retries are
@@ -57,7 +56,7 @@ export class PlaidFailurePolicy {
   async deferIfPaused(item: SyncItem): Promise<void> {
     const paused = await this.breaker.pausedFor(item.institutionId);
     if (paused > 0) {
-      throw deferredJobError(
+      throw JobError.deferred(
         `institution ${item.institutionId} paused for ${paused}s`,
         'INSTITUTION_PAUSED',
         paused * 1000,
@@ -78,13 +77,13 @@ export class PlaidFailurePolicy {
       case 'stop':
         return;
       case 'retry':
-        throw retryableJobError(reason, err.errorCode);
+        throw JobError.retryable(reason, err.errorCode);
       case 'give-up':
-        throw permanentJobError(reason, err.errorCode);
+        throw JobError.permanent(reason, err.errorCode);
       case 'attempts-exhausted':
         // The item shows the failure; the message goes to the dead-letter queue for a re-drive.
         await this.recordItemError(item, err, 'error');
-        throw permanentJobError(`${reason} after ${maxAttempts} attempts`, err.errorCode);
+        throw JobError.permanent(`${reason} after ${maxAttempts} attempts`, err.errorCode);
     }
   }
 

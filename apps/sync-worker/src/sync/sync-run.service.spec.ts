@@ -3,7 +3,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { EventPattern, type ItemSyncedEvent } from '@app/contracts';
 import { OutboxRelay } from '@app/messaging';
 import { AccessTokenCipher, PlaidApiError } from '@app/plaid';
-import { type TestDatabase } from '@app/testing';
+import { type TestDatabase, strictMock } from '@app/testing';
 import { PlaidApi, type TransactionsSyncRequest, type TransactionsSyncResponse } from 'plaid';
 import { DataSource } from 'typeorm';
 import { AccountsRepository } from '../accounts/accounts.repository';
@@ -20,7 +20,6 @@ import {
   outboxEvents,
   plaidOk,
   specConfig,
-  strictProvider,
 } from '../spec-support';
 import { TransactionsWriter } from '../transactions/transactions.writer';
 import { SyncRunService } from './sync-run.service';
@@ -68,10 +67,10 @@ describe(SyncRunService.name, () => {
         { provide: CONFIG, useValue: config },
         { provide: DataSource, useValue: db.dataSource },
         { provide: AccessTokenCipher, useValue: cipher },
-        { provide: PlaidApi, useValue: strictProvider<PlaidApi>('PlaidApi', { transactionsSync }) },
+        { provide: PlaidApi, useValue: strictMock<PlaidApi>('PlaidApi', { transactionsSync }) },
         {
           provide: OutboxRelay,
-          useValue: strictProvider<OutboxRelay>('OutboxRelay', { kick: () => undefined }),
+          useValue: strictMock<OutboxRelay>('OutboxRelay', { kick: () => undefined }),
         },
       ],
     }).compile();

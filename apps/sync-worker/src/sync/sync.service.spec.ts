@@ -6,7 +6,7 @@ import { requestContext } from '@app/common';
 import { ErrorCode, EventPattern } from '@app/contracts';
 import { JobError, OutboxRelay } from '@app/messaging';
 import { AccessTokenCipher, PlaidApiError } from '@app/plaid';
-import { type TestDatabase } from '@app/testing';
+import { type TestDatabase, strictMock } from '@app/testing';
 import { PlaidApi } from 'plaid';
 import { DataSource } from 'typeorm';
 import { CONFIG, type SyncConfig } from '../config';
@@ -19,7 +19,6 @@ import {
   outboxEvents,
   plaidOk,
   specConfig,
-  strictProvider,
 } from '../spec-support';
 import { SyncModule } from './sync.module';
 import { SyncService } from './sync.service';
@@ -74,11 +73,11 @@ describe(SyncService.name, () => {
         { provide: AccessTokenCipher, useValue: cipher },
         {
           provide: PlaidApi,
-          useValue: strictProvider<PlaidApi>('PlaidApi', plaid as unknown as Partial<PlaidApi>),
+          useValue: strictMock<PlaidApi>('PlaidApi', plaid as unknown as Partial<PlaidApi>),
         },
         {
           provide: OutboxRelay,
-          useValue: strictProvider<OutboxRelay>('OutboxRelay', { kick: () => undefined }),
+          useValue: strictMock<OutboxRelay>('OutboxRelay', { kick: () => undefined }),
         },
       ],
       exports: [CONFIG, DataSource, AccessTokenCipher, PlaidApi, OutboxRelay],

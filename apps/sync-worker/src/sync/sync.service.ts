@@ -11,14 +11,13 @@ import {
   type SyncRequestedEvent,
 } from '@app/contracts';
 import { requestContext } from '@app/common';
-import { OutboxRelay, enqueueEvent } from '@app/messaging';
+import { JobError, OutboxRelay, enqueueEvent } from '@app/messaging';
 import { AccessTokenCipher } from '@app/plaid';
 import { DataSource } from 'typeorm';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { CONFIG, SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
 import { ItemMetadataService } from './item-metadata.service';
-import { permanentJobError } from './job-errors';
 import { PlaidFailurePolicy } from './plaid-failure-policy.service';
 import { SyncCoordinator } from './sync-coordinator.service';
 import { SyncRunService } from './sync-run.service';
@@ -59,7 +58,7 @@ export class SyncService {
     try {
       this.cipher.decrypt(event.encryptedAccessToken, event.plaidItemId);
     } catch (err) {
-      throw permanentJobError(
+      throw JobError.permanent(
         `cannot decrypt access token: ${(err as Error).message}`,
         'TOKEN_DECRYPT_FAILED',
       );
@@ -159,7 +158,7 @@ export class SyncService {
 
   private async mustFind(itemId: string): Promise<SyncItem> {
     const item = await this.items.find(itemId);
-    if (!item) throw permanentJobError(`unknown item ${itemId}`, 'UNKNOWN_ITEM');
+    if (!item) throw JobError.permanent(`unknown item ${itemId}`, 'UNKNOWN_ITEM');
     return item;
   }
 }

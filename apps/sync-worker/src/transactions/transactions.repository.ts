@@ -1,15 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { type TransactionsListRequest } from '@app/contracts';
+import { type TransactionsCursor, type TransactionsListRequest } from '@app/contracts';
 import { DataSource } from 'typeorm';
 import { TRANSACTION_JSON } from './transaction.projection';
 
-export interface PageCursor {
-  date: string;
-  id: string;
-}
-
 export interface TransactionsPageQuery extends Omit<TransactionsListRequest, 'cursor' | 'limit'> {
-  after: PageCursor | null;
+  after: TransactionsCursor | null;
   limit: number;
 }
 

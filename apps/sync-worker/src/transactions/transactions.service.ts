@@ -4,33 +4,20 @@ import {
   ErrorCode,
   type JsonText,
   type TransactionPageDto,
+  type TransactionsCursor,
   type TransactionsListRequest,
+  decodeTransactionsCursor,
+  encodeTransactionsCursor,
 } from '@app/contracts';
-import { type PageCursor, TransactionsRepository } from './transactions.repository';
+import { TransactionsRepository } from './transactions.repository';
 
-export function encodeCursor(c: PageCursor): string {
-  return Buffer.from(JSON.stringify([c.date, c.id])).toString('base64url');
-}
-
-export function decodeCursor(raw: string): PageCursor {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(parsed) &&
-      parsed.length === 2 &&
-      typeof parsed[0] === 'string' &&
-      /^\d{4}-\d{2}-\d{2}$/.test(parsed[0]) &&
-      typeof parsed[1] === 'string' &&
-      /^[0-9a-f-]{36}$/.test(parsed[1])
-    ) {
-      return { date: parsed[0], id: parsed[1] };
-    }
-  } catch {
-    // fall through
-  }
-  throw new DomainError(ErrorCode.ValidationFailed, 'Invalid cursor', [
-    { field: 'cursor', messages: ['cursor is not a nextCursor of this API'] },
-  ]);
+// The DTO validated the cursor already (a bad one never gets here); decoding again is how we read it.
+function decodeCursor(raw: string): TransactionsCursor {
+  const cursor = decodeTransactionsCursor(raw);
+  if (cursor) return cursor;
+  throw new DomainError(ErrorCode.ValidationFailed, 'Invalid cursor', {
+    details: [{ field: 'cursor', messages: ['cursor is not a nextCursor of this API'] }],
+  });
 }
 
 // Newest first, keyset-paginated on (date, id): a page boundary is a position, not an offset, so rows
@@ -59,7 +46,7 @@ export class TransactionsService {
     const more = result.rows.length > limit;
     const rows = more ? result.rows.slice(0, limit) : result.rows;
     const last = rows[rows.length - 1];
-    const nextCursor = more && last ? encodeCursor({ date: last.date, id: last.id }) : null;
+    const nextCursor = more && last ? encodeTransactionsCursor({ date: last.date, id: last.id }) : null;
     return `{"data":[${rows.map((r) => r.json).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
   }
 
