@@ -12,6 +12,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { fetchEmulatorTransactions, ingestCeiling } from './lib/ingest-ceiling.mjs';
 import { PhaseSampler } from './lib/metrics.mjs';
+import { openLoop } from './lib/open-loop.mjs';
 import { transactionsListSql } from './lib/list-sql.mjs';
 import { renderConsole, writePerformanceDoc } from './lib/report.mjs';
 import { BenchSystem, RABBITMQ_URL, ROOT, freePort, sleep } from './lib/system.mjs';
@@ -437,18 +438,12 @@ async function readApi(sys, token, ingest) {
 }
 
 // A steady offered load below saturation (what a service level is judged on), not "as fast as it goes": the
-// same request rate through the gateway and against the bare ceiling, latency percentiles of each.
+// same request schedule through the gateway and against the bare ceiling, latency percentiles of each.
 async function openLoopRead(sys, token, scenario, ceilingPort, ceilingPid) {
   const run = async (url, headers, pids) => {
     const sampler = new PhaseSampler(pids);
-    const r = await cannon({
-      url,
-      headers,
-      connections: opts.connections,
-      overallRate: opts.openRate,
-      duration: opts.openDuration,
-    });
-    return { ...summarize(r), phase: sampler.stop() };
+    const r = await openLoop({ url, headers, rate: opts.openRate, seconds: opts.openDuration });
+    return { ...r, phase: sampler.stop() };
   };
   log(`read: open loop ${opts.openRate} req/s for ${opts.openDuration} s through the gateway`);
   const system = await run(

@@ -151,28 +151,37 @@ describe('failure recovery', () => {
     await waitHealthy(user, item.id);
   });
 
-  it('sends a message that fails validation straight to the dead-letter queue', async () => {
+  // Puts a message on this run's sync.events queue as a producer would, marked by its request id.
+  async function publishToSyncEvents(pattern: string, data: object, marker: string): Promise<void> {
     const connection = await amqp.connect(runInfo().rabbitmqUrl);
     const channel = await connection.createConfirmChannel();
-    const marker = `bad-${Date.now()}`;
-    channel.sendToQueue(
-      `${runInfo().queuePrefix}sync.events`,
-      Buffer.from(
-        JSON.stringify({
-          pattern: 'sync.item.sync-requested.v1',
-          data: { itemId: 'not-a-uuid', reason: marker },
-        }),
-      ),
-      { persistent: true, headers: { 'x-request-id': marker } },
-    );
+    channel.sendToQueue(`${runInfo().queuePrefix}sync.events`, Buffer.from(JSON.stringify({ pattern, data })), {
+      persistent: true,
+      headers: { 'x-request-id': marker },
+    });
     await channel.waitForConfirms();
     await connection.close();
+  }
+
+  it('sends a message that fails validation straight to the dead-letter queue', async () => {
+    const marker = `bad-${Date.now()}`;
+    await publishToSyncEvents('sync.item.sync-requested.v1', { itemId: 'not-a-uuid', reason: marker }, marker);
     const dead = await waitFor(() => deadLetters('list').find((d) => d.requestId === marker), {
       what: 'the invalid message in the DLQ',
     });
     expect(dead.attempts).toBe(1);
     expect(dead.reason).toMatch(/VALIDATION_FAILED/);
     deadLetters('redrive');
+  });
+
+  it('dead-letters an event whose pattern no handler knows (a newer producer) instead of dropping it', async () => {
+    const marker = `unknown-${Date.now()}`;
+    await publishToSyncEvents('sync.item.from-a-later-release.v9', { itemId: marker }, marker);
+    const dead = await waitFor(() => deadLetters('list').find((d) => d.requestId === marker), {
+      what: 'the unknown event in the DLQ',
+    });
+    expect(dead.reason).toMatch(/NO_HANDLER/);
+    expect(dead.pattern).toBe('sync.item.from-a-later-release.v9');
   });
 
   it('recovers when the broker drops every connection in the middle of a sync, without losing or doubling rows', async () => {
