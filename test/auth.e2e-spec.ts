@@ -1,4 +1,5 @@
 import { Api, expectErrorShape, runInfo, signupAndLogin, startExtra, uniqueEmail } from './support/api';
+import { freePort } from './support/processes';
 import { waitFor } from './support/wait-for';
 
 describe('auth through the gateway', () => {
@@ -198,7 +199,7 @@ describe('auth through the gateway', () => {
         intervalMs: 20,
       });
 
-      const port = 20000 + Math.floor(Math.random() * 20000);
+      const port = await freePort();
       const late = startExtra('gateway-0', { PORT: String(port) });
       try {
         const lateApi = new Api(`http://127.0.0.1:${port}`);

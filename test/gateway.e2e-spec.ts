@@ -1,6 +1,7 @@
 import { allQueues } from '@app/contracts';
 import amqp from 'amqplib';
 import { Api, expectErrorShape, runInfo, startExtra } from './support/api';
+import { freePort } from './support/processes';
 import { waitFor } from './support/wait-for';
 
 describe('gateway edge', () => {
@@ -49,7 +50,7 @@ describe('gateway edge', () => {
     let gateway: ReturnType<typeof startExtra>;
 
     beforeAll(async () => {
-      port = 20000 + Math.floor(Math.random() * 20000);
+      port = await freePort();
       gateway = startExtra('gateway-0', {
         PORT: String(port),
         QUEUE_PREFIX: prefix,
@@ -93,7 +94,7 @@ describe('gateway edge', () => {
 
   describe('when the broker is unreachable', () => {
     it('answers 503 at once and stays live', async () => {
-      const port = 20000 + Math.floor(Math.random() * 20000);
+      const port = await freePort();
       const gateway = startExtra('gateway-0', {
         PORT: String(port),
         RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:1',

@@ -15,7 +15,7 @@ import {
 } from './support/api';
 import { databaseUrlFor, TEST_DATABASE_URL } from './support/infra';
 import { link, waitHealthy } from './support/linking';
-import { ROOT, type ServiceProcess } from './support/processes';
+import { freePort, ROOT, type ServiceProcess } from './support/processes';
 import { control } from './support/sandbox';
 import { E2E_RETRY_TIERS_MS } from './support/system';
 import { waitFor } from './support/wait-for';
@@ -62,7 +62,7 @@ describe('hardening', () => {
 
   describe('secrets sealed on the broker (issue 18, item 7)', () => {
     it('seals with BROKER_SEALING_SECRET: a gateway with the right JWT secret but another sealing secret cannot sign anyone up', async () => {
-      const port = 20000 + Math.floor(Math.random() * 20000);
+      const port = await freePort();
       const stranger = startExtra('gateway-0', {
         PORT: String(port),
         BROKER_SEALING_SECRET: randomBytes(32).toString('hex'),
@@ -110,9 +110,10 @@ describe('hardening', () => {
     const prefix = `${runInfo().queuePrefix}tokens.`;
     const oldKey = `old:${randomBytes(32).toString('base64')}`;
     const newKey = `new:${randomBytes(32).toString('base64')}`;
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    const gatewayUrl = `http://127.0.0.1:${port}`;
-    const webhook = `${gatewayUrl}/v1/webhooks/plaid`;
+    // Set in beforeAll, once a free port is known.
+    let port = 0;
+    let gatewayUrl = '';
+    let webhook = '';
     const running = new Map<string, ServiceProcess>();
     let user: LoggedInUser;
     const items: { id: string; plaidId: string }[] = [];
@@ -175,6 +176,9 @@ describe('hardening', () => {
     }
 
     beforeAll(async () => {
+      port = await freePort();
+      gatewayUrl = `http://127.0.0.1:${port}`;
+      webhook = `${gatewayUrl}/v1/webhooks/plaid`;
       const admin = new Client({ connectionString: TEST_DATABASE_URL });
       await admin.connect();
       try {

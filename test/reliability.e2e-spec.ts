@@ -155,17 +155,25 @@ describe('failure recovery', () => {
   async function publishToSyncEvents(pattern: string, data: object, marker: string): Promise<void> {
     const connection = await amqp.connect(runInfo().rabbitmqUrl);
     const channel = await connection.createConfirmChannel();
-    channel.sendToQueue(`${runInfo().queuePrefix}sync.events`, Buffer.from(JSON.stringify({ pattern, data })), {
-      persistent: true,
-      headers: { 'x-request-id': marker },
-    });
+    channel.sendToQueue(
+      `${runInfo().queuePrefix}sync.events`,
+      Buffer.from(JSON.stringify({ pattern, data })),
+      {
+        persistent: true,
+        headers: { 'x-request-id': marker },
+      },
+    );
     await channel.waitForConfirms();
     await connection.close();
   }
 
   it('sends a message that fails validation straight to the dead-letter queue', async () => {
     const marker = `bad-${Date.now()}`;
-    await publishToSyncEvents('sync.item.sync-requested.v1', { itemId: 'not-a-uuid', reason: marker }, marker);
+    await publishToSyncEvents(
+      'sync.item.sync-requested.v1',
+      { itemId: 'not-a-uuid', reason: marker },
+      marker,
+    );
     const dead = await waitFor(() => deadLetters('list').find((d) => d.requestId === marker), {
       what: 'the invalid message in the DLQ',
     });
