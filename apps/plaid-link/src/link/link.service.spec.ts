@@ -16,6 +16,7 @@ import {
   resetLinkTables,
   until,
 } from '../spec-support';
+import { CONFIG, type LinkConfig } from '../config';
 import { ExchangesRepository } from './exchanges.repository';
 import { LinkModule } from './link.module';
 import { LinkService, accountsFingerprint } from './link.service';
@@ -201,6 +202,29 @@ describe(LinkService.name, () => {
       const [a, b] = await Promise.all([first, retry]);
       expect(b.item.id).toBe(a.item.id);
       expect(plaid.itemPublicTokenExchange).toHaveBeenCalledTimes(1);
+    });
+
+    it('answers a retryable ServiceUnavailable when the attempt holding the token outlasts its Plaid calls', async () => {
+      const config = moduleRef.get<LinkConfig>(CONFIG);
+      const timeoutMs = config.PLAID_TIMEOUT_MS;
+      plaid.gate = new PlaidGate();
+      const first = sut.exchange(USER, 'public-sandbox-stuck');
+      try {
+        await until(
+          () => plaid.itemPublicTokenExchange.mock.calls.length === 1,
+          'the first attempt at Plaid',
+        );
+        config.PLAID_TIMEOUT_MS = 100;
+
+        await expect(sut.exchange(USER, 'public-sandbox-stuck')).rejects.toMatchObject({
+          code: ErrorCode.ServiceUnavailable,
+          retryAfterSeconds: 2,
+        });
+      } finally {
+        config.PLAID_TIMEOUT_MS = timeoutMs;
+        plaid.gate.release();
+      }
+      await expect(first).resolves.toMatchObject({ item: { status: 'pending' } });
     });
 
     it('gives the token back when Plaid refuses it, so a retry asks Plaid again', async () => {

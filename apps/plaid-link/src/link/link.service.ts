@@ -110,11 +110,12 @@ export class LinkService {
       const previous = await this.previousExchange(userId, hash);
       if (previous) return { item: toItemDto(previous) };
       if (Date.now() >= waitUntil) {
+        const retryAfterSeconds = 2;
         throw new DomainError(
           ErrorCode.ServiceUnavailable,
           'This public token is being exchanged; retry shortly',
           {
-            retryAfterSeconds: 2,
+            retryAfterSeconds,
           },
         );
       }
@@ -124,7 +125,7 @@ export class LinkService {
 
   // A live attempt makes at most three Plaid calls (exchange, accounts, remove), each bounded by the Plaid timeout.
   private claimWaitMs(): number {
-    return 2 * this.config.PLAID_TIMEOUT_MS;
+    return 3 * this.config.PLAID_TIMEOUT_MS;
   }
 
   // A claim this old belongs to an attempt that died (its process went away mid-exchange): a retry takes it over.
