@@ -20,6 +20,23 @@ export class LinkConfig extends PlaidServiceConfig {
   @Min(1)
   @Max(730)
   PLAID_DAYS_REQUESTED = 730;
+
+  // Per user and window: each link token and each exchange costs Plaid calls, and junk public tokens cost no less.
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  LINK_TOKEN_RATE_LIMIT = 20;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  EXCHANGE_RATE_LIMIT = 20;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  LINK_RATE_WINDOW_SECONDS = 60;
 }
 
 export const CONFIG = Symbol('CONFIG');

@@ -51,7 +51,7 @@ export async function linkTestingModule(
 }
 
 export async function resetLinkTables(db: TestDatabase): Promise<void> {
-  await db.dataSource.query(`TRUNCATE items, exchanges, outbox`);
+  await db.dataSource.query(`TRUNCATE items, exchanges, outbox, rate_limits`);
 }
 
 let seq = 0;
@@ -87,4 +87,17 @@ export async function outboxRows(db: TestDatabase): Promise<{ pattern: string; p
   return db.dataSource.query<{ pattern: string; payload: unknown }[]>(
     `SELECT pattern, payload FROM outbox ORDER BY id`,
   );
+}
+
+// Polls until `check` holds (never a fixed sleep); fails with `what` after `timeoutMs`.
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 5000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

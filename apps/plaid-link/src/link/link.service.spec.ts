@@ -1,17 +1,22 @@
+import { createHash } from 'node:crypto';
 import { jest } from '@jest/globals';
 import { type TestingModule } from '@nestjs/testing';
 import { DomainError, ErrorCode, EventPattern } from '@app/contracts';
 import { type OutboxRelay } from '@app/messaging';
 import { PlaidApiError } from '@app/plaid';
 import { type TestDatabase, strictMock } from '@app/testing';
+import { type Pool } from 'pg';
 import { type AccountBase, type PlaidApi } from 'plaid';
+import { type PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import {
   createLinkTestDatabase,
   insertItem,
   linkTestingModule,
   outboxRows,
   resetLinkTables,
+  until,
 } from '../spec-support';
+import { CONFIG, type LinkConfig } from '../config';
 import { ExchangesRepository } from './exchanges.repository';
 import { LinkModule } from './link.module';
 import { LinkService, accountsFingerprint } from './link.service';
@@ -25,10 +30,24 @@ const ACCOUNTS = [
 
 let exchanges = 0;
 
+// Holds every public-token exchange at Plaid until released, as a slow Plaid would.
+class PlaidGate {
+  private open: () => void = () => undefined;
+  readonly opened = new Promise<void>((resolve) => (this.open = resolve));
+
+  release(): void {
+    this.open();
+  }
+}
+
 // Plaid as the exchange sees it: each exchange makes a new item; the accounts answer is per test.
 function fakePlaid() {
   const plaid = {
-    itemPublicTokenExchange: jest.fn(async () => {
+    gate: null as PlaidGate | null,
+    itemPublicTokenExchange: jest.fn(async (req: { public_token: string }) => {
+      if (plaid.gate) await plaid.gate.opened;
+      if (req.public_token.startsWith('public-junk'))
+        throw plaidError('INVALID_PUBLIC_TOKEN', 'INVALID_INPUT');
       exchanges += 1;
       return { data: { access_token: `access-sandbox-${exchanges}`, item_id: `plaid-item-${exchanges}` } };
     }),
@@ -39,6 +58,9 @@ function fakePlaid() {
       },
     })),
     itemRemove: jest.fn(async () => ({ data: { request_id: 'r' } })),
+    linkTokenCreate: jest.fn(async () => ({
+      data: { link_token: 'link-sandbox-1', expiration: '2030-01-01T00:00:00Z' },
+    })),
   };
   return plaid;
 }
@@ -71,8 +93,17 @@ describe(LinkService.name, () => {
   beforeEach(async () => {
     jest.clearAllMocks();
     jest.restoreAllMocks();
+    plaid.gate = null;
     await resetLinkTables(db);
   });
+
+  function pool(): Pool {
+    return (db.dataSource.driver as PostgresDriver).master as Pool;
+  }
+
+  function userNo(n: number): string {
+    return `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+  }
 
   async function count(table: 'items' | 'exchanges' | 'outbox'): Promise<number> {
     const rows = await db.dataSource.query<{ n: string }[]>(`SELECT count(*) AS n FROM ${table}`);
@@ -97,7 +128,7 @@ describe(LinkService.name, () => {
     it('removes the new item at Plaid and leaves no row when storing it fails', async () => {
       // The exchange row is written after the item row, in its transaction: failing it must roll the item back.
       jest
-        .spyOn(moduleRef.get(ExchangesRepository), 'insert')
+        .spyOn(moduleRef.get(ExchangesRepository), 'complete')
         .mockRejectedValueOnce(new Error('connection terminated'));
 
       await expect(sut.exchange(USER, 'public-sandbox-b')).rejects.toThrow('connection terminated');
@@ -112,7 +143,9 @@ describe(LinkService.name, () => {
     });
 
     it('still answers with the storage failure when removing the item at Plaid fails too', async () => {
-      jest.spyOn(moduleRef.get(ExchangesRepository), 'insert').mockRejectedValueOnce(new Error('disk full'));
+      jest
+        .spyOn(moduleRef.get(ExchangesRepository), 'complete')
+        .mockRejectedValueOnce(new Error('disk full'));
       plaid.itemRemove.mockRejectedValueOnce(plaidError('INTERNAL_SERVER_ERROR', 'API_ERROR'));
 
       await expect(sut.exchange(USER, 'public-sandbox-c')).rejects.toThrow('disk full');
@@ -136,6 +169,84 @@ describe(LinkService.name, () => {
 
       expect(a.item.id).toBe(b.item.id);
       expect(plaid.itemPublicTokenExchange).toHaveBeenCalledTimes(1);
+    });
+
+    it('holds no database connection while Plaid answers, so 12 exchanges on a pool of 5 leave queries answering', async () => {
+      plaid.gate = new PlaidGate();
+      const users = Array.from({ length: 12 }, (_, i) => userNo(100 + i));
+
+      const running = Promise.all(users.map((u, i) => sut.exchange(u, `public-sandbox-pool-${i}`)));
+      try {
+        await until(
+          () => plaid.itemPublicTokenExchange.mock.calls.length === 12,
+          'all 12 exchanges at Plaid',
+        );
+
+        expect(pool().totalCount - pool().idleCount).toBe(0);
+        await expect(db.dataSource.query('SELECT 1 AS ok')).resolves.toEqual([{ ok: 1 }]);
+      } finally {
+        plaid.gate.release();
+      }
+      const results = await running;
+      expect(new Set(results.map((r) => r.item.id)).size).toBe(12);
+    });
+
+    it('answers a retry that arrives while the first attempt waits on Plaid with the same item', async () => {
+      plaid.gate = new PlaidGate();
+      const first = sut.exchange(USER, 'public-sandbox-slow');
+      await until(() => plaid.itemPublicTokenExchange.mock.calls.length === 1, 'the first attempt at Plaid');
+
+      const retry = sut.exchange(USER, 'public-sandbox-slow');
+      plaid.gate.release();
+
+      const [a, b] = await Promise.all([first, retry]);
+      expect(b.item.id).toBe(a.item.id);
+      expect(plaid.itemPublicTokenExchange).toHaveBeenCalledTimes(1);
+    });
+
+    it('answers a retryable ServiceUnavailable when the attempt holding the token outlasts its Plaid calls', async () => {
+      const config = moduleRef.get<LinkConfig>(CONFIG);
+      const timeoutMs = config.PLAID_TIMEOUT_MS;
+      plaid.gate = new PlaidGate();
+      const first = sut.exchange(USER, 'public-sandbox-stuck');
+      try {
+        await until(
+          () => plaid.itemPublicTokenExchange.mock.calls.length === 1,
+          'the first attempt at Plaid',
+        );
+        config.PLAID_TIMEOUT_MS = 100;
+
+        await expect(sut.exchange(USER, 'public-sandbox-stuck')).rejects.toMatchObject({
+          code: ErrorCode.ServiceUnavailable,
+          retryAfterSeconds: 2,
+        });
+      } finally {
+        config.PLAID_TIMEOUT_MS = timeoutMs;
+        plaid.gate.release();
+      }
+      await expect(first).resolves.toMatchObject({ item: { status: 'pending' } });
+    });
+
+    it('gives the token back when Plaid refuses it, so a retry asks Plaid again', async () => {
+      await expect(sut.exchange(USER, 'public-junk-1')).rejects.toMatchObject({ code: ErrorCode.Plaid });
+      await expect(sut.exchange(USER, 'public-junk-1')).rejects.toMatchObject({ code: ErrorCode.Plaid });
+
+      expect(plaid.itemPublicTokenExchange).toHaveBeenCalledTimes(2);
+      expect(await count('exchanges')).toBe(0);
+    });
+
+    it('takes over a claim whose attempt died long ago', async () => {
+      const hash = createHash('sha256').update('public-sandbox-stale').digest();
+      await db.dataSource.query(
+        `INSERT INTO exchanges (public_token_sha256, user_id, claim_id, claimed_at)
+         VALUES ($1, $2, gen_random_uuid(), now() - interval '1 hour')`,
+        [hash, USER],
+      );
+
+      const { item } = await sut.exchange(USER, 'public-sandbox-stale');
+
+      expect(item.status).toBe('pending');
+      expect(await count('exchanges')).toBe(1);
     });
 
     it("refuses a public token another user's exchange already used", async () => {
@@ -187,6 +298,52 @@ describe(LinkService.name, () => {
 
       expect(item).toMatchObject({ status: 'login_required', error: { code: 'ITEM_LOGIN_REQUIRED' } });
       expect(plaid.itemRemove).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('rate limits', () => {
+    it('answers RateLimited with retryAfterSeconds past the per-user exchange limit, before calling Plaid', async () => {
+      // The default limit is 20 per 60 s window.
+      for (let i = 0; i < 20; i += 1) {
+        await sut.exchange(USER, `public-junk-${i}`).catch(() => undefined);
+      }
+
+      const refused = await sut.exchange(USER, 'public-sandbox-limit').catch((err: unknown) => err);
+
+      expect(refused).toBeInstanceOf(DomainError);
+      expect(refused).toMatchObject({ code: ErrorCode.RateLimited });
+      const { retryAfterSeconds } = refused as DomainError;
+      expect(retryAfterSeconds).toBeGreaterThanOrEqual(1);
+      expect(retryAfterSeconds).toBeLessThanOrEqual(60);
+      expect(plaid.itemPublicTokenExchange).toHaveBeenCalledTimes(20);
+    });
+
+    it("keeps counting each user apart: one user's flood leaves another's exchange alone", async () => {
+      for (let i = 0; i < 21; i += 1) {
+        await sut.exchange(USER, `public-junk-${i}`).catch(() => undefined);
+      }
+
+      await expect(sut.exchange(OTHER_USER, 'public-sandbox-other')).resolves.toMatchObject({
+        item: { status: 'pending' },
+      });
+    });
+
+    it('answers RateLimited past the per-user link-token limit', async () => {
+      for (let i = 0; i < 20; i += 1) await sut.createLinkToken(USER);
+
+      await expect(sut.createLinkToken(USER)).rejects.toMatchObject({ code: ErrorCode.RateLimited });
+      expect(plaid.linkTokenCreate).toHaveBeenCalledTimes(20);
+    });
+
+    it('counts again from the start in the next window', async () => {
+      const now = Date.now();
+      const spy = jest.spyOn(Date, 'now').mockReturnValue(now);
+      for (let i = 0; i < 20; i += 1) await sut.createLinkToken(USER);
+      await expect(sut.createLinkToken(USER)).rejects.toMatchObject({ code: ErrorCode.RateLimited });
+
+      spy.mockReturnValue(now + 60_000);
+
+      await expect(sut.createLinkToken(USER)).resolves.toMatchObject({ linkToken: 'link-sandbox-1' });
     });
   });
 });

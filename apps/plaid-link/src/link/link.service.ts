@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   DomainError,
@@ -19,6 +20,10 @@ import { ItemsRepository } from '../items/items.repository';
 import { ItemsService } from '../items/items.service';
 import { PlaidItemsService } from '../plaid-items/plaid-items.service';
 import { ExchangesRepository } from './exchanges.repository';
+import { LinkRateLimiter } from './link-rate-limiter.service';
+
+// How often a retry looks again at an exchange of the same token that another attempt is running.
+const CLAIM_POLL_MS = 200;
 
 interface ExchangedItem {
   accessToken: string;
@@ -65,9 +70,11 @@ export class LinkService {
     private readonly db: DataSource,
     private readonly plaid: PlaidApi,
     private readonly relay: OutboxRelay,
+    private readonly limiter: LinkRateLimiter,
   ) {}
 
   async createLinkToken(userId: string, itemId?: string): Promise<LinkTokenDto> {
+    await this.limiter.hit('link-token', userId);
     const request: LinkTokenCreateRequest = {
       client_name: this.config.PLAID_CLIENT_NAME,
       language: this.config.PLAID_LANGUAGE,
@@ -88,45 +95,92 @@ export class LinkService {
     return { linkToken: res.link_token, expiration: new Date(res.expiration).toISOString() };
   }
 
-  // Exchanges a public token for an item. Retry-safe: the same public token answers with the same item.
-  // Concurrent retries are serialised by an advisory lock on the token's hash.
+  // Exchanges a public token for an item. Retry-safe: the same public token answers with the same item. An attempt
+  // first claims the token's exchange row (one short INSERT); a concurrent retry finds the claim and polls for its
+  // outcome. No database connection is held while Plaid answers.
   async exchange(userId: string, publicToken: string): Promise<ExchangeResultDto> {
+    await this.limiter.hit('exchange', userId);
     const hash = createHash('sha256').update(publicToken).digest();
-    return this.exchanges.withTokenLock(hash, () => this.exchangeLocked(userId, publicToken, hash));
+    const claimId = randomUUID();
+    const waitUntil = Date.now() + this.claimWaitMs();
+    for (;;) {
+      if (await this.exchanges.claim(hash, userId, claimId, this.claimStaleSeconds())) {
+        return this.exchangeClaimed(userId, publicToken, hash, claimId);
+      }
+      const previous = await this.previousExchange(userId, hash);
+      if (previous) return { item: toItemDto(previous) };
+      if (Date.now() >= waitUntil) {
+        const retryAfterSeconds = 2;
+        throw new DomainError(
+          ErrorCode.ServiceUnavailable,
+          'This public token is being exchanged; retry shortly',
+          {
+            retryAfterSeconds,
+          },
+        );
+      }
+      await sleep(CLAIM_POLL_MS);
+    }
   }
 
-  private async exchangeLocked(
+  // A live attempt makes at most three Plaid calls (exchange, accounts, remove), each bounded by the Plaid timeout.
+  private claimWaitMs(): number {
+    return 3 * this.config.PLAID_TIMEOUT_MS;
+  }
+
+  // A claim this old belongs to an attempt that died (its process went away mid-exchange): a retry takes it over.
+  private claimStaleSeconds(): number {
+    return Math.max(300, Math.ceil((4 * this.config.PLAID_TIMEOUT_MS) / 1000));
+  }
+
+  private async exchangeClaimed(
     userId: string,
     publicToken: string,
     hash: Buffer,
+    claimId: string,
   ): Promise<ExchangeResultDto> {
-    const previous = await this.previousExchange(userId, hash);
-    if (previous) return { item: toItemDto(previous) };
-    const exchanged = await withPlaidErrors(() =>
-      plaidCall(() => this.plaid.itemPublicTokenExchange({ public_token: publicToken })),
-    );
-    const plaidItem = { accessToken: exchanged.access_token, plaidItemId: exchanged.item_id };
+    let plaidItem: ExchangedItem;
+    try {
+      const exchanged = await withPlaidErrors(() =>
+        plaidCall(() => this.plaid.itemPublicTokenExchange({ public_token: publicToken })),
+      );
+      plaidItem = { accessToken: exchanged.access_token, plaidItemId: exchanged.item_id };
+    } catch (err) {
+      await this.releaseClaim(hash, claimId);
+      throw err;
+    }
     try {
       const seen = await this.inspect(plaidItem);
       await this.refuseDuplicate(userId, plaidItem, seen);
-      const item = await this.record(userId, plaidItem, seen, hash);
+      const item = await this.record(userId, plaidItem, seen, hash, claimId);
       this.logger.log({ itemId: item.id, userId, institutionId: seen.institutionId }, 'item linked');
       return { item: toItemDto(item) };
     } catch (err) {
       if (!(err instanceof DomainError && err.code === ErrorCode.ItemAlreadyLinked)) {
         await this.removeUnrecorded(plaidItem);
       }
+      await this.releaseClaim(hash, claimId);
       throw err;
     }
   }
 
+  // The token's earlier exchange: its item when done, null while another attempt runs it (or just gave it back).
   private async previousExchange(userId: string, hash: Buffer): Promise<Item | null> {
     const previous = await this.exchanges.findByTokenHash(hash);
     if (!previous) return null;
     if (previous.userId !== userId) {
       throw new DomainError(ErrorCode.BadRequest, 'This public token cannot be used');
     }
-    return this.items.findById(previous.itemId);
+    return previous.itemId ? this.items.findById(previous.itemId) : null;
+  }
+
+  // A claim left behind only delays a retry until it is stale; the attempt's own error is what the caller needs.
+  private async releaseClaim(hash: Buffer, claimId: string): Promise<void> {
+    await this.exchanges
+      .release(hash, claimId)
+      .catch((err: unknown) =>
+        this.logger.error({ err: (err as Error).message }, 'could not release exchange claim'),
+      );
   }
 
   // The same accounts at the same institution again: the new item is removed at Plaid and the old one named.
@@ -158,6 +212,7 @@ export class LinkService {
     plaidItem: ExchangedItem,
     seen: InspectedItem,
     hash: Buffer,
+    claimId: string,
   ): Promise<Item> {
     const { plaidItemId } = plaidItem;
     const item = await this.db.transaction(async (em) => {
@@ -172,7 +227,10 @@ export class LinkService {
         errorCode: seen.error?.code ?? null,
         errorMessage: seen.error?.message ?? null,
       });
-      await this.exchanges.insert(em, hash, userId, saved.id);
+      if (!(await this.exchanges.complete(em, hash, claimId, saved.id))) {
+        // Taken over as stale by a retry: that attempt owns the token's outcome now.
+        throw new Error('exchange claim lost before the item was recorded');
+      }
       await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemLinked, {
         itemId: saved.id,
         userId,
