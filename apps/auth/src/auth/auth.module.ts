@@ -15,11 +15,7 @@ import { PasswordsService } from './passwords.service';
   imports: [UsersModule, SessionsModule, TokensModule],
   controllers: [AuthHandler],
   providers: [
-    {
-      provide: Sealer,
-      inject: [AUTH_CONFIG],
-      useFactory: (c: AuthConfig) => new Sealer(c.BROKER_SEALING_SECRET),
-    },
+    { provide: Sealer, inject: [AUTH_CONFIG], useFactory: (c: AuthConfig) => new Sealer(c.BROKER_SEALING_SECRET) },
     AuthService,
     PasswordsService,
     LoginRateLimiter,
