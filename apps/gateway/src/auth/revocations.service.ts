@@ -5,9 +5,10 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { BroadcastEvent, MessagePattern, type SessionRevocation, topology } from '@app/contracts';
+import { BroadcastEvent, MessagePattern, SessionRevocation, topology } from '@app/contracts';
 import { AmqpConnection, FanoutSubscriber } from '@app/messaging';
-import { isUUID } from 'class-validator';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { RpcClients } from '../rpc/rpc-clients';
 
@@ -79,15 +80,13 @@ export class RevocationsService implements OnApplicationBootstrap, OnApplication
   // Anyone who can publish to the exchange can send this: a malformed revocation is dropped, and none is kept
   // longer than an access token can live (a forged far-future `until` would otherwise never be swept).
   add(revocation: unknown): void {
-    const r = revocation as Partial<SessionRevocation> | null;
-    if (
-      typeof r?.sessionId !== 'string' ||
-      !isUUID(r.sessionId) ||
-      typeof r.until !== 'number' ||
-      !Number.isSafeInteger(r.until) ||
-      r.until <= 0
-    ) {
-      this.logger.warn('malformed revocation dropped');
+    const r =
+      typeof revocation === 'object' && revocation !== null
+        ? plainToInstance(SessionRevocation, revocation)
+        : undefined;
+    const errors = r ? validateSync(r) : [];
+    if (!r || errors.length > 0) {
+      this.logger.warn({ fields: errors.map((e) => e.property) }, 'malformed revocation dropped');
       return;
     }
     const until = Math.min(r.until, this.now() + this.config.ACCESS_TOKEN_TTL_SECONDS);
