@@ -43,7 +43,8 @@ export class FanoutSubscriber {
   private subscribed = false;
   // Bumped whenever the current channel is given up: events of an older channel are ignored.
   private generation = 0;
-  private closing?: { close(): Promise<void> };
+  // The channel of the current subscription.
+  private current?: { close(): Promise<void> };
   private retry?: NodeJS.Timeout;
   private stopped = false;
 
@@ -66,12 +67,12 @@ export class FanoutSubscriber {
         this.generation++;
         this.subscribed = false;
         this.logger.warn({ exchange: this.exchange, why }, 'broadcast subscription lost; re-subscribing');
-        void this.closing?.close().catch(() => undefined);
+        void this.current?.close().catch(() => undefined);
         this.retry = setTimeout(open, FANOUT_RESUBSCRIBE_DELAY_MS);
       };
       // A fresh channel name per subscription: the wrapper of a given-up channel is closed, never reused.
       // Not awaited: a broker that is down must not block start-up; setup runs whenever it connects.
-      this.closing = this.amqp.channel(
+      this.current = this.amqp.channel(
         `subscribe:${this.exchange}:${generation}`,
         async (ch: ConfirmChannel) => {
           if (generation !== this.generation) return;
@@ -111,6 +112,6 @@ export class FanoutSubscriber {
     this.stopped = true;
     clearTimeout(this.retry);
     this.subscribed = false;
-    await this.closing?.close().catch(() => undefined);
+    await this.current?.close().catch(() => undefined);
   }
 }
