@@ -3,6 +3,7 @@
 import { type DynamicModule, type Type } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { OutboxRelay } from '@app/messaging';
 import { TestDatabase, strictMock } from '@app/testing';
 import { AuthConfig, AuthConfigModule } from './config';
 import { AUTH_SCHEMA, authDataSourceOptions } from './database/database';
@@ -33,9 +34,10 @@ export function createAuthTestDatabase(): Promise<TestDatabase> {
 export async function authTestingModule(
   db: TestDatabase,
   features: (Type | DynamicModule)[],
-  revocations: Pick<RevocationsPublisher, 'publish'>,
+  revocations?: Pick<RevocationsPublisher, 'publish'>,
+  relay: Pick<OutboxRelay, 'kick'> = { kick: () => undefined },
 ): Promise<TestingModule> {
-  const moduleRef = await Test.createTestingModule({
+  let builder = Test.createTestingModule({
     imports: [
       AuthConfigModule.forRoot(authTestConfig(db.url)),
       TypeOrmModule.forRootAsync({
@@ -45,12 +47,18 @@ export async function authTestingModule(
       ...features,
     ],
   })
-    .overrideProvider(RevocationsPublisher)
-    .useValue(strictMock<RevocationsPublisher>('RevocationsPublisher', revocations))
-    .compile();
+    // The relay is the broker's side of the outbox: faked; the outbox rows themselves are real.
+    .overrideProvider(OutboxRelay)
+    .useValue(strictMock<OutboxRelay>('OutboxRelay', relay));
+  if (revocations) {
+    builder = builder
+      .overrideProvider(RevocationsPublisher)
+      .useValue(strictMock<RevocationsPublisher>('RevocationsPublisher', revocations));
+  }
+  const moduleRef = await builder.compile();
   return moduleRef.init();
 }
 
 export async function resetAuthTables(db: TestDatabase): Promise<void> {
-  await db.dataSource.query(`TRUNCATE users, sessions, refresh_tokens, login_attempts CASCADE`);
+  await db.dataSource.query(`TRUNCATE users, sessions, refresh_tokens, login_attempts, outbox CASCADE`);
 }

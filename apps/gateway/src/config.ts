@@ -31,6 +31,20 @@ export class GatewayConfig {
   @MinLength(32, { message: 'must be at least 32 characters' })
   BROKER_SEALING_SECRET: string;
 
+  // The longest life of an access token (auth's ACCESS_TOKEN_TTL_SECONDS): no revocation is kept longer.
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(900)
+  ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  // The revocation list is re-read this often even when no broadcast went missing (a safety net).
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(3600000)
+  REVOCATIONS_RELOAD_MS = 60_000;
+
   @Type(() => Number)
   @IsInt()
   @Min(100)

@@ -7,7 +7,7 @@ import { strictMock, TestDatabase } from '@app/testing';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { UnroutableMessageError } from './amqp-connection';
 import { EventPublisher } from './event-publisher';
-import { enqueueEvent, OUTBOX_TABLE_SQL, OutboxRelay } from './outbox';
+import { enqueueBroadcast, enqueueEvent, OUTBOX_TABLE_SQL, OutboxRelay } from './outbox';
 
 const SCHEMA = 'outbox_spec';
 
@@ -36,6 +36,8 @@ describe(OutboxRelay.name, () => {
   let db: TestDatabase;
   let sut: OutboxRelay;
   let published: Published[];
+  let broadcasts: { exchange: string; type: string; payload: unknown }[];
+  let refuseBroadcast: boolean;
   let refuse: (queue: string, data: unknown) => Error | undefined;
   let connected: boolean;
 
@@ -58,6 +60,8 @@ describe(OutboxRelay.name, () => {
   beforeEach(async () => {
     await db.dataSource.query('TRUNCATE outbox');
     published = [];
+    broadcasts = [];
+    refuseBroadcast = false;
     refuse = () => undefined;
     connected = true;
     const publisher = strictMock<EventPublisher>('EventPublisher', {
@@ -71,6 +75,10 @@ describe(OutboxRelay.name, () => {
         const err = refuse(queue, data);
         if (err) throw err;
         published.push({ queue, pattern, data, headers });
+      },
+      broadcast: async (exchange: string, type: string, payload: object) => {
+        if (refuseBroadcast) throw new Error('nacked');
+        broadcasts.push({ exchange, type, payload });
       },
     });
     const moduleRef = await Test.createTestingModule({
@@ -152,5 +160,34 @@ describe(OutboxRelay.name, () => {
 
     expect(await sut.publishBatch(3)).toEqual({ published: 3, failed: 0 });
     expect(await sut.publishBatch(3)).toEqual({ published: 2, failed: 0 });
+  });
+
+  describe('broadcasts', () => {
+    const enqueueRevocation = (sessionId: string): Promise<void> =>
+      db.dataSource.transaction((em) =>
+        enqueueBroadcast(em, 'p.auth.revocations', 'session.revoked', { sessionId }),
+      );
+
+    it('publishes a broadcast row to its exchange, not to a queue, then deletes it', async () => {
+      await enqueueRevocation('s-1');
+
+      expect(await sut.publishBatch(200)).toEqual({ published: 1, failed: 0 });
+      expect(broadcasts).toEqual([
+        { exchange: 'p.auth.revocations', type: 'session.revoked', payload: { sessionId: 's-1' } },
+      ]);
+      expect(published).toEqual([]);
+      expect(await db.dataSource.query('SELECT id FROM outbox')).toEqual([]);
+    });
+
+    it('keeps a refused broadcast and publishes it on a later pass', async () => {
+      await enqueueRevocation('s-2');
+      refuseBroadcast = true;
+
+      expect(await sut.publishBatch(200)).toEqual({ published: 0, failed: 1 });
+      refuseBroadcast = false;
+      expect(await sut.publishBatch(200)).toEqual({ published: 1, failed: 0 });
+
+      expect(broadcasts.map((b) => b.payload)).toEqual([{ sessionId: 's-2' }]);
+    });
   });
 });

@@ -43,6 +43,25 @@ export async function enqueueEvent<E extends EventPattern>(
   ]);
 }
 
+// A broadcast row names an exchange instead of a queue: every subscriber bound to it gets a copy (fanout), and
+// nobody listening is no failure. Same table, so a broadcast commits or rolls back with the caller's writes.
+const EXCHANGE_DESTINATION = 'exchange:';
+
+export async function enqueueBroadcast(
+  em: EntityManager,
+  exchange: string,
+  type: string,
+  payload: object,
+): Promise<void> {
+  const requestId = requestContext.requestId();
+  await em.query(`INSERT INTO outbox (pattern, queue, payload, headers) VALUES ($1, $2, $3, $4)`, [
+    type,
+    `${EXCHANGE_DESTINATION}${exchange}`,
+    JSON.stringify(payload),
+    JSON.stringify(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}),
+  ]);
+}
+
 // How long the relay sleeps between polls when nothing woke it (optional provider; 250 ms by default).
 export const OUTBOX_IDLE_MS = Symbol('OUTBOX_IDLE_MS');
 
@@ -122,7 +141,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       );
       if (rows.length === 0) return { published: 0, failed: 0 };
       const results = await Promise.allSettled(
-        rows.map((r) => this.publisher.publish(r.queue, r.pattern, r.payload, r.headers)),
+        rows.map((r) =>
+          r.queue.startsWith(EXCHANGE_DESTINATION)
+            ? this.publisher.broadcast(
+                r.queue.slice(EXCHANGE_DESTINATION.length),
+                r.pattern,
+                r.payload as object,
+                r.headers,
+              )
+            : this.publisher.publish(r.queue, r.pattern, r.payload, r.headers),
+        ),
       );
       const done = rows.filter((_, i) => results[i].status === 'fulfilled').map((r) => r.id);
       const failed = rows.filter((_, i) => results[i].status === 'rejected').map((r) => r.id);

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { type TestingModule } from '@nestjs/testing';
-import { ErrorCode } from '@app/contracts';
+import { BroadcastEvent, ErrorCode, topology } from '@app/contracts';
 import { type TestDatabase } from '@app/testing';
 import { authTestingModule, createAuthTestDatabase, resetAuthTables } from '../spec-support';
 import { SessionsModule } from './sessions.module';
@@ -10,11 +10,11 @@ describe(SessionsService.name, () => {
   let db: TestDatabase;
   let moduleRef: TestingModule;
   let sut: SessionsService;
-  const revocations = { publish: jest.fn(async () => undefined) };
+  const relay = { kick: jest.fn() };
 
   beforeAll(async () => {
     db = await createAuthTestDatabase();
-    moduleRef = await authTestingModule(db, [SessionsModule], revocations);
+    moduleRef = await authTestingModule(db, [SessionsModule], undefined, relay);
     sut = moduleRef.get(SessionsService);
   });
 
@@ -24,7 +24,7 @@ describe(SessionsService.name, () => {
   });
 
   beforeEach(async () => {
-    revocations.publish.mockClear();
+    relay.kick.mockClear();
     await resetAuthTables(db);
   });
 
@@ -42,6 +42,11 @@ describe(SessionsService.name, () => {
       [id],
     );
     return rows[0];
+  }
+
+  // The revocation broadcasts waiting in the outbox for the relay.
+  async function broadcasts(): Promise<{ pattern: string; queue: string; payload: unknown }[]> {
+    return db.dataSource.query(`SELECT pattern, queue, payload FROM outbox ORDER BY id`);
   }
 
   const invalid = { code: ErrorCode.InvalidRefreshToken };
@@ -64,9 +69,10 @@ describe(SessionsService.name, () => {
       await expect(sut.rotate(started.refreshToken)).rejects.toMatchObject(invalid);
 
       expect(await session(started.sessionId)).toMatchObject({ revokeReason: 'refresh_token_reuse' });
-      expect(revocations.publish).toHaveBeenCalledWith(
-        expect.objectContaining({ sessionId: started.sessionId, until: expect.any(Number) }),
-      );
+      expect(await broadcasts()).toEqual([
+        expect.objectContaining({ payload: { sessionId: started.sessionId, until: expect.any(Number) } }),
+      ]);
+      expect(relay.kick).toHaveBeenCalled();
       await expect(sut.rotate(rotated.refreshToken)).rejects.toMatchObject(invalid);
     });
 
@@ -113,7 +119,27 @@ describe(SessionsService.name, () => {
       await sut.logout(userId, started.sessionId);
 
       expect(await session(started.sessionId)).toMatchObject({ revokeReason: 'logout' });
-      expect(revocations.publish).toHaveBeenCalledTimes(1);
+      expect(await broadcasts()).toHaveLength(1);
+      expect(relay.kick).toHaveBeenCalledTimes(1);
+    });
+
+    it('writes the broadcast to the outbox for the revocations exchange with the revocation', async () => {
+      const userId = await newUser();
+      const started = await sut.start(userId);
+
+      await sut.logout(userId, started.sessionId);
+
+      const [row] = await broadcasts();
+      expect(row).toEqual({
+        pattern: BroadcastEvent.SessionRevoked,
+        queue: `exchange:${topology('spec').revocationsExchange}`,
+        payload: { sessionId: started.sessionId, until: expect.any(Number) },
+      });
+      const [{ revokedAt }] = await db.dataSource.query<{ revokedAt: number }[]>(
+        `SELECT extract(epoch FROM revoked_at)::int AS "revokedAt" FROM sessions WHERE id = $1`,
+        [started.sessionId],
+      );
+      expect((row.payload as { until: number }).until).toBeGreaterThanOrEqual(revokedAt + 900 - 1);
     });
 
     it("leaves another user's session alone", async () => {
@@ -122,7 +148,8 @@ describe(SessionsService.name, () => {
       await sut.logout(await newUser(), started.sessionId);
 
       expect(await session(started.sessionId)).toMatchObject({ revokedAt: null });
-      expect(revocations.publish).not.toHaveBeenCalled();
+      expect(await broadcasts()).toEqual([]);
+      expect(relay.kick).not.toHaveBeenCalled();
     });
   });
 

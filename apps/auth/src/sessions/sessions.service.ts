@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode, type RevocationsListResponse } from '@app/contracts';
+import { OutboxRelay } from '@app/messaging';
 import { AUTH_CONFIG, AuthConfig } from '../config';
 import { TokensService } from '../tokens/tokens.service';
 import { RevocationsPublisher } from './revocations.publisher';
@@ -24,6 +25,7 @@ export class SessionsService {
     private readonly sessions: SessionsRepository,
     private readonly tokens: TokensService,
     private readonly revocations: RevocationsPublisher,
+    private readonly relay: OutboxRelay,
   ) {}
 
   async start(userId: string): Promise<StartedSession> {
@@ -67,10 +69,13 @@ export class SessionsService {
     return { revocations: await this.sessions.revokedSince(this.tokens.accessTtlSeconds) };
   }
 
-  // Only a session this call revoked is broadcast: a repeated logout stays quiet.
+  // Only a session this call revoked is broadcast (a repeated logout stays quiet), from the outbox, in the same
+  // transaction as revoked_at: no revocation is stored without its broadcast, or broadcast without being stored.
   private async revoke(sessionId: string, reason: string, userId?: string): Promise<void> {
-    if (!(await this.sessions.revoke(sessionId, reason, userId))) return;
     const until = Math.floor(Date.now() / 1000) + this.tokens.accessTtlSeconds;
-    await this.revocations.publish({ sessionId, until });
+    const revoked = await this.sessions.revoke(sessionId, reason, userId, (em) =>
+      this.revocations.publish(em, { sessionId, until }),
+    );
+    if (revoked) this.relay.kick();
   }
 }

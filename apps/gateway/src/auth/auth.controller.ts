@@ -55,7 +55,7 @@ export class AuthController {
   async logout(@CurrentUser() user: AuthenticatedUser): Promise<void> {
     await this.rpc.auth.send(P.AuthLogout, user);
     // This instance stops accepting the token now; the others learn it from the broadcast.
-    this.revocations.add({ sessionId: user.sessionId, until: Math.floor(Date.now() / 1000) + 900 });
+    this.revocations.revokeLocally(user.sessionId);
   }
 
   @Get('me')

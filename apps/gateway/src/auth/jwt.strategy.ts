@@ -1,7 +1,7 @@
 import { createSecretKey } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { type AccessTokenClaims } from '@app/contracts';
+import { type AccessTokenClaims, DomainError, ErrorCode } from '@app/contracts';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { RevocationsService } from './revocations.service';
@@ -13,6 +13,8 @@ export interface AuthenticatedUser {
 
 export const JWT_ISSUER = 'plaid-backend/auth';
 export const JWT_AUDIENCE = 'plaid-backend';
+// How far in the future a token's `iat` may lie (clocks of auth and gateway drift a little).
+export const JWT_CLOCK_SKEW_SECONDS = 30;
 
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy) {
@@ -33,10 +35,16 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
     });
   }
 
-  // Returning false makes passport answer 401.
-  validate(claims: Partial<AccessTokenClaims>): AuthenticatedUser | false {
+  // Returning false makes passport answer 401. jsonwebtoken checks `exp` only when present: a signed token
+  // without one (or without `iat`, or issued in the future) would never expire, so it is refused here.
+  validate(claims: Partial<AccessTokenClaims> & { exp?: unknown; iat?: unknown }): AuthenticatedUser | false {
     if (claims.typ !== 'access' || typeof claims.sub !== 'string' || typeof claims.sid !== 'string')
       return false;
+    if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number') return false;
+    if (claims.iat > Date.now() / 1000 + JWT_CLOCK_SKEW_SECONDS) return false;
+    // Before the revocation list is read, a revoked token looks good: refuse every token for now (503).
+    if (!this.revocations.isLoaded())
+      throw new DomainError(ErrorCode.ServiceUnavailable, 'Sign-in checks are starting; try again shortly');
     if (this.revocations.isRevoked(claims.sid)) return false;
     return { userId: claims.sub, sessionId: claims.sid };
   }

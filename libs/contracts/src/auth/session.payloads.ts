@@ -1,4 +1,4 @@
-import { IsUUID } from 'class-validator';
+import { IsInt, IsUUID, Max, Min } from 'class-validator';
 
 export class LogoutRequest {
   @IsUUID()
@@ -15,9 +15,16 @@ export class MeRequest {
 
 export class RevocationsListRequest {}
 
-export interface SessionRevocation {
+// Broadcast by auth to every gateway (BroadcastEvent.SessionRevoked) and listed by AuthRevocationsList. Anyone
+// who can publish to the exchange can send one: the gateway validates it and caps `until` at its access-token TTL.
+export class SessionRevocation {
+  @IsUUID()
   sessionId: string;
-  // Epoch seconds after which no access token of the session can still be valid.
+
+  // Epoch seconds after which no access token of the session can still be valid (a date before year 10000).
+  @IsInt()
+  @Min(1)
+  @Max(253402300799)
   until: number;
 }
 

@@ -1,0 +1,104 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { type ExecutionContext, Logger } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import { Test } from '@nestjs/testing';
+import { ErrorCode } from '@app/contracts';
+import { strictMock } from '@app/testing';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { JwtAuthGuard } from './jwt-auth.guard';
+import { JWT_AUDIENCE, JWT_ISSUER, JwtStrategy } from './jwt.strategy';
+import { RevocationsService } from './revocations.service';
+
+const SECRET = 'spec-secret-spec-secret-spec-secret-0123';
+
+// A token signed by hand (HS256 with the gateway's secret): whatever claims a key holder could put in one.
+function sign(claims: Record<string, unknown>): string {
+  const part = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const body = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
+  return `${body}.${createHmac('sha256', SECRET).update(body).digest('base64url')}`;
+}
+
+function httpContext(token: string): ExecutionContext {
+  const request = { headers: { authorization: `Bearer ${token}` } };
+  return {
+    switchToHttp: () => ({ getRequest: () => request, getResponse: () => ({}) }),
+  } as unknown as ExecutionContext;
+}
+
+// The access-token check as every protected route runs it (passport-jwt through the guard), with the revocation
+// list replaced through DI.
+describe(JwtStrategy.name, () => {
+  const now = (): number => Math.floor(Date.now() / 1000);
+  const claims = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+    sub: randomUUID(),
+    sid: randomUUID(),
+    typ: 'access',
+    iss: JWT_ISSUER,
+    aud: JWT_AUDIENCE,
+    iat: now(),
+    exp: now() + 900,
+    ...overrides,
+  });
+  let sut: JwtAuthGuard;
+  let loaded: boolean;
+
+  beforeEach(async () => {
+    loaded = true;
+    const moduleRef = await Test.createTestingModule({
+      imports: [PassportModule],
+      providers: [
+        JwtStrategy,
+        {
+          provide: RevocationsService,
+          useValue: strictMock<RevocationsService>('RevocationsService', {
+            isLoaded: () => loaded,
+            isRevoked: () => false,
+          }),
+        },
+        {
+          provide: GATEWAY_CONFIG,
+          useValue: strictMock<GatewayConfig>('GatewayConfig', { JWT_SECRET: SECRET }),
+        },
+      ],
+    }).compile();
+    moduleRef.get(JwtStrategy);
+    Logger.overrideLogger(false);
+    sut = new JwtAuthGuard();
+  });
+
+  it('accepts a token with exp and iat', async () => {
+    await expect(sut.canActivate(httpContext(sign(claims())))).resolves.toBe(true);
+  });
+
+  it('answers 401 when the token has no exp', async () => {
+    await expect(sut.canActivate(httpContext(sign(claims({ exp: undefined }))))).rejects.toMatchObject({
+      status: 401,
+    });
+  });
+
+  it('answers 401 when the token has no iat', async () => {
+    await expect(sut.canActivate(httpContext(sign(claims({ iat: undefined }))))).rejects.toMatchObject({
+      status: 401,
+    });
+  });
+
+  it('answers 401 when the token was issued in the future beyond the clock skew', async () => {
+    const token = sign(claims({ iat: now() + 120 }));
+
+    await expect(sut.canActivate(httpContext(token))).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('answers 401 when the token has expired', async () => {
+    const token = sign(claims({ iat: now() - 1000, exp: now() - 100 }));
+
+    await expect(sut.canActivate(httpContext(token))).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('answers 503 rather than accepting a token before the revocation list is loaded', async () => {
+    loaded = false;
+
+    await expect(sut.canActivate(httpContext(sign(claims())))).rejects.toMatchObject({
+      code: ErrorCode.ServiceUnavailable,
+    });
+  });
+});
