@@ -20,9 +20,16 @@ export function authTestConfig(url = 'postgres://unused'): AuthConfig {
     // The cheapest argon2 the config accepts: these specs test rules, not hashing cost.
     ARGON2_MEMORY_KIB: 8192,
     ARGON2_TIME_COST: 1,
-    LOGIN_RATE_LIMIT_PER_EMAIL: 3,
+    LOGIN_RATE_LIMIT_PER_EMAIL_AND_IP: 3,
     LOGIN_RATE_LIMIT_PER_IP: 5,
     LOGIN_RATE_WINDOW_SECONDS: 60,
+    LOGIN_EMAIL_DELAY_AFTER_FAILURES: 3,
+    LOGIN_EMAIL_DELAY_SECONDS: 2,
+    LOGIN_EMAIL_DELAY_MAX_SECONDS: 30,
+    SIGNUP_RATE_LIMIT_PER_IP: 3,
+    SIGNUP_RATE_WINDOW_SECONDS: 60,
+    REFRESH_RATE_LIMIT_PER_SESSION: 3,
+    REFRESH_RATE_WINDOW_SECONDS: 60,
   });
 }
 
