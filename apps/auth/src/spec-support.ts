@@ -41,10 +41,11 @@ export async function authTestingModule(
   db: TestDatabase,
   features: (Type | DynamicModule)[],
   revocations: Pick<RevocationsPublisher, 'publish'>,
+  config: Partial<AuthConfig> = {},
 ): Promise<TestingModule> {
   const moduleRef = await Test.createTestingModule({
     imports: [
-      AuthConfigModule.forRoot(authTestConfig(db.url)),
+      AuthConfigModule.forRoot(Object.assign(authTestConfig(db.url), config)),
       TypeOrmModule.forRootAsync({
         useFactory: () => db.dataSource.options,
         dataSourceFactory: () => Promise.resolve(db.dataSource),
