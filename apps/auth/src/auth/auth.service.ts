@@ -10,7 +10,7 @@ import {
   type UserDto,
 } from '@app/contracts';
 import { SessionsService } from '../sessions/sessions.service';
-import { LoginThrottle } from '../throttle/login-throttle.service';
+import { LoginThrottle, UNKNOWN_ADDRESS } from '../throttle/login-throttle.service';
 import { RequestThrottle } from '../throttle/request-throttle.service';
 import { TokensService } from '../tokens/tokens.service';
 import { UsersService } from '../users/users.service';
@@ -39,10 +39,10 @@ export class AuthService {
       });
     }
     // A gateway of the previous release sends no address: its signups share one bucket until it is replaced.
-    const clientIp = dto.clientIp ?? 'unknown';
+    const clientIp = dto.clientIp ?? UNKNOWN_ADDRESS;
     await this.requestThrottle.signup(clientIp);
     const user = await this.users.create(dto.email, await this.passwords.hash(password));
-    await this.loginThrottle.succeeded(dto.email, clientIp);
+    await this.loginThrottle.rememberAddress(dto.email, clientIp);
     this.logger.log({ userId: user.id }, 'user signed up');
     return user;
   }
@@ -57,7 +57,7 @@ export class AuthService {
       await this.loginThrottle.failed(dto.email);
       throw new DomainError(ErrorCode.InvalidCredentials, 'Invalid email or password');
     }
-    await this.loginThrottle.succeeded(dto.email, dto.clientIp);
+    await this.loginThrottle.rememberAddress(dto.email, dto.clientIp);
     const session = await this.sessions.start(user.id);
     this.logger.log({ userId: user.id, sessionId: session.sessionId }, 'user logged in');
     return this.tokenPair(user.id, session.sessionId, session.refreshToken);

@@ -5,6 +5,7 @@ import { AttemptsRepository } from './attempts.repository';
 import { rateLimited, windowAt } from './windows';
 
 const TOO_MANY = 'Too many login attempts; try again later';
+export const UNKNOWN_ADDRESS = 'unknown';
 
 // Login throttling, checked before any hashing (argon2 is the expensive part of a login). The design:
 // - Hard limits, 429 until the window ends: per (email, client address) and per client address. A stranger's
@@ -59,8 +60,10 @@ export class LoginThrottle {
     }
   }
 
-  // The account's owner used this address: it skips the per-email delay from now on.
-  async succeeded(email: string, clientIp: string): Promise<void> {
+  // The account's owner used this address (signup or login): it skips the per-email delay from now on. An
+  // address the gateway could not tell is nobody's own.
+  async rememberAddress(email: string, clientIp: string): Promise<void> {
+    if (clientIp === UNKNOWN_ADDRESS) return;
     const now = Date.now();
     const expiresAt = new Date(now + this.config.REFRESH_TOKEN_TTL_SECONDS * 1000);
     await this.attempts.mark(loginKeys(email, clientIp).known, new Date(now), expiresAt);
