@@ -102,9 +102,12 @@ export class TestSystem {
     };
     add('auth', 'auth', {
       HTTP_PORT: String(await freePort()),
-      LOGIN_RATE_LIMIT_PER_EMAIL: '5',
+      LOGIN_RATE_LIMIT_PER_EMAIL_AND_IP: '5',
       LOGIN_RATE_LIMIT_PER_IP: '12',
       LOGIN_RATE_WINDOW_SECONDS: '600',
+      // The per-email delay starts after 5 failures, at 5 s: long enough for a test to see it hold.
+      LOGIN_EMAIL_DELAY_AFTER_FAILURES: '5',
+      LOGIN_EMAIL_DELAY_SECONDS: '5',
     });
     add('plaid-sandbox', 'plaid-sandbox', {
       PORT: String(this.ports.sandbox),

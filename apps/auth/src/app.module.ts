@@ -5,6 +5,7 @@ import { databaseHealthHandler } from '@app/messaging';
 import { AuthModule } from './auth/auth.module';
 import { AuthConfigModule, type AuthConfig } from './config';
 import { authDataSourceOptions } from './database/database';
+import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { UsersModule } from './users/users.module';
 
@@ -18,6 +19,7 @@ export class AppModule {
         LoggingModule.forRoot({ service: 'auth', level: config.LOG_LEVEL }),
         TypeOrmModule.forRoot(authDataSourceOptions(config)),
         AuthModule,
+        HousekeepingModule,
         SessionsModule,
         UsersModule,
       ],

@@ -24,10 +24,12 @@ export class AuthConfig extends ServiceBaseConfig {
   @Min(300)
   REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 
+  // Hard limits (429 until the window ends): per email and client address, and per client address. A stranger's
+  // guesses fill only the stranger's own buckets, so they cannot lock the owner out.
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  LOGIN_RATE_LIMIT_PER_EMAIL = 10;
+  LOGIN_RATE_LIMIT_PER_EMAIL_AND_IP = 10;
 
   @Type(() => Number)
   @IsInt()
@@ -38,6 +40,59 @@ export class AuthConfig extends ServiceBaseConfig {
   @IsInt()
   @Min(1)
   LOGIN_RATE_WINDOW_SECONDS = 900;
+
+  // The soft per-email limit: after this many failed logins of one email in a window, guesses from addresses the
+  // account has not signed in from are spaced out by a delay that doubles from LOGIN_EMAIL_DELAY_SECONDS up to
+  // LOGIN_EMAIL_DELAY_MAX_SECONDS. Addresses the owner used before are never delayed.
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  LOGIN_EMAIL_DELAY_AFTER_FAILURES = 10;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  LOGIN_EMAIL_DELAY_SECONDS = 2;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(60, { message: 'a delay longer than a minute is a lockout' })
+  LOGIN_EMAIL_DELAY_MAX_SECONDS = 30;
+
+  // Signups hash a password (~37 ms of CPU each): a flood from one address is refused before any hashing.
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  SIGNUP_RATE_LIMIT_PER_IP = 10;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  SIGNUP_RATE_WINDOW_SECONDS = 3600;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  REFRESH_RATE_LIMIT_PER_SESSION = 10;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  REFRESH_RATE_WINDOW_SECONDS = 60;
+
+  // How often expired sessions, dead refresh tokens and throttle windows are deleted (0 = never).
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  PRUNE_INTERVAL_SECONDS = 300;
+
+  // A used refresh token is kept this long so that its reuse is still detected (and revokes the session).
+  @Type(() => Number)
+  @IsInt()
+  @Min(3600)
+  USED_REFRESH_TOKEN_RETENTION_SECONDS = 7 * 24 * 3600;
 
   @Type(() => Number)
   @IsInt()

@@ -21,9 +21,16 @@ export function authTestConfig(url = 'postgres://unused'): AuthConfig {
     // The cheapest argon2 the config accepts: these specs test rules, not hashing cost.
     ARGON2_MEMORY_KIB: 8192,
     ARGON2_TIME_COST: 1,
-    LOGIN_RATE_LIMIT_PER_EMAIL: 3,
+    LOGIN_RATE_LIMIT_PER_EMAIL_AND_IP: 3,
     LOGIN_RATE_LIMIT_PER_IP: 5,
     LOGIN_RATE_WINDOW_SECONDS: 60,
+    LOGIN_EMAIL_DELAY_AFTER_FAILURES: 3,
+    LOGIN_EMAIL_DELAY_SECONDS: 2,
+    LOGIN_EMAIL_DELAY_MAX_SECONDS: 30,
+    SIGNUP_RATE_LIMIT_PER_IP: 3,
+    SIGNUP_RATE_WINDOW_SECONDS: 60,
+    REFRESH_RATE_LIMIT_PER_SESSION: 3,
+    REFRESH_RATE_WINDOW_SECONDS: 60,
   });
 }
 
@@ -34,12 +41,16 @@ export function createAuthTestDatabase(): Promise<TestDatabase> {
 export async function authTestingModule(
   db: TestDatabase,
   features: (Type | DynamicModule)[],
-  revocations?: Pick<RevocationsPublisher, 'publish'>,
-  relay: Pick<OutboxRelay, 'kick'> = { kick: () => undefined },
+  fakes: {
+    revocations?: Pick<RevocationsPublisher, 'publish'>;
+    relay?: Pick<OutboxRelay, 'kick'>;
+    config?: Partial<AuthConfig>;
+  } = {},
 ): Promise<TestingModule> {
+  const { revocations, relay = { kick: () => undefined }, config = {} } = fakes;
   let builder = Test.createTestingModule({
     imports: [
-      AuthConfigModule.forRoot(authTestConfig(db.url)),
+      AuthConfigModule.forRoot(Object.assign(authTestConfig(db.url), config)),
       TypeOrmModule.forRootAsync({
         useFactory: () => db.dataSource.options,
         dataSourceFactory: () => Promise.resolve(db.dataSource),

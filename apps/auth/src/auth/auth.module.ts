@@ -2,24 +2,25 @@ import { Module } from '@nestjs/common';
 import { Sealer } from '@app/common';
 import { AUTH_CONFIG, type AuthConfig } from '../config';
 import { SessionsModule } from '../sessions/sessions.module';
+import { ThrottleModule } from '../throttle/throttle.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
 import { AuthHandler } from './auth.handler';
 import { AuthService } from './auth.service';
-import { LoginAttemptsRepository } from './login-attempts.repository';
-import { LoginRateLimiter } from './login-rate-limiter.service';
 import { PasswordsService } from './passwords.service';
 
-// Signup, login and refresh over users and sessions; passwords and the login rate limiter stay inside.
+// Signup, login and refresh over users and sessions; passwords stay inside; throttles come from ThrottleModule.
 @Module({
-  imports: [UsersModule, SessionsModule, TokensModule],
+  imports: [UsersModule, SessionsModule, ThrottleModule, TokensModule],
   controllers: [AuthHandler],
   providers: [
-    { provide: Sealer, inject: [AUTH_CONFIG], useFactory: (c: AuthConfig) => new Sealer(c.BROKER_SEALING_SECRET) },
+    {
+      provide: Sealer,
+      inject: [AUTH_CONFIG],
+      useFactory: (c: AuthConfig) => new Sealer(c.BROKER_SEALING_SECRET),
+    },
     AuthService,
     PasswordsService,
-    LoginRateLimiter,
-    LoginAttemptsRepository,
   ],
 })
 export class AuthModule {}

@@ -10,9 +10,10 @@ import {
   type UserDto,
 } from '@app/contracts';
 import { SessionsService } from '../sessions/sessions.service';
+import { LoginThrottle, UNKNOWN_ADDRESS } from '../throttle/login-throttle.service';
+import { RequestThrottle } from '../throttle/request-throttle.service';
 import { TokensService } from '../tokens/tokens.service';
 import { UsersService } from '../users/users.service';
-import { LoginRateLimiter } from './login-rate-limiter.service';
 import { PasswordsService } from './passwords.service';
 
 // Signup, login and refresh: opens what the gateway sealed, checks, and answers with a sealed token pair.
@@ -25,7 +26,8 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly passwords: PasswordsService,
     private readonly tokens: TokensService,
-    private readonly rateLimiter: LoginRateLimiter,
+    private readonly loginThrottle: LoginThrottle,
+    private readonly requestThrottle: RequestThrottle,
     private readonly sealer: Sealer,
   ) {}
 
@@ -36,18 +38,26 @@ export class AuthService {
         details: [{ field: 'password', messages: ['password must be 8 to 128 characters'] }],
       });
     }
+    // A gateway of the previous release sends no address: its signups share one bucket until it is replaced.
+    const clientIp = dto.clientIp ?? UNKNOWN_ADDRESS;
+    await this.requestThrottle.signup(clientIp);
     const user = await this.users.create(dto.email, await this.passwords.hash(password));
+    await this.loginThrottle.rememberAddress(dto.email, clientIp);
     this.logger.log({ userId: user.id }, 'user signed up');
     return user;
   }
 
-  // The rate limit comes first: past it, no password is hashed. An unknown email costs a dummy verify.
+  // The throttle comes first: past it, no password is hashed. An unknown email costs a dummy verify.
   async login(dto: SealedLoginRequest): Promise<SealedTokenPair> {
     const password = this.unseal(dto.sealedPassword, SEAL_PURPOSE.password, 'password');
-    await this.rateLimiter.hit(dto.email, dto.clientIp);
+    await this.loginThrottle.admit(dto.email, dto.clientIp);
     const user = await this.users.findByEmail(dto.email);
     const ok = await this.passwords.verify(user?.passwordHash, password);
-    if (!user || !ok) throw new DomainError(ErrorCode.InvalidCredentials, 'Invalid email or password');
+    if (!user || !ok) {
+      await this.loginThrottle.failed(dto.email);
+      throw new DomainError(ErrorCode.InvalidCredentials, 'Invalid email or password');
+    }
+    await this.loginThrottle.rememberAddress(dto.email, dto.clientIp);
     const session = await this.sessions.start(user.id);
     this.logger.log({ userId: user.id, sessionId: session.sessionId }, 'user logged in');
     return this.tokenPair(user.id, session.sessionId, session.refreshToken);

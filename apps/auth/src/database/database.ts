@@ -5,6 +5,7 @@ import { RefreshToken } from '../sessions/refresh-token.entity';
 import { Session } from '../sessions/session.entity';
 import { User } from '../users/user.entity';
 import { CreateAuthSchema1763900000000 } from './migrations/1763900000000-CreateAuthSchema';
+import { PruneAndThrottle1764400000000 } from './migrations/1764400000000-PruneAndThrottle';
 import { AddAuthOutbox1764400600000 } from './migrations/1764400600000-AddAuthOutbox';
 
 export const AUTH_SCHEMA = 'auth';
@@ -14,7 +15,7 @@ export function authDataSourceOptions(config: AuthConfig): DataSourceOptions {
     url: config.DATABASE_URL,
     schema: AUTH_SCHEMA,
     entities: [User, Session, RefreshToken],
-    migrations: [CreateAuthSchema1763900000000, AddAuthOutbox1764400600000],
+    migrations: [CreateAuthSchema1763900000000, PruneAndThrottle1764400000000, AddAuthOutbox1764400600000],
     migrationsRun: config.RUN_MIGRATIONS,
     poolSize: config.DB_POOL_SIZE,
   });

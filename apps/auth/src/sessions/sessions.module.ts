@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { OutboxRelay } from '@app/messaging';
+import { ThrottleModule } from '../throttle/throttle.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { RevocationsPublisher } from './revocations.publisher';
 import { SessionsHandler } from './sessions.handler';
@@ -9,9 +10,9 @@ import { SessionsService } from './sessions.service';
 // Sessions, refresh-token rotation and revocations (stored, and broadcast to every gateway through auth.outbox
 // and its relay).
 @Module({
-  imports: [TokensModule],
+  imports: [ThrottleModule, TokensModule],
   controllers: [SessionsHandler],
   providers: [SessionsRepository, SessionsService, RevocationsPublisher, OutboxRelay],
-  exports: [SessionsService],
+  exports: [SessionsService, SessionsRepository],
 })
 export class SessionsModule {}

@@ -91,4 +91,33 @@ export class SessionsRepository {
     );
     return rows.map((r) => ({ sessionId: r.id, until: Number(r.until) }));
   }
+
+  // Sessions that can do nothing more: expired or revoked before `deadBefore` (a moment at least one access-token
+  // life ago, so the revocation list a starting gateway reads still holds them). Their refresh tokens go with
+  // them (ON DELETE CASCADE). Up to `limit` rows in one statement; answers how many went.
+  async deleteDeadSessions(deadBefore: Date, limit: number): Promise<number> {
+    const [, deleted] = await this.db.query<UpdateResult<unknown>>(
+      `DELETE FROM sessions WHERE id IN (
+         SELECT id FROM sessions WHERE expires_at <= $1
+         UNION
+         SELECT id FROM sessions WHERE revoked_at <= $1
+         LIMIT $2)`,
+      [deadBefore, limit],
+    );
+    return deleted;
+  }
+
+  // Refresh tokens past their expiry, and used ones older than `usedBefore` (kept until then for reuse
+  // detection). Up to `limit` rows in one statement; answers how many went.
+  async deleteDeadRefreshTokens(now: Date, usedBefore: Date, limit: number): Promise<number> {
+    const [, deleted] = await this.db.query<UpdateResult<unknown>>(
+      `DELETE FROM refresh_tokens WHERE id IN (
+         SELECT id FROM refresh_tokens WHERE expires_at <= $1
+         UNION
+         SELECT id FROM refresh_tokens WHERE used_at <= $2
+         LIMIT $3)`,
+      [now, usedBefore, limit],
+    );
+    return deleted;
+  }
 }

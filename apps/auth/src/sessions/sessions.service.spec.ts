@@ -2,9 +2,11 @@ import { jest } from '@jest/globals';
 import { type TestingModule } from '@nestjs/testing';
 import { BroadcastEvent, ErrorCode, topology } from '@app/contracts';
 import { type TestDatabase } from '@app/testing';
-import { authTestingModule, createAuthTestDatabase, resetAuthTables } from '../spec-support';
+import { authTestConfig, authTestingModule, createAuthTestDatabase, resetAuthTables } from '../spec-support';
 import { SessionsModule } from './sessions.module';
 import { SessionsService } from './sessions.service';
+
+const config = authTestConfig();
 
 describe(SessionsService.name, () => {
   let db: TestDatabase;
@@ -14,7 +16,7 @@ describe(SessionsService.name, () => {
 
   beforeAll(async () => {
     db = await createAuthTestDatabase();
-    moduleRef = await authTestingModule(db, [SessionsModule], undefined, relay);
+    moduleRef = await authTestingModule(db, [SessionsModule], { relay });
     sut = moduleRef.get(SessionsService);
   });
 
@@ -24,6 +26,7 @@ describe(SessionsService.name, () => {
   });
 
   beforeEach(async () => {
+    jest.restoreAllMocks();
     relay.kick.mockClear();
     await resetAuthTables(db);
   });
@@ -97,6 +100,37 @@ describe(SessionsService.name, () => {
       await sut.logout(userId, started.sessionId);
 
       await expect(sut.rotate(started.refreshToken)).rejects.toMatchObject(invalid);
+    });
+
+    it('answers RateLimited with retryAfter past the per-session refresh limit', async () => {
+      const windowMs = config.REFRESH_RATE_WINDOW_SECONDS * 1000;
+      jest.spyOn(Date, 'now').mockReturnValue(Math.floor(Date.now() / windowMs) * windowMs + 15_000);
+      const started = await sut.start(await newUser());
+      let token = started.refreshToken;
+      for (let i = 0; i < config.REFRESH_RATE_LIMIT_PER_SESSION; i += 1) {
+        token = (await sut.rotate(token)).refreshToken;
+      }
+
+      await expect(sut.rotate(token)).rejects.toMatchObject({
+        code: ErrorCode.RateLimited,
+        retryAfterSeconds: config.REFRESH_RATE_WINDOW_SECONDS - 15,
+      });
+      // The refused call used nothing up: the token still rotates in the next window.
+      jest.spyOn(Date, 'now').mockReturnValue(Math.floor(Date.now() / windowMs) * windowMs + windowMs);
+      await expect(sut.rotate(token)).resolves.toMatchObject({ sessionId: started.sessionId });
+    });
+
+    it("leaves another session's refresh budget alone", async () => {
+      const windowMs = config.REFRESH_RATE_WINDOW_SECONDS * 1000;
+      jest.spyOn(Date, 'now').mockReturnValue(Math.floor(Date.now() / windowMs) * windowMs + 15_000);
+      const busy = await sut.start(await newUser());
+      let token = busy.refreshToken;
+      for (let i = 0; i < config.REFRESH_RATE_LIMIT_PER_SESSION; i += 1) {
+        token = (await sut.rotate(token)).refreshToken;
+      }
+      const other = await sut.start(await newUser());
+
+      await expect(sut.rotate(other.refreshToken)).resolves.toMatchObject({ sessionId: other.sessionId });
     });
 
     it('refuses a token of an expired session', async () => {

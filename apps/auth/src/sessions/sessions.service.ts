@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode, type RevocationsListResponse } from '@app/contracts';
 import { OutboxRelay } from '@app/messaging';
 import { AUTH_CONFIG, AuthConfig } from '../config';
+import { RequestThrottle } from '../throttle/request-throttle.service';
 import { TokensService } from '../tokens/tokens.service';
 import { RevocationsPublisher } from './revocations.publisher';
 import { SessionsRepository } from './sessions.repository';
@@ -22,6 +23,7 @@ export class SessionsService {
 
   constructor(
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    private readonly throttle: RequestThrottle,
     private readonly sessions: SessionsRepository,
     private readonly tokens: TokensService,
     private readonly revocations: RevocationsPublisher,
@@ -46,6 +48,8 @@ export class SessionsService {
     if (row.sessionRevokedAt || row.sessionExpiresAt.getTime() <= now || row.expiresAt.getTime() <= now) {
       throw invalid;
     }
+    // Counted per session once the token is proven, so a stranger cannot spend someone else's budget.
+    await this.throttle.refresh(row.sessionId);
     const next = this.tokens.issueRefreshToken();
     if (!(await this.sessions.rotate(row.id, row.sessionId, next))) {
       // A token that was already rotated came back: it was stolen or replayed. Kill the whole family.

@@ -22,8 +22,9 @@ export class AuthController {
   @ApiOperation({ summary: 'Create an account' })
   @ApiResponse({ status: 201, type: UserDto })
   @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'EMAIL_TAKEN' })
-  signup(@Body() dto: SignupDto): Promise<UserDto> {
-    return this.auth.signup(dto);
+  @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'RATE_LIMITED, with Retry-After' })
+  signup(@Body() dto: SignupDto, @Ip() clientIp: string): Promise<UserDto> {
+    return this.auth.signup(dto, clientIp || 'unknown');
   }
 
   @Post('login')
@@ -41,6 +42,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Rotate the refresh token; a reused one revokes its whole session' })
   @ApiResponse({ status: 200, type: TokenPairDto })
   @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'INVALID_REFRESH_TOKEN' })
+  @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'RATE_LIMITED, with Retry-After' })
   refresh(@Body() dto: RefreshDto): Promise<TokenPairDto> {
     return this.auth.refresh(dto);
   }

@@ -21,10 +21,11 @@ export class AuthGatewayService {
     private readonly sealer: Sealer,
   ) {}
 
-  signup(dto: SignupDto): Promise<UserDto> {
+  signup(dto: SignupDto, clientIp: string): Promise<UserDto> {
     return this.rpc.auth.send(P.AuthSignup, {
       email: dto.email,
       sealedPassword: this.sealer.seal(dto.password, SEAL_PURPOSE.password),
+      clientIp,
     });
   }
 

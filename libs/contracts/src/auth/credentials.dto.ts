@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
+import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 
 const normalizeEmail = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim().toLowerCase() : value;
@@ -44,9 +44,23 @@ export class SealedSignupRequest {
   @IsString()
   @Length(20, 1024)
   sealedPassword: string;
+
+  // For the per-address signup throttle. Optional for one release: a gateway of the previous release omits it.
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  clientIp?: string;
 }
 
-export class SealedLoginRequest extends SealedSignupRequest {
+export class SealedLoginRequest {
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+
+  @IsString()
+  @Length(20, 1024)
+  sealedPassword: string;
+
   @IsString()
   @MaxLength(64)
   clientIp: string;

@@ -1,0 +1,87 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AUTH_CONFIG, AuthConfig } from '../config';
+import { AttemptsRepository } from './attempts.repository';
+import { rateLimited, windowAt } from './windows';
+
+const TOO_MANY = 'Too many login attempts; try again later';
+export const UNKNOWN_ADDRESS = 'unknown';
+
+// Login throttling, checked before any hashing (argon2 is the expensive part of a login). The design:
+// - Hard limits, 429 until the window ends: per (email, client address) and per client address. A stranger's
+//   guesses fill only the stranger's buckets, never the owner's, so they cannot lock the owner out.
+// - A soft limit per email, against one account guessed from many addresses: after
+//   LOGIN_EMAIL_DELAY_AFTER_FAILURES failures in a window, a guess from an address is let through only once per
+//   delay (2 s by default, doubling per further failure, capped at LOGIN_EMAIL_DELAY_MAX_SECONDS), and 429 with
+//   the remaining delay as Retry-After otherwise. The slot is claimed before the password is checked, so a
+//   thousand addresses guessing at once get one guess per delay between them.
+// - Addresses the account signed up or logged in from before (kept as long as a refresh token lives) skip the
+//   soft limit: the owner on their own address still gets in while the email is under attack; the owner on a
+//   new address waits at most the cap. An address with no failures but no history is a stranger: exempting it
+//   would hand every fresh address of a botnet a free guess.
+// - A refused attempt writes nothing (its transaction rolls back); every row expires and is pruned.
+@Injectable()
+export class LoginThrottle {
+  constructor(
+    private readonly db: DataSource,
+    private readonly attempts: AttemptsRepository,
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+  ) {}
+
+  async admit(email: string, clientIp: string): Promise<void> {
+    const now = Date.now();
+    const window = windowAt(now, this.config.LOGIN_RATE_WINDOW_SECONDS);
+    const keys = loginKeys(email, clientIp);
+    await this.db.transaction(async (em) => {
+      const hits = await this.attempts.hit(em, [keys.emailIp, keys.ip], window);
+      if (
+        (hits.get(keys.emailIp) ?? 0) > this.config.LOGIN_RATE_LIMIT_PER_EMAIL_AND_IP ||
+        (hits.get(keys.ip) ?? 0) > this.config.LOGIN_RATE_LIMIT_PER_IP
+      ) {
+        throw rateLimited(TOO_MANY, now, window.end);
+      }
+      if (await this.attempts.isMarked(em, keys.known, new Date(now))) return;
+      const failures = await this.attempts.lockWindow(em, keys.email, window);
+      if (!failures || failures.hits < this.config.LOGIN_EMAIL_DELAY_AFTER_FAILURES) return;
+      if (failures.nextAt && failures.nextAt.getTime() > now)
+        throw rateLimited(TOO_MANY, now, failures.nextAt);
+      await this.attempts.delayUntil(em, keys.email, new Date(now + this.delayMs(failures.hits)));
+    });
+  }
+
+  // A wrong password (or an unknown email) counts against the email and starts or lengthens its delay.
+  async failed(email: string): Promise<void> {
+    const now = Date.now();
+    const window = windowAt(now, this.config.LOGIN_RATE_WINDOW_SECONDS);
+    const key = loginKeys(email, '').email;
+    const failures = (await this.attempts.hit(this.db, [key], window)).get(key) ?? 0;
+    if (failures >= this.config.LOGIN_EMAIL_DELAY_AFTER_FAILURES) {
+      await this.attempts.delayUntil(this.db, key, new Date(now + this.delayMs(failures)));
+    }
+  }
+
+  // The account's owner used this address (signup or login): it skips the per-email delay from now on. An
+  // address the gateway could not tell is nobody's own.
+  async rememberAddress(email: string, clientIp: string): Promise<void> {
+    if (clientIp === UNKNOWN_ADDRESS) return;
+    const now = Date.now();
+    const expiresAt = new Date(now + this.config.REFRESH_TOKEN_TTL_SECONDS * 1000);
+    await this.attempts.mark(loginKeys(email, clientIp).known, new Date(now), expiresAt);
+  }
+
+  private delayMs(failures: number): number {
+    const steps = Math.min(failures - this.config.LOGIN_EMAIL_DELAY_AFTER_FAILURES, 16);
+    const seconds = this.config.LOGIN_EMAIL_DELAY_SECONDS * 2 ** Math.max(0, steps);
+    return Math.min(seconds, this.config.LOGIN_EMAIL_DELAY_MAX_SECONDS) * 1000;
+  }
+}
+
+// The address goes first: it never contains '|', an email may.
+function loginKeys(email: string, clientIp: string): Record<'ip' | 'emailIp' | 'email' | 'known', string> {
+  return {
+    ip: `login-ip:${clientIp}`,
+    emailIp: `login-email-ip:${clientIp}|${email}`,
+    email: `login-email:${email}`,
+    known: `login-known:${clientIp}|${email}`,
+  };
+}
