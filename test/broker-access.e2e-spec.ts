@@ -1,10 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect as tcpConnect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import amqp, { type ConfirmChannel } from 'amqplib';
 import { load } from 'js-yaml';
 import { topology } from '@app/contracts';
-import { runInfo } from './support/api';
-import { ROOT } from './support/processes';
+import { runInfo, startExtra } from './support/api';
+import { freePort, ROOT } from './support/processes';
+import { waitFor } from './support/wait-for';
 
 // What a service's broker identity (the RABBITMQ_URL the running service was given) is allowed to do, against the
 // real broker. Every service used to share guest (an administrator), so each of these succeeded.
@@ -92,6 +97,97 @@ describe('broker access', () => {
     // A second consumer on sync-worker's events queue: cancelled with the connection, before it takes anything
     // that the running worker would have handled (prefetch 1, nothing published in this file).
     expect(await attempt('sync-worker', consume(t.events.sync))).toBe('allowed');
+  });
+});
+
+// The broker here has no TLS listener: a TLS front on a port of its own, with a certificate no public CA signed,
+// forwards to it. A service reaches the broker through it only when RABBITMQ_CA_FILE names that certificate.
+describe('amqps://', () => {
+  let dir: string;
+  let front: TlsServer;
+  let port: number;
+  const handshakes = { done: 0, refused: [] as string[] };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'amqps-'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    const broker = new URL(runInfo().rabbitmqUrl);
+    front = createTlsServer(
+      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+      (client) => {
+        handshakes.done++;
+        const upstream = tcpConnect(Number(broker.port || 5672), broker.hostname);
+        client.pipe(upstream).pipe(client);
+        client.on('error', () => upstream.destroy());
+        upstream.on('error', () => client.destroy());
+      },
+    );
+    front.on('tlsClientError', (err) => handshakes.refused.push(err.message));
+    port = await freePort();
+    await new Promise<void>((resolve) => front.listen(port, '127.0.0.1', resolve));
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => front.close(resolve));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function amqpsUrl(): string {
+    const url = new URL(runInfo().services.auth.env.RABBITMQ_URL);
+    url.protocol = 'amqps:';
+    url.hostname = 'localhost';
+    url.port = String(port);
+    return url.toString();
+  }
+
+  it('serves over amqps:// with the private CA named by RABBITMQ_CA_FILE', async () => {
+    const httpPort = await freePort();
+    const auth = startExtra('auth', {
+      RABBITMQ_URL: amqpsUrl(),
+      RABBITMQ_CA_FILE: join(dir, 'cert.pem'),
+      HTTP_PORT: String(httpPort),
+    });
+    try {
+      // The health server starts only once the broker connection and the RPC consumer are up.
+      await waitFor(
+        async () =>
+          (await fetch(`http://127.0.0.1:${httpPort}/health`).catch(() => undefined))?.status === 200,
+        { timeoutMs: 30_000, what: 'auth over amqps' },
+      );
+      expect(handshakes.done).toBeGreaterThan(0);
+    } finally {
+      await auth.stop();
+    }
+  });
+
+  it('refuses the broker certificate when no CA file vouches for it', async () => {
+    const refusedBefore = handshakes.refused.length;
+    const auth = startExtra('auth', { RABBITMQ_URL: amqpsUrl(), HTTP_PORT: String(await freePort()) });
+    try {
+      await waitFor(() => handshakes.refused.length > refusedBefore, { what: 'a refused TLS handshake' });
+    } finally {
+      await auth.stop();
+    }
   });
 });
 
