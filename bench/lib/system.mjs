@@ -1,12 +1,14 @@
 // The whole system as real processes (node dist/apps/<app>/main.js) against the bench run's own database and
 // queue prefix, like test/support/system.ts does for the e2e suite (same environment variables).
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import amqp from 'amqplib';
 import pg from 'pg';
+import definitions from '../../deploy/rabbitmq/render-definitions.cjs';
 
 export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 export const ADMIN_DATABASE_URL =
@@ -15,6 +17,9 @@ export const ADMIN_DATABASE_URL =
   'postgres://postgres@127.0.0.1:5432/postgres';
 export const RABBITMQ_URL =
   process.env.BENCH_RABBITMQ_URL ?? process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+const run = promisify(execFile);
+const BROKER_SERVICES = ['gateway', 'auth', 'plaid-link', 'sync-worker'];
 
 // Retry tiers are passed explicitly so the bench knows every queue name it has to delete.
 const RETRY_TIERS_MS = [1000, 10000, 60000, 300000];
@@ -106,6 +111,43 @@ export class BenchSystem {
     this.clientId = CLIENT_ID;
     this.secret = SECRET;
     this.extraQueues = [];
+    // Each service as its own broker user, with the permissions docker compose gives it (measured as deployed).
+    this.brokerUsers = Object.fromEntries(
+      BROKER_SERVICES.map((service) => {
+        const name = `${this.runId}_${service}`;
+        const password = randomBytes(16).toString('hex');
+        const url = new URL(RABBITMQ_URL);
+        url.username = name;
+        url.password = password;
+        return [service, { name, password, url: url.toString() }];
+      }),
+    );
+  }
+
+  // As test/support/system.ts does: one rabbitmqctl call, definitions on stdin (the broker node reads a file itself).
+  async createBrokerUsers() {
+    const template = JSON.parse(readFileSync(join(ROOT, 'deploy', 'rabbitmq', 'definitions.json'), 'utf8'));
+    const { users, permissions } = definitions.renderDefinitions(template, {
+      users: this.brokerUsers,
+      prefixPattern: definitions.escapeRegex(this.queuePrefix),
+    });
+    await new Promise((resolve, reject) => {
+      const child = execFile(
+        'rabbitmqctl',
+        ['-q', 'import_definitions', '--format', 'json'],
+        (err, _o, stderr) => (err ? reject(new Error(`rabbitmqctl: ${stderr || err.message}`)) : resolve()),
+      );
+      child.stdin.end(JSON.stringify({ users, permissions }));
+    });
+    this.usersCreated = true;
+  }
+
+  async dropBrokerUsers() {
+    await Promise.all(
+      Object.values(this.brokerUsers).map((u) =>
+        run('rabbitmqctl', ['-q', 'delete_user', u.name]).catch(() => undefined),
+      ),
+    );
   }
 
   async start() {
@@ -121,9 +163,10 @@ export class BenchSystem {
       await admin.end();
     }
     this.created = true;
+    await this.createBrokerUsers();
+    const broker = (service) => ({ RABBITMQ_URL: this.brokerUsers[service].url });
     const common = {
       DATABASE_URL: this.databaseUrl,
-      RABBITMQ_URL,
       QUEUE_PREFIX: this.queuePrefix,
       JWT_SECRET: randomBytes(32).toString('hex'),
       BROKER_SEALING_SECRET: randomBytes(32).toString('hex'),
@@ -155,12 +198,12 @@ export class BenchSystem {
       SANDBOX_TRANSACTIONS_PER_ITEM: String(this.sandboxTransactions),
       SANDBOX_AUTO_WEBHOOKS: 'false',
     });
-    add('auth', {});
-    add('plaid-link', plaid);
+    add('auth', broker('auth'));
+    add('plaid-link', { ...plaid, ...broker('plaid-link') });
     // The emulator has no rate limit; the per-item pacing of Plaid's real limit (50 /transactions/sync calls a
     // minute) would turn the ingest benchmark into a measure of that limit (200 pages ≥ 4 minutes).
-    add('sync-worker', { ...plaid, PLAID_SYNC_CALLS_PER_MINUTE: '0' });
-    add('gateway', { PORT: String(gatewayPort), HOST: '127.0.0.1' });
+    add('sync-worker', { ...plaid, ...broker('sync-worker'), PLAID_SYNC_CALLS_PER_MINUTE: '0' });
+    add('gateway', { ...broker('gateway'), PORT: String(gatewayPort), HOST: '127.0.0.1' });
     for (const s of this.services.values()) s.start();
     await this.waitReady();
   }
@@ -193,6 +236,7 @@ export class BenchSystem {
     await this.dropBrokerObjects().catch((err) =>
       console.error(`bench: broker clean-up failed: ${err.message}`),
     );
+    if (this.usersCreated) await this.dropBrokerUsers();
     if (!this.created) return;
     const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
     await admin.connect();

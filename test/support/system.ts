@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import amqp from 'amqplib';
 import { Client } from 'pg';
 // A relative import: global setup runs outside Jest's module mapper, and queues.ts has no Nest imports.
@@ -9,11 +12,33 @@ import { databaseUrlFor, TEST_DATABASE_URL, TEST_RABBITMQ_URL } from './infra';
 import { freePort, ROOT, ServiceProcess } from './processes';
 import { waitFor } from './wait-for';
 
+// A broker user of this run: the service's user of deploy/rabbitmq/definitions.json, under a name of the run's own.
+export interface BrokerUser {
+  name: string;
+  password: string;
+  url: string;
+}
+
+export type BrokerService = 'gateway' | 'auth' | 'plaid-link' | 'sync-worker';
+const BROKER_SERVICES: BrokerService[] = ['gateway', 'auth', 'plaid-link', 'sync-worker'];
+
+// The deployment's renderer (CommonJS, also run by docker compose), so that the suite proves the very permissions
+// compose loads.
+interface DefinitionsRenderer {
+  renderDefinitions(
+    template: unknown,
+    options: { users: Record<string, { name: string; password: string }>; prefixPattern: string },
+  ): { users: unknown[]; permissions: unknown[] };
+  escapeRegex(text: string): string;
+}
+
 export interface RunInfo {
   runId: string;
   database: string;
   databaseUrl: string;
+  // The administrator's URL: tests and clean-up use it; no service does.
   rabbitmqUrl: string;
+  brokerUsers: Record<BrokerService, BrokerUser>;
   queuePrefix: string;
   jwtSecret: string;
   gateways: string[];
@@ -21,6 +46,8 @@ export interface RunInfo {
   logDir: string;
   services: Record<string, { app: string; pid: number | undefined; env: Record<string, string> }>;
 }
+
+const run = promisify(execFile);
 
 export const E2E_RETRY_TIERS_MS = [200, 500, 1000];
 
@@ -39,11 +66,23 @@ export class TestSystem {
     const runId = `e2e_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
     const gateways = [await freePort(), await freePort()];
     const sandbox = await freePort();
+    const brokerUser = (service: BrokerService): BrokerUser => {
+      const name = `${runId}_${service}`;
+      const password = randomBytes(16).toString('hex');
+      const url = new URL(TEST_RABBITMQ_URL);
+      url.username = name;
+      url.password = password;
+      return { name, password, url: url.toString() };
+    };
     const info: RunInfo = {
       runId,
       database: runId,
       databaseUrl: databaseUrlFor(runId),
       rabbitmqUrl: TEST_RABBITMQ_URL,
+      brokerUsers: Object.fromEntries(BROKER_SERVICES.map((s) => [s, brokerUser(s)])) as Record<
+        BrokerService,
+        BrokerUser
+      >,
       queuePrefix: `${runId}.`,
       jwtSecret: randomBytes(32).toString('hex'),
       gateways: gateways.map((p) => `http://127.0.0.1:${p}`),
@@ -63,7 +102,6 @@ export class TestSystem {
   private commonEnv(): Record<string, string> {
     return {
       DATABASE_URL: this.info.databaseUrl,
-      RABBITMQ_URL: this.info.rabbitmqUrl,
       QUEUE_PREFIX: this.info.queuePrefix,
       JWT_SECRET: this.info.jwtSecret,
       BROKER_SEALING_SECRET: randomBytes(32).toString('hex'),
@@ -95,12 +133,17 @@ export class TestSystem {
     } finally {
       await admin.end();
     }
+    await this.createBrokerUsers();
     const env = this.commonEnv();
+    const broker = (service: BrokerService): Record<string, string> => ({
+      RABBITMQ_URL: this.info.brokerUsers[service].url,
+    });
     const add = (name: string, app: string, extra: Record<string, string> = {}): void => {
       this.services.set(name, new ServiceProcess(name, app, { ...env, ...extra }, this.info.logDir));
       this.info.services[name] = { app, pid: undefined, env: { ...env, ...extra } };
     };
     add('auth', 'auth', {
+      ...broker('auth'),
       HTTP_PORT: String(await freePort()),
       LOGIN_RATE_LIMIT_PER_EMAIL_AND_IP: '5',
       LOGIN_RATE_LIMIT_PER_IP: '12',
@@ -117,14 +160,20 @@ export class TestSystem {
       SANDBOX_WEBHOOK_DELAY_MS: '200',
     });
     const plaid = this.plaidEnv();
-    add('plaid-link', 'plaid-link', { ...plaid, HTTP_PORT: String(await freePort()) });
+    add('plaid-link', 'plaid-link', {
+      ...plaid,
+      ...broker('plaid-link'),
+      HTTP_PORT: String(await freePort()),
+    });
     add('sync-worker', 'sync-worker', {
       ...plaid,
+      ...broker('sync-worker'),
       INSTITUTION_PAUSE_SECONDS: '4',
       HTTP_PORT: String(await freePort()),
     });
     this.ports.gateways.forEach((port, i) =>
       add(`gateway-${i}`, 'gateway', {
+        ...broker('gateway'),
         PORT: String(port),
         HOST: '127.0.0.1',
         TRUST_PROXY: 'true',
@@ -161,6 +210,7 @@ export class TestSystem {
     await Promise.all([...this.services.values()].map((s) => s.stop()));
     this.killExtras();
     await this.dropBrokerObjects();
+    await this.dropBrokerUsers();
     const admin = new Client({ connectionString: TEST_DATABASE_URL });
     await admin.connect();
     try {
@@ -181,6 +231,41 @@ export class TestSystem {
         // already gone
       }
     }
+  }
+
+  // One rabbitmqctl call for all four users (each call starts an Erlang VM): the deployment's definitions, rendered
+  // with this run's user names and passwords, permissions narrowed to its queue prefix and the prefixes tests nest
+  // under it (`<run>.orphan.auth.rpc`).
+  private async createBrokerUsers(): Promise<void> {
+    const renderer = createRequire(join(ROOT, 'package.json'))(
+      './deploy/rabbitmq/render-definitions.cjs',
+    ) as DefinitionsRenderer;
+    const template: unknown = JSON.parse(
+      readFileSync(join(ROOT, 'deploy', 'rabbitmq', 'definitions.json'), 'utf8'),
+    );
+    const { users, permissions } = renderer.renderDefinitions(template, {
+      users: this.info.brokerUsers,
+      prefixPattern: `${renderer.escapeRegex(this.info.queuePrefix)}(?:[^.]+\\.)*`,
+    });
+    // On stdin: the broker node (its own OS user) reads a file argument itself. Users and permissions only: the
+    // shared vhost is not this run's to redefine.
+    await new Promise<void>((resolve, reject) => {
+      const child = execFile(
+        'rabbitmqctl',
+        ['-q', 'import_definitions', '--format', 'json'],
+        (err, _stdout, stderr) =>
+          err ? reject(new Error(`rabbitmqctl: ${stderr || err.message}`)) : resolve(),
+      );
+      child.stdin?.end(JSON.stringify({ users, permissions }));
+    });
+  }
+
+  private async dropBrokerUsers(): Promise<void> {
+    await Promise.all(
+      Object.values(this.info.brokerUsers).map((u) =>
+        run('rabbitmqctl', ['-q', 'delete_user', u.name]).catch(() => undefined),
+      ),
+    );
   }
 
   private async dropBrokerObjects(): Promise<void> {

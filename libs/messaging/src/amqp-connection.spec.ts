@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
-import { AmqpConnection, UnroutableMessageError } from './amqp-connection';
+import { AmqpConnection, amqpTlsOptions, UnroutableMessageError } from './amqp-connection';
 
 const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -57,5 +60,35 @@ describe(AmqpConnection.name, () => {
 
   it('answers for the same named channel every time', () => {
     expect(sut.channel('spec')).toBe(sut.channel('spec'));
+  });
+});
+
+describe(amqpTlsOptions.name, () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'amqp-tls-'));
+    for (const name of ['ca.pem', 'cert.pem', 'key.pem']) writeFileSync(join(dir, name), `${name} contents`);
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('adds nothing when no file is named (amqp://, or amqps:// to a publicly trusted broker)', () => {
+    expect(amqpTlsOptions({ RABBITMQ_CA_FILE: '' })).toEqual({});
+  });
+
+  it('reads the CA, certificate and key from the files named', () => {
+    const options = amqpTlsOptions({
+      RABBITMQ_CA_FILE: join(dir, 'ca.pem'),
+      RABBITMQ_CERT_FILE: join(dir, 'cert.pem'),
+      RABBITMQ_KEY_FILE: join(dir, 'key.pem'),
+    });
+    expect(options.ca?.toString()).toBe('ca.pem contents');
+    expect(options.cert?.toString()).toBe('cert.pem contents');
+    expect(options.key?.toString()).toBe('key.pem contents');
+  });
+
+  it('throws when a named file is missing', () => {
+    expect(() => amqpTlsOptions({ RABBITMQ_CA_FILE: join(dir, 'nope.pem') })).toThrow(/ENOENT/);
   });
 });

@@ -1,13 +1,28 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import amqp, { type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
 import { type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
+
+// amqps:// needs nothing more when the broker's certificate chains to a public CA. A private CA, and a client
+// certificate for brokers that require one, come from files named by these variables (read once, at start; a
+// missing file stops the service). On an amqp:// URL they are ignored.
+export function amqpTlsOptions(env: NodeJS.ProcessEnv = process.env): {
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+} {
+  const read = (variable: string): Buffer | undefined =>
+    env[variable] ? readFileSync(env[variable]) : undefined;
+  const [ca, cert, key] = ['RABBITMQ_CA_FILE', 'RABBITMQ_CERT_FILE', 'RABBITMQ_KEY_FILE'].map(read);
+  return { ...(ca && { ca }), ...(cert && { cert }), ...(key && { key }) };
+}
 
 // The one place that says how this system talks to RabbitMQ: amqplib leaves Nagle on (~44 ms per RPC round
 // trip), heartbeats find a dead peer within ~20 s, and a lost connection is retried every second. The shared
 // connection below and Nest's RMQ transport (rmq-options.ts) both take it from here.
 export const AMQP_SOCKET_OPTIONS = {
-  connectionOptions: { noDelay: true },
+  connectionOptions: { noDelay: true, ...amqpTlsOptions() },
   heartbeatIntervalInSeconds: 10,
   reconnectTimeInSeconds: 1,
 };

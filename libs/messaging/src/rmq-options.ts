@@ -38,7 +38,9 @@ export function rmqClientOptions(url: string, queue: string): RmqOptions {
     options: {
       urls: [url],
       queue,
-      queueOptions: { durable: true },
+      // The consumer declares its queue; the caller only sends to it, so its broker user needs no configure
+      // permission on another service's queue (one that could delete it).
+      noAssert: true,
       persistent: false,
       socketOptions,
     },
