@@ -7,16 +7,20 @@ import { acceptRequestId, loadConfigOrExit, metrics, REQUEST_ID_HEADER } from '@
 import { DomainError, ErrorCode } from '@app/contracts';
 import { validationDetails } from '@app/messaging';
 import { ValidationPipe } from '@nestjs/common';
+import { type FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { GatewayConfig } from './config';
 import { sendError } from './errors/http-error.filter';
+import { limitedJsonParser } from './http/json-body';
+import { fastifyTrustProxy } from './http/trust-proxy';
+import { WEBHOOK_ROUTE } from './webhooks/webhooks.controller';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit(GatewayConfig, 'gateway');
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: fastifyTrustProxy(config.TRUST_PROXY),
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const id = acceptRequestId(req.headers[REQUEST_ID_HEADER]);
@@ -27,6 +31,21 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
     rawBody: true,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  // Shape limits (depth, key count) on the raw bytes before anything parses or transforms the body.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser(
+    'application/json',
+    { bodyLimit: config.BODY_LIMIT_BYTES },
+    limitedJsonParser<FastifyRequest>(
+      { maxDepth: config.JSON_MAX_DEPTH, maxKeys: config.JSON_MAX_KEYS },
+      (req, body, done) => parseJson(req, body.toString('utf8'), done),
+    ),
+  );
+  // Only Plaid's webhook needs a larger body; routes are registered at init, after this hook.
+  fastify.addHook('onRoute', (route) => {
+    if (route.url === WEBHOOK_ROUTE) route.bodyLimit = config.WEBHOOK_BODY_LIMIT_BYTES;
   });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
@@ -40,7 +59,6 @@ async function bootstrap(): Promise<void> {
     }),
   );
 
-  const fastify = app.getHttpAdapter().getInstance();
   const errorLogger = new NestLogger('HttpError');
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
@@ -56,6 +74,12 @@ async function bootstrap(): Promise<void> {
   // Errors raised before a route runs (bad JSON, body too large) take the same shape as the rest.
   fastify.setErrorHandler((err, request, reply) => sendError(err, request, reply, errorLogger));
 
+  if (config.DOCS_ENABLED) setUpDocs(app);
+
+  await app.listen(config.PORT, config.HOST);
+}
+
+function setUpDocs(app: NestFastifyApplication): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -68,8 +92,6 @@ async function bootstrap(): Promise<void> {
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
-
-  await app.listen(config.PORT, config.HOST);
 }
 
 bootstrap().catch((err: unknown) => {

@@ -5,6 +5,9 @@ import { type FastifyRequest } from 'fastify';
 import { WebhookIntake } from './webhook-intake.service';
 import { WebhookRejected, WebhookVerifier } from './webhook-verifier.service';
 
+// main.ts gives this route (only) the larger WEBHOOK_BODY_LIMIT_BYTES.
+export const WEBHOOK_ROUTE = '/v1/webhooks/plaid';
+
 @Controller('v1/webhooks')
 export class WebhooksController {
   private readonly logger = new Logger(WebhooksController.name);
