@@ -40,7 +40,10 @@ async function bootstrap(): Promise<void> {
     { bodyLimit: config.BODY_LIMIT_BYTES },
     limitedJsonParser<FastifyRequest>(
       { maxDepth: config.JSON_MAX_DEPTH, maxKeys: config.JSON_MAX_KEYS },
-      (req, body, done) => parseJson(req, body.toString('utf8'), done),
+      (req, body, done) => {
+        // Fastify's default parser is synchronous and answers through `done`.
+        void parseJson(req, body.toString('utf8'), done);
+      },
     ),
   );
   // Only Plaid's webhook needs a larger body; routes are registered at init, after this hook.
