@@ -146,6 +146,15 @@ describe('edge: hostile bodies', () => {
     expect(JSON.stringify(res.body).length).toBeLessThan(4096);
   });
 
+  it('answers 400 to a form body with thousands of keys', async () => {
+    const form = Array.from({ length: 4000 }, (_, i) => `k${i}=1`).join('&');
+    const res = await post(gateway.url, '/v1/auth/login', form, {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    requestIds.push(String(res.body?.requestId));
+    expectRefused(res, 400, 'VALIDATION_FAILED');
+  });
+
   it('answers 400 to a key-heavy body on the webhook route, whose limit is larger', async () => {
     const res = await hostile(WEBHOOK_PATH, manyKeys(1024 * 1024 - 64));
     expectRefused(res, 400, 'VALIDATION_FAILED');

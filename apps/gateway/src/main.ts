@@ -12,7 +12,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { GatewayConfig } from './config';
 import { sendError } from './errors/http-error.filter';
-import { limitedJsonParser } from './http/json-body';
+import { checkFormKeys, limitedJsonParser } from './http/json-body';
 import { fastifyTrustProxy } from './http/trust-proxy';
 import { WEBHOOK_ROUTE } from './webhooks/webhooks.controller';
 
@@ -46,6 +46,10 @@ async function bootstrap(): Promise<void> {
       },
     ),
   );
+  fastify.addHook('preValidation', async (request) => {
+    if (request.headers['content-type']?.startsWith('application/x-www-form-urlencoded'))
+      checkFormKeys(request.body, config.JSON_MAX_KEYS);
+  });
   // Only Plaid's webhook needs a larger body; routes are registered at init, after this hook.
   fastify.addHook('onRoute', (route) => {
     if (route.url === WEBHOOK_ROUTE) route.bodyLimit = config.WEBHOOK_BODY_LIMIT_BYTES;

@@ -1,5 +1,5 @@
 import { DomainError, ErrorCode } from '@app/contracts';
-import { checkJsonShape, limitedJsonParser } from './json-body';
+import { checkFormKeys, checkJsonShape, limitedJsonParser } from './json-body';
 
 const limits = { maxDepth: 32, maxKeys: 1000 };
 const refusal = (body: string): unknown => {
@@ -63,5 +63,16 @@ describe(limitedJsonParser.name, () => {
     const outcome = run('['.repeat(100));
     expect(outcome.parsed).toBe(false);
     expect(outcome.err).toBeInstanceOf(DomainError);
+  });
+});
+
+describe(checkFormKeys.name, () => {
+  it('refuses a form body with more keys than the limit', () => {
+    const body = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`k${i}`, 'v']));
+    expect(() => checkFormKeys(body, 1000)).toThrow(DomainError);
+  });
+
+  it('accepts a form body within the limit', () => {
+    expect(() => checkFormKeys({ email: 'a@b.c', password: 'x' }, 1000)).not.toThrow();
   });
 });

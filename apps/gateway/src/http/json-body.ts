@@ -60,3 +60,10 @@ export function limitedJsonParser<R>(
     parse(req, body, done);
   };
 }
+
+// Form bodies are flat (one level of keys), so the count is all there is to check; Nest's parser has no limit
+// of its own. Run after parsing and before validation (a preValidation hook).
+export function checkFormKeys(body: unknown, maxKeys: number): void {
+  if (typeof body === 'object' && body !== null && Object.keys(body).length > maxKeys)
+    throw new DomainError(ErrorCode.ValidationFailed, `Form body has more than ${maxKeys} keys`);
+}
