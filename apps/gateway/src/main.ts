@@ -7,14 +7,12 @@ import { acceptRequestId, loadConfigOrExit, metrics, REQUEST_ID_HEADER } from '@
 import { DomainError, ErrorCode } from '@app/contracts';
 import { validationDetails } from '@app/messaging';
 import { ValidationPipe } from '@nestjs/common';
-import { type FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { GatewayConfig } from './config';
 import { sendError } from './errors/http-error.filter';
-import { checkFormKeys, limitedJsonParser } from './http/json-body';
+import { applyBodyLimits } from './http/body-limits';
 import { fastifyTrustProxy } from './http/trust-proxy';
-import { WEBHOOK_ROUTE } from './webhooks/webhooks.controller';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit(GatewayConfig, 'gateway');
@@ -32,28 +30,7 @@ async function bootstrap(): Promise<void> {
     bufferLogs: true,
     rawBody: true,
   });
-  const fastify = app.getHttpAdapter().getInstance();
-  // Shape limits (depth, key count) on the raw bytes before anything parses or transforms the body.
-  const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  app.useBodyParser(
-    'application/json',
-    { bodyLimit: config.BODY_LIMIT_BYTES },
-    limitedJsonParser<FastifyRequest>(
-      { maxDepth: config.JSON_MAX_DEPTH, maxKeys: config.JSON_MAX_KEYS },
-      (req, body, done) => {
-        // Fastify's default parser is synchronous and answers through `done`.
-        void parseJson(req, body.toString('utf8'), done);
-      },
-    ),
-  );
-  fastify.addHook('preValidation', async (request) => {
-    if (request.headers['content-type']?.startsWith('application/x-www-form-urlencoded'))
-      checkFormKeys(request.body, config.JSON_MAX_KEYS);
-  });
-  // Only Plaid's webhook needs a larger body; routes are registered at init, after this hook.
-  fastify.addHook('onRoute', (route) => {
-    if (route.url === WEBHOOK_ROUTE) route.bodyLimit = config.WEBHOOK_BODY_LIMIT_BYTES;
-  });
+  applyBodyLimits(app, config);
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.useGlobalPipes(
@@ -66,6 +43,7 @@ async function bootstrap(): Promise<void> {
     }),
   );
 
+  const fastify = app.getHttpAdapter().getInstance();
   const errorLogger = new NestLogger('HttpError');
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
