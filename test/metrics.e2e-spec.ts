@@ -21,10 +21,12 @@ describe('metrics', () => {
     await waitHealthy(user, item.id);
   });
 
-  it('gateway: HTTP latency histograms by route template', async () => {
-    const text = await scrape(`${runInfo().gateways[0]}/metrics`);
+  it('gateway: HTTP latency histograms by route template, on the metrics port only', async () => {
+    const text = await scrape(`${runInfo().gatewayMetrics[0]}/metrics`);
     expect(text).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/v1\/items\/:id"/);
     expect(text).toContain('process_resident_memory_bytes');
+    const publicPort = await fetch(`${runInfo().gateways[0]}/metrics`);
+    expect(publicPort.status).toBe(404);
   });
 
   it('sync-worker: messages, Plaid calls, sync duration, transactions, seconds since last sync', async () => {

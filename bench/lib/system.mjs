@@ -203,7 +203,14 @@ export class BenchSystem {
     // The emulator has no rate limit; the per-item pacing of Plaid's real limit (50 /transactions/sync calls a
     // minute) would turn the ingest benchmark into a measure of that limit (200 pages ≥ 4 minutes).
     add('sync-worker', { ...plaid, ...broker('sync-worker'), PLAID_SYNC_CALLS_PER_MINUTE: '0' });
-    add('gateway', { ...broker('gateway'), PORT: String(gatewayPort), HOST: '127.0.0.1' });
+    // Every emulator webhook comes from one address; no metrics port (the bench does not scrape the gateway).
+    add('gateway', {
+      ...broker('gateway'),
+      PORT: String(gatewayPort),
+      HOST: '127.0.0.1',
+      METRICS_PORT: '0',
+      WEBHOOK_RATE_LIMIT_PER_MINUTE: '10000000',
+    });
     for (const s of this.services.values()) s.start();
     await this.waitReady();
   }

@@ -102,10 +102,12 @@ export async function signupAndLogin(api = new Api(), tag = 'user'): Promise<Log
 export function startExtra(name: string, overrides: Record<string, string> = {}): ServiceProcess {
   const info = runInfo();
   const spec = info.services[name];
+  // An extra gateway would otherwise take its original's METRICS_PORT (taken): none unless the test asks.
+  const ports: Record<string, string> = spec.app === 'gateway' ? { METRICS_PORT: '0' } : {};
   const proc = new ServiceProcess(
     `${name}-extra-${Date.now()}`,
     spec.app,
-    { ...spec.env, ...overrides },
+    { ...spec.env, ...ports, ...overrides },
     info.logDir,
   );
   proc.start();

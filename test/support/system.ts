@@ -42,6 +42,8 @@ export interface RunInfo {
   queuePrefix: string;
   jwtSecret: string;
   gateways: string[];
+  // Each gateway's operators' port (METRICS_PORT): /metrics and /health/ready with details.
+  gatewayMetrics: string[];
   sandboxUrl: string;
   logDir: string;
   services: Record<string, { app: string; pid: number | undefined; env: Record<string, string> }>;
@@ -59,12 +61,13 @@ export class TestSystem {
 
   constructor(
     readonly info: RunInfo,
-    private readonly ports: { gateways: number[]; sandbox: number },
+    private readonly ports: { gateways: number[]; gatewayMetrics: number[]; sandbox: number },
   ) {}
 
   static async create(): Promise<TestSystem> {
     const runId = `e2e_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
     const gateways = [await freePort(), await freePort()];
+    const gatewayMetrics = [await freePort(), await freePort()];
     const sandbox = await freePort();
     const brokerUser = (service: BrokerService): BrokerUser => {
       const name = `${runId}_${service}`;
@@ -86,11 +89,12 @@ export class TestSystem {
       queuePrefix: `${runId}.`,
       jwtSecret: randomBytes(32).toString('hex'),
       gateways: gateways.map((p) => `http://127.0.0.1:${p}`),
+      gatewayMetrics: gatewayMetrics.map((p) => `http://127.0.0.1:${p}`),
       sandboxUrl: `http://127.0.0.1:${sandbox}`,
       logDir: join(ROOT, '.e2e-logs', runId),
       services: {},
     };
-    return new TestSystem(info, { gateways, sandbox });
+    return new TestSystem(info, { gateways, gatewayMetrics, sandbox });
   }
 
   static load(): RunInfo {
@@ -175,9 +179,13 @@ export class TestSystem {
       add(`gateway-${i}`, 'gateway', {
         ...broker('gateway'),
         PORT: String(port),
+        METRICS_PORT: String(this.ports.gatewayMetrics[i]),
         HOST: '127.0.0.1',
+        // Tests choose their client address with X-Forwarded-For (test/edge-hardening covers hop counts).
         TRUST_PROXY: 'true',
         WEBHOOK_KEY_CACHE_SECONDS: '1',
+        // Every emulator webhook of the run comes from one address.
+        WEBHOOK_RATE_LIMIT_PER_MINUTE: '100000',
       }),
     );
     for (const [name, s] of this.services) {

@@ -1,7 +1,8 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { Transform, Type } from 'class-transformer';
 import { envBoolean } from '@app/common';
-import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { parseTrustProxy, type TrustProxy } from './http/trust-proxy';
 
 export class GatewayConfig {
   @Type(() => Number)
@@ -57,15 +58,50 @@ export class GatewayConfig {
   @Max(30000)
   HEALTH_TIMEOUT_MS = 2000;
 
-  // Honour X-Forwarded-For (behind a load balancer) when computing the client address.
-  @Transform(envBoolean)
-  @IsBoolean()
-  TRUST_PROXY = false;
+  // Which X-Forwarded-For hops to believe when computing the client address (the login and webhook limiters key
+  // on it): `false`, a hop count (`1` = one load balancer in front), or proxy addresses/CIDR ranges
+  // (`10.0.0.0/8,192.168.0.0/16`). `true` believes the leftmost entry, which the client chooses: only for tests.
+  @Transform(({ value }: { value: unknown }) => parseTrustProxy(value))
+  @IsDefined({
+    message: 'must be true, false, a hop count or a comma-separated list of addresses/CIDR ranges',
+  })
+  TRUST_PROXY: TrustProxy = false;
+
+  // Every route but the webhook takes small JSON bodies: a big one costs CPU before any check can refuse it.
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  BODY_LIMIT_BYTES = 32 * 1024;
 
   @Type(() => Number)
   @IsInt()
   @Min(1024)
-  BODY_LIMIT_BYTES = 1024 * 1024;
+  WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
+
+  // Checked while the raw body is scanned, before JSON.parse and any DTO transformation.
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  JSON_MAX_DEPTH = 32;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  JSON_MAX_KEYS = 1000;
+
+  // Port of the operators' server (GET /metrics, GET /health/ready with details); never the public PORT.
+  // 0 = no such server.
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT = 9464;
+
+  // Swagger UI and /docs/openapi.json on the public port.
+  @Transform(envBoolean)
+  @IsBoolean()
+  DOCS_ENABLED = true;
 
   // How long a Plaid webhook key without an expiry is trusted before it is re-read (a rotation takes effect
   // on every instance within this time).
@@ -74,6 +110,19 @@ export class GatewayConfig {
   @Min(0)
   @Max(3600)
   WEBHOOK_KEY_CACHE_SECONDS = 60;
+
+  // Look-ups of key ids not in the cache (each a broker round trip and a Plaid call), for all senders together.
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WEBHOOK_KEY_LOOKUPS_PER_SECOND = 1;
+
+  // Webhook requests per source address per minute; Plaid sends far fewer.
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_RATE_LIMIT_PER_MINUTE = 600;
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -11,12 +11,14 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { GatewayConfig } from './config';
 import { sendError } from './errors/http-error.filter';
+import { applyBodyLimits } from './http/body-limits';
+import { fastifyTrustProxy } from './http/trust-proxy';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit(GatewayConfig, 'gateway');
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: fastifyTrustProxy(config.TRUST_PROXY),
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const id = acceptRequestId(req.headers[REQUEST_ID_HEADER]);
@@ -28,6 +30,7 @@ async function bootstrap(): Promise<void> {
     bufferLogs: true,
     rawBody: true,
   });
+  applyBodyLimits(app, config);
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.useGlobalPipes(
@@ -56,6 +59,12 @@ async function bootstrap(): Promise<void> {
   // Errors raised before a route runs (bad JSON, body too large) take the same shape as the rest.
   fastify.setErrorHandler((err, request, reply) => sendError(err, request, reply, errorLogger));
 
+  if (config.DOCS_ENABLED) setUpDocs(app);
+
+  await app.listen(config.PORT, config.HOST);
+}
+
+function setUpDocs(app: NestFastifyApplication): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -68,8 +77,6 @@ async function bootstrap(): Promise<void> {
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
-
-  await app.listen(config.PORT, config.HOST);
 }
 
 bootstrap().catch((err: unknown) => {

@@ -77,6 +77,26 @@ function fastifyError(err: unknown): { statusCode: number; message: string } | n
   return { statusCode: e.statusCode, message: typeof e.message === 'string' ? e.message : 'Bad request' };
 }
 
+// Error bodies never echo a request back in bulk: a body with thousands of unknown keys gets the first few
+// complaints, each cut short (field names are the client's keys and can be long).
+export const MAX_DETAILS = 20;
+const MAX_FIELD_CHARS = 100;
+const MAX_MESSAGES = 5;
+const MAX_MESSAGE_CHARS = 200;
+
+const cut = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text);
+
+export function capDetails(details: ErrorDetail[]): ErrorDetail[] {
+  const overflow = details.length > MAX_DETAILS;
+  const kept = details.slice(0, overflow ? MAX_DETAILS - 1 : MAX_DETAILS).map((d) => ({
+    field: cut(d.field, MAX_FIELD_CHARS),
+    messages: d.messages.slice(0, MAX_MESSAGES).map((m) => cut(m, MAX_MESSAGE_CHARS)),
+  }));
+  if (overflow)
+    kept.push({ field: '…', messages: [`${details.length - kept.length} more problems not listed`] });
+  return kept;
+}
+
 export function mapError(err: unknown, requestId: string): MappedError {
   if (err instanceof DomainError) {
     const plaid = err.code === ErrorCode.Plaid;
@@ -88,7 +108,7 @@ export function mapError(err: unknown, requestId: string): MappedError {
         code: plaid ? (err.extra.publicCode ?? err.code) : err.code,
         message: internal ? 'Internal server error' : err.message,
         requestId,
-        ...(err.details && !internal ? { details: err.details } : {}),
+        ...(err.details && !internal ? { details: capDetails(err.details) } : {}),
         ...(err.extra.plaid ? { plaid: err.extra.plaid } : {}),
       },
       retryAfterSeconds: err.retryAfterSeconds,

@@ -2,11 +2,14 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { RpcModule } from '../rpc/rpc.module';
 import { HealthController } from './health.controller';
-import { MetricsController } from './metrics.controller';
+import { HealthService } from './health.service';
+import { MetricsServer } from './metrics-server';
 
-// Liveness, readiness (broker, revocations, every service answering) and Prometheus metrics.
+// Liveness and readiness (broker, revocations, every service answering) on the public port; Prometheus metrics
+// and readiness details on the operators' METRICS_PORT.
 @Module({
   imports: [RpcModule, AuthModule],
-  controllers: [HealthController, MetricsController],
+  controllers: [HealthController],
+  providers: [HealthService, MetricsServer],
 })
 export class HealthModule {}

@@ -14,6 +14,9 @@ const b64 = (value: unknown): string =>
 
 // Every malformed or forged Plaid-Verification header must end as the verifier's 401 (WebhookRejected), never
 // as an unexpected error that the edge would answer with 500.
+const K1 = '6c5516e1-92dc-479e-a8ff-5a51992e0001';
+const K2 = '0b1d2a3c-0000-4000-8000-000000000002';
+
 describe(WebhookVerifier.name, () => {
   const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const jwk = pair.publicKey.export({ format: 'jwk' });
@@ -25,7 +28,7 @@ describe(WebhookVerifier.name, () => {
   let sut: WebhookVerifier;
 
   const token = (
-    header: unknown = { alg: 'ES256', kid: 'k1', typ: 'JWT' },
+    header: unknown = { alg: 'ES256', kid: K1, typ: 'JWT' },
     payload: unknown = { iat: now(), request_body_sha256: bodyHash },
     key: KeyObject = pair.privateKey,
   ): string => {
@@ -38,7 +41,7 @@ describe(WebhookVerifier.name, () => {
     const key: WebhookKeyResponse['key'] = {
       alg: 'ES256',
       crv: 'P-256',
-      kid: 'k1',
+      kid: K1,
       kty: 'EC',
       use: 'sig',
       x: jwk.x!,
@@ -49,7 +52,7 @@ describe(WebhookVerifier.name, () => {
     const link = strictMock<RpcClient>('link', {
       send: async (pattern: MessagePattern, request: { kid: string }) => {
         expect(pattern).toBe(MessagePattern.WebhookKeyGet);
-        return { key: request.kid === 'k1' ? key : null };
+        return { key: request.kid === K1 ? key : null };
       },
     });
     const moduleRef = await Test.createTestingModule({
@@ -58,7 +61,10 @@ describe(WebhookVerifier.name, () => {
         { provide: RpcClients, useValue: strictMock<RpcClients>('RpcClients', { link }) },
         {
           provide: GATEWAY_CONFIG,
-          useValue: strictMock<GatewayConfig>('GatewayConfig', { WEBHOOK_KEY_CACHE_SECONDS: 60 }),
+          useValue: strictMock<GatewayConfig>('GatewayConfig', {
+            WEBHOOK_KEY_CACHE_SECONDS: 60,
+            WEBHOOK_KEY_LOOKUPS_PER_SECOND: 1000,
+          }),
         },
       ],
     }).compile();
@@ -103,13 +109,13 @@ describe(WebhookVerifier.name, () => {
       ['a truncated header segment', `${good[0].slice(0, 5)}.${good[1]}.${good[2]}`],
       ['whitespace around it', ` ${good.join('.')} `],
       ['a non-JSON header', `${b64('not json')}.${good[1]}.${good[2]}`],
-      ['a header that is a JSON array', `${b64([{ alg: 'ES256', kid: 'k1' }])}.${good[1]}.${good[2]}`],
+      ['a header that is a JSON array', `${b64([{ alg: 'ES256', kid: K1 }])}.${good[1]}.${good[2]}`],
       ['a header that is a JSON number', `${b64(42)}.${good[1]}.${good[2]}`],
       ['a header that is JSON null', `${b64('null')}.${good[1]}.${good[2]}`],
       ['a header that is a JSON string', `${b64('"ES256"')}.${good[1]}.${good[2]}`],
       ['a payload that is a JSON array', token(undefined, [now()])],
       ['a non-JSON payload', `${good[0]}.${b64('{iat:')}.${good[2]}`],
-      ['a 100 KB header', token({ alg: 'ES256', kid: 'k1', pad: 'x'.repeat(100 * 1024) })],
+      ['a 100 KB header', token({ alg: 'ES256', kid: K1, pad: 'x'.repeat(100 * 1024) })],
       ['a token one character over the cap', `${good.join('.')}${'A'.repeat(MAX_JWT_LENGTH)}`],
     ])('(%s)', async (_case, header) => {
       await expect401(header);
@@ -118,21 +124,21 @@ describe(WebhookVerifier.name, () => {
 
   describe('answers 401 when the algorithm is not ES256', () => {
     it.each([
-      ['none', { alg: 'none', kid: 'k1' }],
-      ['HS256', { alg: 'HS256', kid: 'k1' }],
-      ['ES384', { alg: 'ES384', kid: 'k1' }],
-      ['RS256', { alg: 'RS256', kid: 'k1' }],
-      ['lowercase es256', { alg: 'es256', kid: 'k1' }],
-      ['missing', { kid: 'k1' }],
-      ['null', { alg: null, kid: 'k1' }],
-      ['an array', { alg: ['ES256'], kid: 'k1' }],
+      ['none', { alg: 'none', kid: K1 }],
+      ['HS256', { alg: 'HS256', kid: K1 }],
+      ['ES384', { alg: 'ES384', kid: K1 }],
+      ['RS256', { alg: 'RS256', kid: K1 }],
+      ['lowercase es256', { alg: 'es256', kid: K1 }],
+      ['missing', { kid: K1 }],
+      ['null', { alg: null, kid: K1 }],
+      ['an array', { alg: ['ES256'], kid: K1 }],
     ])('(%s)', async (_case, header) => {
       await expect401(token(header));
     });
 
     it('(none, with an empty signature)', async () => {
       await expect401(
-        `${b64({ alg: 'none', kid: 'k1' })}.${b64({ iat: now(), request_body_sha256: bodyHash })}.`,
+        `${b64({ alg: 'none', kid: K1 })}.${b64({ iat: now(), request_body_sha256: bodyHash })}.`,
       );
     });
   });
@@ -141,10 +147,12 @@ describe(WebhookVerifier.name, () => {
     it.each([
       ['missing', { alg: 'ES256' }],
       ['a number', { alg: 'ES256', kid: 1 }],
-      ['an object', { alg: 'ES256', kid: { id: 'k1' } }],
+      ['an object', { alg: 'ES256', kid: { id: K1 } }],
       ['empty', { alg: 'ES256', kid: '' }],
       ['longer than 128 characters', { alg: 'ES256', kid: 'k'.repeat(129) }],
-      ['unknown to Plaid', { alg: 'ES256', kid: 'k2' }],
+      ['not hex and dashes', { alg: 'ES256', kid: 'k1' }],
+      ['path characters', { alg: 'ES256', kid: '../../etc/passwd' }],
+      ['unknown to Plaid', { alg: 'ES256', kid: K2 }],
     ])('(%s)', async (_case, header) => {
       await expect401(token(header));
     });
@@ -163,7 +171,7 @@ describe(WebhookVerifier.name, () => {
     });
 
     it('(a crit header)', async () => {
-      await expect401(token({ alg: 'ES256', kid: 'k1', crit: ['b64'] }));
+      await expect401(token({ alg: 'ES256', kid: K1, crit: ['b64'] }));
     });
 
     it.each([

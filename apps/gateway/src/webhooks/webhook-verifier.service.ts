@@ -11,8 +11,16 @@ const MAX_AGE_SECONDS = 5 * 60;
 // an expiry cannot change again.
 const EXPIRED_KEY_TTL_MS = 60 * 60 * 1000;
 const UNKNOWN_KID_TTL_MS = 60 * 1000;
-// Unsigned junk with made-up kids must not grow the cache without bound.
-const MAX_CACHED_KIDS = 1000;
+// Plaid's key ids are UUIDs (the emulator's too); hex with dashes covers them. Anything else is refused before
+// it costs a look-up.
+const KID_FORMAT = /^[0-9a-f][0-9a-f-]{7,63}$/i;
+// Two bounded caches: keys Plaid returned, and kids it did not know. Junk kids only ever land in the second, so
+// a flood of them cannot push out a key that verifies Plaid's webhooks.
+const MAX_KNOWN_KIDS = 100;
+const MAX_UNKNOWN_KIDS = 1000;
+// The look-up budget refills at WEBHOOK_KEY_LOOKUPS_PER_SECOND and holds this many seconds' worth, so that a
+// rotation's new kid is fetched at once unless junk kids have just used the budget up.
+const LOOKUP_BURST_SECONDS = 5;
 
 interface CachedKey {
   key: KeyObject | null;
@@ -32,13 +40,18 @@ export class WebhookRejected extends DomainError {
 @Injectable()
 export class WebhookVerifier {
   private readonly logger = new Logger(WebhookVerifier.name);
-  private readonly keys = new Map<string, CachedKey>();
+  private readonly known = new Map<string, CachedKey>();
+  private readonly unknown = new Map<string, CachedKey>();
   private readonly inflight = new Map<string, Promise<CachedKey>>();
+  private readonly lookups: TokenBucket;
 
   constructor(
     private readonly rpc: RpcClients,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-  ) {}
+  ) {
+    const rate = config.WEBHOOK_KEY_LOOKUPS_PER_SECOND;
+    this.lookups = new TokenBucket(rate, rate * LOOKUP_BURST_SECONDS);
+  }
 
   async verify(rawBody: Buffer | undefined, header: string | string[] | undefined): Promise<void> {
     if (!rawBody || rawBody.length === 0) throw new WebhookRejected('empty body');
@@ -52,8 +65,8 @@ export class WebhookVerifier {
     }
     if (jwt.header.alg !== 'ES256') throw new WebhookRejected(`algorithm ${String(jwt.header.alg)} refused`);
     const kid = jwt.header.kid;
-    if (typeof kid !== 'string' || kid.length === 0 || kid.length > 128)
-      throw new WebhookRejected('missing kid');
+    if (typeof kid !== 'string' || kid.length === 0) throw new WebhookRejected('missing kid');
+    if (!KID_FORMAT.test(kid)) throw new WebhookRejected('malformed kid');
 
     const cached = await this.key(kid);
     if (!cached.key) throw new WebhookRejected(`unknown kid ${kid}`);
@@ -76,12 +89,20 @@ export class WebhookVerifier {
   }
 
   private async key(kid: string): Promise<CachedKey> {
-    const cached = this.keys.get(kid);
-    const liveTtl = this.config.WEBHOOK_KEY_CACHE_SECONDS * 1000;
-    const ttl = !cached?.key ? UNKNOWN_KID_TTL_MS : cached.expiredAt === null ? liveTtl : EXPIRED_KEY_TTL_MS;
-    if (cached && Date.now() - cached.fetchedAt < ttl) return cached;
+    const known = this.known.get(kid);
+    if (known) {
+      const ttl =
+        known.expiredAt === null ? this.config.WEBHOOK_KEY_CACHE_SECONDS * 1000 : EXPIRED_KEY_TTL_MS;
+      if (Date.now() - known.fetchedAt < ttl) return known;
+    } else {
+      const unknown = this.unknown.get(kid);
+      if (unknown && Date.now() - unknown.fetchedAt < UNKNOWN_KID_TTL_MS) return unknown;
+    }
     const pending = this.inflight.get(kid);
     if (pending) return pending;
+    // Re-reading a key Plaid gave us is bounded by the cache; a kid we have not seen costs from the budget.
+    if (!known && !this.lookups.take())
+      throw new WebhookRejected(`unknown kid ${kid}: look-up budget used up`);
     const fetching = this.fetch(kid).finally(() => this.inflight.delete(kid));
     this.inflight.set(kid, fetching);
     return fetching;
@@ -99,15 +120,49 @@ export class WebhookVerifier {
         this.logger.warn({ kid, err: (err as Error).message }, 'webhook key refused');
       }
       entry.expiredAt = key.expired_at;
+    }
+    if (entry.key) {
       // A new kid means a rotation: re-read the others soon, one of them may now carry an expiry.
-      for (const [otherKid, other] of this.keys) if (otherKid !== kid) other.fetchedAt = 0;
+      if (!this.known.has(kid)) for (const other of this.known.values()) other.fetchedAt = 0;
+      this.unknown.delete(kid);
+      remember(this.known, kid, entry, MAX_KNOWN_KIDS);
+    } else {
+      this.known.delete(kid);
+      remember(this.unknown, kid, entry, MAX_UNKNOWN_KIDS);
     }
-    if (this.keys.size >= MAX_CACHED_KIDS && !this.keys.has(kid)) {
-      const oldest = this.keys.keys().next().value;
-      if (oldest !== undefined) this.keys.delete(oldest);
-    }
-    this.keys.set(kid, entry);
     this.logger.log({ kid, found: Boolean(key), expiredAt: entry.expiredAt }, 'webhook key fetched');
     return entry;
+  }
+}
+
+// Insertion order is age: the oldest entry goes when the map is full.
+function remember(cache: Map<string, CachedKey>, kid: string, entry: CachedKey, max: number): void {
+  cache.delete(kid);
+  if (cache.size >= max) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+  cache.set(kid, entry);
+}
+
+// `perSecond` tokens a second, at most `capacity` saved up.
+class TokenBucket {
+  private tokens: number;
+  private refilledAt = Date.now();
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly capacity: number,
+  ) {
+    this.tokens = capacity;
+  }
+
+  take(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.refilledAt) / 1000) * this.perSecond);
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
   }
 }

@@ -1,9 +1,22 @@
-import { Controller, Headers, HttpCode, Logger, Post, type RawBodyRequest, Req } from '@nestjs/common';
+import {
+  Controller,
+  Headers,
+  HttpCode,
+  Logger,
+  Post,
+  type RawBodyRequest,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import { DomainError, ErrorCode } from '@app/contracts';
 import { type FastifyRequest } from 'fastify';
 import { WebhookIntake } from './webhook-intake.service';
+import { WebhookRateLimitGuard } from './webhook-rate-limit.guard';
 import { WebhookRejected, WebhookVerifier } from './webhook-verifier.service';
+
+// main.ts gives this route (only) the larger WEBHOOK_BODY_LIMIT_BYTES.
+export const WEBHOOK_ROUTE = '/v1/webhooks/plaid';
 
 @Controller('v1/webhooks')
 export class WebhooksController {
@@ -16,6 +29,7 @@ export class WebhooksController {
 
   // Plaid calls this; it is verified by signature, not by our JWT.
   @Post('plaid')
+  @UseGuards(WebhookRateLimitGuard)
   @HttpCode(200)
   @ApiExcludeEndpoint()
   async plaid(

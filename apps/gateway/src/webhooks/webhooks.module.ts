@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { RpcModule } from '../rpc/rpc.module';
 import { WebhookIntake } from './webhook-intake.service';
+import { WebhookRateLimitGuard } from './webhook-rate-limit.guard';
 import { WebhookVerifier } from './webhook-verifier.service';
 import { WebhooksController } from './webhooks.controller';
 
@@ -8,6 +9,6 @@ import { WebhooksController } from './webhooks.controller';
 @Module({
   imports: [RpcModule],
   controllers: [WebhooksController],
-  providers: [WebhookVerifier, WebhookIntake],
+  providers: [WebhookVerifier, WebhookIntake, WebhookRateLimitGuard],
 })
 export class WebhooksModule {}
