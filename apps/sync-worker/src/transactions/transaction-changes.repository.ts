@@ -18,7 +18,8 @@ export type SnapshotResult =
   | { kind: 'not-found' }
   | {
       kind: 'page';
-      rows: { id: string; date: string; json: string }[];
+      // key: the row's keyset position (date, internal id) for the next snapshot page.
+      rows: { date: string; key: string; json: string }[];
       // The log position the snapshot started at, and whether the log holds changes after it.
       high: string;
       changesAfterHigh: boolean;
@@ -55,7 +56,7 @@ const SNAPSHOT_SQL = `WITH high AS (
                   (SELECT max(c.seq) FROM transaction_changes c WHERE c.user_id = $1),
                   (SELECT h.seq FROM transaction_changes_horizon h))) AS seq
        )
-       (SELECT 'row' AS tag, t.date::text AS date, t.plaid_transaction_id AS id, ${TRANSACTION_JSON} AS json,
+       (SELECT 'row' AS tag, t.date::text AS date, t.id::text AS id, ${TRANSACTION_JSON} AS json,
                NULL::bigint AS seq
           FROM transactions t
          WHERE t.user_id = $1
@@ -146,7 +147,7 @@ export class TransactionChangesRepository {
       kind: 'page',
       rows: rows
         .filter((r) => r.tag === 'row')
-        .map((r) => ({ id: r.id ?? '', date: r.date ?? '', json: r.json ?? '' })),
+        .map((r) => ({ date: r.date ?? '', key: r.id ?? '', json: r.json ?? '' })),
       high: seqOf(rows, 'high'),
       changesAfterHigh: rows.some((r) => r.tag === 'more'),
       horizon: seqOf(rows, 'horizon'),

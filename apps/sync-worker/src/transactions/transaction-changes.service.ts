@@ -62,10 +62,10 @@ export class TransactionChangesService {
     const last = rows[rows.length - 1];
     const next: TransactionChangesCursor =
       more && last
-        ? { phase: 'snapshot', ...scope, high: result.high, after: { date: last.date, id: last.id } }
+        ? { phase: 'snapshot', ...scope, high: result.high, after: { date: last.date, id: last.key } }
         : { phase: 'log', ...scope, seq: result.high };
     return {
-      rows: rows.map((r) => ({ kind: 'added', id: r.id, json: r.json })),
+      rows: rows.map((r) => ({ kind: 'added', id: r.key, json: r.json })),
       next,
       hasMore: more || result.changesAfterHigh,
     };
