@@ -214,6 +214,44 @@ describe(TransactionChangesService.name, () => {
     expect(replica.rows.size).toBeGreaterThan(0);
   });
 
+  async function waitingOnLock(): Promise<boolean> {
+    const rows = await db.dataSource.query<unknown[]>(
+      `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+    );
+    return rows.length > 0;
+  }
+
+  it('never skips a change that commits after a later-numbered one of the same user', async () => {
+    const userId = randomUUID();
+    const [one, two] = [await linkedItem(userId), await linkedItem(userId)];
+    const replica = new Replica();
+    await catchUp(replica, userId);
+    const slow = db.dataSource.createQueryRunner();
+    await slow.startTransaction();
+    try {
+      // The slow writer takes its log position first and commits last.
+      await writer.upsert(slow.manager, one.item.itemId, userId, [makeTransaction(one.account.account_id)]);
+      let fastDone = false;
+      const fast = upsert(two.item, [makeTransaction(two.account.account_id)]).then(() => {
+        fastDone = true;
+      });
+      // The fast writer has either committed or is waiting for the slow one: read the log then.
+      for (let polls = 0; !fastDone && !(await waitingOnLock()); polls++) {
+        if (polls > 500) throw new Error('the fast writer neither committed nor waited');
+        await new Promise((r) => setImmediate(r));
+      }
+      await catchUp(replica, userId);
+      await slow.commitTransaction();
+      await fast;
+    } finally {
+      await slow.release();
+    }
+    await catchUp(replica, userId);
+
+    expect(replica.rows).toEqual(await listAll(userId));
+    expect(replica.rows.size).toBe(2);
+  });
+
   it('refuses another user’s cursor', async () => {
     const { item } = await linkedItem();
     const theirs = (await changes(item.userId)).nextCursor;
