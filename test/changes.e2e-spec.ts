@@ -45,6 +45,14 @@ function prng(seed: number): (n: number) => number {
   };
 }
 
+function shuffle<T>(items: T[], random: (n: number) => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = random(i + 1);
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
+}
+
 const byId = (rows: any[]): Map<string, any> => new Map(rows.map((t) => [t.id, t]));
 
 describe('transaction changes (delta sync)', () => {
@@ -62,14 +70,13 @@ describe('transaction changes (delta sync)', () => {
     const live = [await syncedItem(user, 'ins_109508'), await syncedItem(user, 'ins_109509')];
     const replicas = [new Replica(user), new Replica(user)];
     const limits = [1, 7, 50, 500];
-    let removedItem = false;
-    let revokedAccount = false;
+    // Every kind of change at least once, in a seeded order, among plain mutations; the item removal not first.
+    const ops = shuffle(['revoke', 'restart', 'restart', ...Array<string>(11).fill('mutate')], random);
+    ops.splice(3 + random(ops.length - 3), 0, 'remove');
 
-    const step = async (round: number): Promise<string> => {
+    const step = async (op: string): Promise<string> => {
       const item = live[random(live.length)];
-      const op = random(10);
-      if (op === 0 && !revokedAccount) {
-        revokedAccount = true;
+      if (op === 'revoke') {
         // No sync in flight: one could put the account back before the test sees it gone.
         await quiescent(item.plaidId);
         const { accounts } = await control('GET', `/items/${item.plaidId}`);
@@ -86,8 +93,7 @@ describe('transaction changes (delta sync)', () => {
         );
         return `revoke account ${account} of ${item.plaidId}`;
       }
-      if (op === 1 && !removedItem && round > 2 && live.length > 1) {
-        removedItem = true;
+      if (op === 'remove') {
         await quiescent(item.plaidId);
         live.splice(live.indexOf(item), 1);
         expect((await user.api.delete(`/v1/items/${item.id}`, user.accessToken)).status).toBe(204);
@@ -97,7 +103,7 @@ describe('transaction changes (delta sync)', () => {
         );
         return `remove item ${item.plaidId}`;
       }
-      if (op === 2) {
+      if (op === 'restart') {
         await control('POST', '/failures', {
           endpoint: '/transactions/sync',
           item_id: item.plaidId,
@@ -118,13 +124,13 @@ describe('transaction changes (delta sync)', () => {
       await control('POST', `/items/${item.plaidId}/transactions/mutate`, change);
       // Half the time the client reads while the sync may still be running.
       if (random(2) === 0) await quiescent(item.plaidId);
-      return `${op === 2 ? 'restart + ' : ''}mutate ${item.plaidId} ${JSON.stringify(change)}`;
+      return `${op} ${item.plaidId} ${JSON.stringify(change)}`;
     };
 
     const history: string[] = [];
     try {
-      for (let round = 0; round < 8; round++) {
-        history.push(await step(round));
+      for (const op of ops) {
+        history.push(await step(op));
         const replica = replicas[random(replicas.length)];
         if (random(2) === 0) await replica.catchUp(limits[random(limits.length)]);
       }
