@@ -48,6 +48,23 @@ export class SyncConfig extends PlaidServiceConfig {
   @IsInt()
   @Min(1)
   INSTITUTION_PAUSE_SECONDS = 300;
+
+  // The transaction change log (GET /v1/transactions/changes) keeps this long; older cursors answer 410.
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  CHANGE_LOG_RETENTION_HOURS = 168;
+
+  // How often one instance deletes log rows past retention, in batches of CHANGE_LOG_COMPACTION_BATCH; 0 = off.
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  CHANGE_LOG_COMPACTION_SECONDS = 3600;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  CHANGE_LOG_COMPACTION_BATCH = 10_000;
 }
 
 export const CONFIG = Symbol('CONFIG');

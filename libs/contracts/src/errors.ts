@@ -7,6 +7,8 @@ export enum ErrorCode {
   InvalidRefreshToken = 'INVALID_REFRESH_TOKEN',
   EmailTaken = 'EMAIL_TAKEN',
   NotFound = 'NOT_FOUND',
+  // A delta cursor older than the change log's retention: the client starts over without a cursor.
+  CursorExpired = 'CURSOR_EXPIRED',
   ItemAlreadyLinked = 'ITEM_ALREADY_LINKED',
   RateLimited = 'RATE_LIMITED',
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',

@@ -13,4 +13,6 @@ export * from './events/item.events';
 export * from './calendar-date';
 export * from './sync/transactions.dto';
 export * from './sync/transactions-cursor';
+export * from './sync/transaction-changes.dto';
+export * from './sync/transaction-changes-cursor';
 export * from './link/webhook-key.dto';

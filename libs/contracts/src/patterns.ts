@@ -22,6 +22,7 @@ export enum MessagePattern {
   // for gateways of the previous release during a rolling upgrade.
   TransactionsList = 'sync.transactions.list.v2',
   TransactionsListV1 = 'sync.transactions.list.v1',
+  TransactionsChanges = 'sync.transactions.changes.v1',
   SyncRequest = 'sync.item.sync-request.v1',
 }
 

@@ -28,6 +28,7 @@ import {
   type TransactionsListRequest,
   type SyncRequestAcceptedDto,
 } from './sync/transactions.dto';
+import { type TransactionChangesDto, type TransactionChangesRequest } from './sync/transaction-changes.dto';
 import { type WebhookKeyRequest, type WebhookKeyResponse } from './link/webhook-key.dto';
 
 // A response the service serialised itself: JSON text of T, passed through by the gateway unparsed.
@@ -56,6 +57,10 @@ export interface RpcContract {
     response: JsonText<TransactionPageDto>;
   };
   [MessagePattern.TransactionsListV1]: { request: TransactionsListRequest; response: TransactionPageDto };
+  [MessagePattern.TransactionsChanges]: {
+    request: TransactionChangesRequest;
+    response: JsonText<TransactionChangesDto>;
+  };
   [MessagePattern.SyncRequest]: { request: ItemRef; response: SyncRequestAcceptedDto };
   [MessagePattern.WebhookKeyGet]: { request: WebhookKeyRequest; response: WebhookKeyResponse };
 }

@@ -31,6 +31,8 @@ export function statusForCode(code: ErrorCode): number {
     case ErrorCode.EmailTaken:
     case ErrorCode.ItemAlreadyLinked:
       return 409;
+    case ErrorCode.CursorExpired:
+      return 410;
     case ErrorCode.PayloadTooLarge:
       return 413;
     case ErrorCode.RateLimited:

@@ -1,6 +1,13 @@
 import { Controller, Get, Header, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { type JsonText, MessagePattern as P, TransactionPageDto, TransactionsQueryDto } from '@app/contracts';
+import {
+  type JsonText,
+  MessagePattern as P,
+  TransactionChangesDto,
+  TransactionChangesQueryDto,
+  TransactionPageDto,
+  TransactionsQueryDto,
+} from '@app/contracts';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
 import { ErrorResponseDto } from '../errors/error-response.dto';
@@ -27,5 +34,24 @@ export class TransactionsController {
     @Query() query: TransactionsQueryDto,
   ): Promise<JsonText<TransactionPageDto>> {
     return this.rpc.sync.send(P.TransactionsList, { ...query, userId: user.userId });
+  }
+
+  @Get('changes')
+  @Header('Content-Type', 'application/json; charset=utf-8')
+  @ApiOperation({
+    summary: 'What changed in your transactions since a cursor (none: everything, as added)',
+    description:
+      'Apply pages in order: upsert added and modified, delete removed, then keep nextCursor. ' +
+      'Ask again while hasMore. 410 CURSOR_EXPIRED: drop the replica and start without a cursor.',
+  })
+  @ApiResponse({ status: 200, type: TransactionChangesDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED: bad limit or cursor' })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not your item' })
+  @ApiResponse({ status: 410, type: ErrorResponseDto, description: 'CURSOR_EXPIRED: start over' })
+  changes(
+    @CurrentUser() user: AuthenticatedUser,
+    @Query() query: TransactionChangesQueryDto,
+  ): Promise<JsonText<TransactionChangesDto>> {
+    return this.rpc.sync.send(P.TransactionsChanges, { ...query, userId: user.userId });
   }
 }

@@ -5,6 +5,7 @@ import { CreateSyncSchema1763900200000 } from './migrations/1763900200000-Create
 import { SyncCoordination1763900300000 } from './migrations/1763900300000-SyncCoordination';
 import { RateLimitsAndBreaker1763900400000 } from './migrations/1763900400000-RateLimitsAndBreaker';
 import { ItemOwnersAndInstitutionNames1764400000000 } from './migrations/1764400000000-ItemOwnersAndInstitutionNames';
+import { TransactionChangeLog1764600000000 } from './migrations/1764600000000-TransactionChangeLog';
 
 export const SCHEMA = 'sync';
 
@@ -19,6 +20,7 @@ export function dataSourceOptions(config: SyncConfig): DataSourceOptions {
       SyncCoordination1763900300000,
       RateLimitsAndBreaker1763900400000,
       ItemOwnersAndInstitutionNames1764400000000,
+      TransactionChangeLog1764600000000,
     ],
     migrationsRun: config.RUN_MIGRATIONS,
     poolSize: config.DB_POOL_SIZE,

@@ -3,14 +3,20 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   type JsonText,
   MessagePattern as P,
+  type TransactionChangesDto,
+  TransactionChangesRequest,
   type TransactionPageDto,
   TransactionsListRequest,
 } from '@app/contracts';
+import { TransactionChangesService } from './transaction-changes.service';
 import { TransactionsService } from './transactions.service';
 
 @Controller()
 export class TransactionsHandler {
-  constructor(private readonly transactions: TransactionsService) {}
+  constructor(
+    private readonly transactions: TransactionsService,
+    private readonly changes: TransactionChangesService,
+  ) {}
 
   @MessagePattern(P.TransactionsList)
   list(@Payload() dto: TransactionsListRequest): Promise<JsonText<TransactionPageDto>> {
@@ -21,5 +27,10 @@ export class TransactionsHandler {
   @MessagePattern(P.TransactionsListV1)
   listV1(@Payload() dto: TransactionsListRequest): Promise<TransactionPageDto> {
     return this.transactions.pageObject(dto);
+  }
+
+  @MessagePattern(P.TransactionsChanges)
+  changesPage(@Payload() dto: TransactionChangesRequest): Promise<JsonText<TransactionChangesDto>> {
+    return this.changes.page(dto);
   }
 }
