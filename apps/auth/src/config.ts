@@ -1,12 +1,18 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { ServiceBaseConfig } from '@app/common';
-import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { JwtKeysConstraint, ServiceBaseConfig } from '@app/common';
+import { IsInt, IsOptional, IsString, Max, Min, MinLength, Validate } from 'class-validator';
 
 export class AuthConfig extends ServiceBaseConfig {
+  // One HS256 key (kid "default"); JWT_KEYS instead for rotation. Exactly one of the two is set.
+  @IsOptional()
   @IsString()
   @MinLength(32, { message: 'must be at least 32 characters' })
-  JWT_SECRET: string;
+  JWT_SECRET?: string;
+
+  // "kid:secret[,kid:secret...]": auth signs with the first, the gateway accepts all of them (rotation).
+  @Validate(JwtKeysConstraint)
+  JWT_KEYS?: string;
 
   // Seals passwords and tokens on the broker (Sealer); its own secret, so that it never doubles as the JWT key.
   @IsString()

@@ -1,7 +1,19 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { Transform, Type } from 'class-transformer';
-import { envBoolean } from '@app/common';
-import { IsBoolean, IsDefined, IsIn, IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { envBoolean, JwtKeysConstraint } from '@app/common';
+import {
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  Validate,
+} from 'class-validator';
 import { parseTrustProxy, type TrustProxy } from './http/trust-proxy';
 
 export class GatewayConfig {
@@ -23,9 +35,15 @@ export class GatewayConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  // One HS256 key (kid "default"); JWT_KEYS instead for rotation. Exactly one of the two is set.
+  @IsOptional()
   @IsString()
   @MinLength(32, { message: 'must be at least 32 characters' })
-  JWT_SECRET: string;
+  JWT_SECRET?: string;
+
+  // "kid:secret[,kid:secret...]": auth signs with the first, the gateway accepts all of them (rotation).
+  @Validate(JwtKeysConstraint)
+  JWT_KEYS?: string;
 
   // Seals passwords and tokens on the broker (Sealer); its own secret, so that it never doubles as the JWT key.
   @IsString()

@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
-import { type ValidationError, validateSync } from 'class-validator';
+import { getMetadataStorage, type ValidationError, validateSync } from 'class-validator';
+import { isProductionEnvironment, productionSecretProblems, resolveSecretFiles } from './secrets';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -16,15 +17,24 @@ function flatten(errors: ValidationError[]): string[] {
 }
 
 // Builds one typed config object from the environment, or throws one error naming every bad variable.
+// Secrets may come from NAME_FILE; outside local development the example secrets and weak keys are refused.
 export function loadConfig<T extends object>(cls: new () => T, env: NodeJS.ProcessEnv = process.env): T {
-  const raw: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) {
-    if (v !== undefined && v !== '') raw[k] = v;
-  }
+  const { env: raw, problems } = resolveSecretFiles(env);
   const config = plainToInstance(cls, raw, { enableImplicitConversion: true, exposeDefaultValues: true });
   const errors = validateSync(config, { skipMissingProperties: false, whitelist: false });
-  if (errors.length > 0) throw new ConfigError(flatten(errors));
+  problems.push(...flatten(errors));
+  if (isProductionEnvironment(raw)) problems.push(...productionSecretProblems(declaredVariables(cls), raw));
+  if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+// The variables a config class validates: a service is judged only on the secrets it reads.
+function declaredVariables(cls: new () => object): Set<string> {
+  return new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(cls, '', true, false)
+      .map((m) => m.propertyName),
+  );
 }
 
 // For main.ts: a bad value stops the service with one line on stderr.

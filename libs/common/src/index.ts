@@ -1,4 +1,5 @@
 export * from './config';
+export * from './secrets';
 export * from './service-config';
 export * from './request-context';
 export * from './logging';

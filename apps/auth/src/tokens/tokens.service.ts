@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { parseJwtKeys } from '@app/common';
 import { type AccessTokenClaims } from '@app/contracts';
 import { SignJWT } from 'jose';
 import { AUTH_CONFIG, AuthConfig } from '../config';
@@ -16,10 +17,15 @@ export interface IssuedRefreshToken {
 
 @Injectable()
 export class TokensService {
+  // The first key of JWT_KEYS (or JWT_SECRET as kid "default") signs; its kid goes in the header so that the
+  // gateway can pick the key, and older keys stay valid there until the tokens they signed expire.
   private readonly key: Uint8Array;
+  private readonly kid: string;
 
   constructor(@Inject(AUTH_CONFIG) private readonly config: AuthConfig) {
-    this.key = new TextEncoder().encode(config.JWT_SECRET);
+    const [signing] = parseJwtKeys(config);
+    this.key = new TextEncoder().encode(signing.secret);
+    this.kid = signing.kid;
   }
 
   get accessTtlSeconds(): number {
@@ -29,7 +35,7 @@ export class TokensService {
   signAccessToken(userId: string, sessionId: string): Promise<string> {
     const claims: Omit<AccessTokenClaims, 'sub'> = { sid: sessionId, typ: 'access' };
     return new SignJWT(claims)
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: this.kid })
       .setSubject(userId)
       .setIssuer(JWT_ISSUER)
       .setAudience(JWT_AUDIENCE)

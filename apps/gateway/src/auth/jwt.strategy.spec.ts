@@ -11,11 +11,19 @@ import { RevocationsService } from './revocations.service';
 
 const SECRET = 'spec-secret-spec-secret-spec-secret-0123';
 
-// A token signed by hand (HS256 with the gateway's secret): whatever claims a key holder could put in one.
-function sign(claims: Record<string, unknown>): string {
+const NEW_SECRET = 'new-key-new-key-new-key-new-key-new-key-0123';
+const OLD_SECRET = 'old-key-old-key-old-key-old-key-old-key-0123';
+
+// A token signed by hand (HS256 with the given secret, the gateway's by default): whatever claims and header a key
+// holder could put in one.
+function sign(
+  claims: Record<string, unknown>,
+  header: Record<string, unknown> = {},
+  secret = SECRET,
+): string {
   const part = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const body = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
-  return `${body}.${createHmac('sha256', SECRET).update(body).digest('base64url')}`;
+  const body = `${part({ alg: 'HS256', typ: 'JWT', ...header })}.${part(claims)}`;
+  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
 }
 
 function httpContext(token: string): ExecutionContext {
@@ -42,8 +50,7 @@ describe(JwtStrategy.name, () => {
   let sut: JwtAuthGuard;
   let loaded: boolean;
 
-  beforeEach(async () => {
-    loaded = true;
+  async function build(jwt: Pick<GatewayConfig, 'JWT_SECRET' | 'JWT_KEYS'>): Promise<JwtAuthGuard> {
     const moduleRef = await Test.createTestingModule({
       imports: [PassportModule],
       providers: [
@@ -57,13 +64,61 @@ describe(JwtStrategy.name, () => {
         },
         {
           provide: GATEWAY_CONFIG,
-          useValue: strictMock<GatewayConfig>('GatewayConfig', { JWT_SECRET: SECRET }),
+          useValue: strictMock<GatewayConfig>('GatewayConfig', jwt),
         },
       ],
     }).compile();
     moduleRef.get(JwtStrategy);
     Logger.overrideLogger(false);
-    sut = new JwtAuthGuard();
+    return new JwtAuthGuard();
+  }
+
+  beforeEach(async () => {
+    loaded = true;
+    sut = await build({ JWT_SECRET: SECRET, JWT_KEYS: undefined });
+  });
+
+  it('accepts a token whose kid is "default" when JWT_SECRET is the one key', async () => {
+    await expect(sut.canActivate(httpContext(sign(claims(), { kid: 'default' })))).resolves.toBe(true);
+  });
+
+  it('answers 401 when the token names a kid the gateway does not hold', async () => {
+    await expect(sut.canActivate(httpContext(sign(claims(), { kid: 'other' })))).rejects.toMatchObject({
+      status: 401,
+    });
+  });
+
+  describe('with JWT_KEYS', () => {
+    beforeEach(async () => {
+      sut = await build({ JWT_SECRET: undefined, JWT_KEYS: `new:${NEW_SECRET},old:${OLD_SECRET}` });
+    });
+
+    it('accepts a token signed by any listed key, chosen by its kid', async () => {
+      await expect(sut.canActivate(httpContext(sign(claims(), { kid: 'new' }, NEW_SECRET)))).resolves.toBe(
+        true,
+      );
+      await expect(sut.canActivate(httpContext(sign(claims(), { kid: 'old' }, OLD_SECRET)))).resolves.toBe(
+        true,
+      );
+    });
+
+    it('answers 401 when the kid names another listed key than the one that signed', async () => {
+      const token = sign(claims(), { kid: 'new' }, OLD_SECRET);
+
+      await expect(sut.canActivate(httpContext(token))).rejects.toMatchObject({ status: 401 });
+    });
+
+    it('answers 401 when the token has no kid and no "default" key is listed', async () => {
+      const token = sign(claims(), {}, NEW_SECRET);
+
+      await expect(sut.canActivate(httpContext(token))).rejects.toMatchObject({ status: 401 });
+    });
+
+    it('answers 401 when the kid is not a string', async () => {
+      const token = sign(claims(), { kid: 1 }, NEW_SECRET);
+
+      await expect(sut.canActivate(httpContext(token))).rejects.toMatchObject({ status: 401 });
+    });
   });
 
   it('accepts a token with exp and iat', async () => {
