@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { Transform, Type } from 'class-transformer';
 import { envBoolean } from '@app/common';
 import { IsBoolean, IsDefined, IsIn, IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { parseCorsOrigins } from './http/browser-security';
 import { parseTrustProxy, type TrustProxy } from './http/trust-proxy';
 
 export class GatewayConfig {
@@ -123,6 +124,19 @@ export class GatewayConfig {
   @IsInt()
   @Min(1)
   WEBHOOK_RATE_LIMIT_PER_MINUTE = 600;
+
+  // Browser origins (exact `scheme://host[:port]`, comma-separated) allowed to call the API, with credentials.
+  // Empty: same-origin only, no CORS header on any answer. Never `*`.
+  @Transform(({ value }: { value: unknown }) => parseCorsOrigins(value))
+  @IsDefined({ message: 'must be a comma-separated list of exact origins (scheme://host[:port]), never *' })
+  CORS_ORIGINS: string[] = [];
+
+  // How long a browser may reuse a preflight answer; Chromium caps it at 7200, Firefox at 86400.
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  CORS_MAX_AGE_SECONDS = 600;
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
