@@ -23,6 +23,7 @@ describe('gateway browser security', () => {
       ['POST', '/v1/auth/login', 400],
       ['GET', '/docs', 200],
       ['GET', '/docs/openapi.json', 200],
+      ['GET', '/v1/items/%E0%A4%A', 400],
     ])('sets them on %s %s (%i)', async (method, path, status) => {
       const res = await api.request(method, path, { rawBody: method === 'POST' ? '{"email":' : undefined });
 
@@ -120,23 +121,30 @@ describe('gateway browser security', () => {
       expect(res.headers.get('vary')).toMatch(/origin/i);
     });
 
-    it('answers a preflight from a listed origin, cached for CORS_MAX_AGE_SECONDS', async () => {
-      const res = await cors.request('OPTIONS', '/v1/auth/login', {
-        headers: {
-          origin: ALLOWED,
-          'access-control-request-method': 'POST',
-          'access-control-request-headers': 'authorization, content-type',
-        },
-      });
+    // /v1/auth/me takes a bearer token: the preflight (which never carries one) must not meet the guard.
+    it.each(['/v1/auth/login', '/v1/auth/me'])(
+      'answers a preflight to %s from a listed origin, cached for CORS_MAX_AGE_SECONDS',
+      async (path) => {
+        const res = await cors.request('OPTIONS', path, {
+          headers: {
+            origin: ALLOWED,
+            'access-control-request-method': 'POST',
+            'access-control-request-headers': 'authorization, content-type',
+          },
+        });
 
-      expect(res.status).toBe(204);
-      expect(res.headers.get('access-control-allow-origin')).toBe(ALLOWED);
-      expect(res.headers.get('access-control-allow-credentials')).toBe('true');
-      expect(res.headers.get('access-control-allow-methods')).toMatch(/POST/);
-      expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toMatch(/authorization/);
-      expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toMatch(/content-type/);
-      expect(res.headers.get('access-control-max-age')).toBe('600');
-    });
+        expect(res.status).toBe(200);
+        expect(res.body).toBeUndefined();
+        expect(res.headers.get('access-control-allow-origin')).toBe(ALLOWED);
+        expect(res.headers.get('access-control-allow-credentials')).toBe('true');
+        expect(res.headers.get('access-control-allow-methods')).toMatch(/POST/);
+        expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toMatch(/authorization/);
+        expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toMatch(/content-type/);
+        expect(res.headers.get('access-control-max-age')).toBe('600');
+        expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      },
+    );
 
     it.each([REFUSED, 'null', `${ALLOWED}.evil.example`, 'http://localhost:5174'])(
       'sends no CORS header to %s',

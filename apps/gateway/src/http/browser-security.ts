@@ -82,6 +82,9 @@ export function applyBrowserSecurity(app: NestFastifyApplication, settings: Brow
       allowedHeaders: CORS_REQUEST_HEADERS,
       exposedHeaders: CORS_EXPOSED_HEADERS,
       maxAge: settings.CORS_MAX_AGE_SECONDS,
+      // Let the preflight through the security headers hook (which runs after this one) to the OPTIONS route
+      // @fastify/cors adds, which answers it (200, empty); answered here, it would carry none of them.
+      preflightContinue: true,
     });
   }
   app.useSecurityHeaders(SECURITY_HEADERS);
