@@ -14,6 +14,7 @@ import {
   MinLength,
   Validate,
 } from 'class-validator';
+import { parseCorsOrigins } from './http/browser-security';
 import { parseTrustProxy, type TrustProxy } from './http/trust-proxy';
 
 export class GatewayConfig {
@@ -141,6 +142,19 @@ export class GatewayConfig {
   @IsInt()
   @Min(1)
   WEBHOOK_RATE_LIMIT_PER_MINUTE = 600;
+
+  // Browser origins (exact `scheme://host[:port]`, comma-separated) allowed to call the API, with credentials.
+  // Empty: same-origin only, no CORS header on any answer. Never `*`.
+  @Transform(({ value }: { value: unknown }) => parseCorsOrigins(value))
+  @IsDefined({ message: 'must be a comma-separated list of exact origins (scheme://host[:port]), never *' })
+  CORS_ORIGINS: string[] = [];
+
+  // How long a browser may reuse a preflight answer; Chromium caps it at 7200, Firefox at 86400.
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  CORS_MAX_AGE_SECONDS = 600;
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -12,6 +12,7 @@ import { AppModule } from './app.module';
 import { GatewayConfig } from './config';
 import { sendError } from './errors/http-error.filter';
 import { applyBodyLimits } from './http/body-limits';
+import { applyBrowserSecurity } from './http/browser-security';
 import { fastifyTrustProxy } from './http/trust-proxy';
 
 async function bootstrap(): Promise<void> {
@@ -31,6 +32,8 @@ async function bootstrap(): Promise<void> {
     rawBody: true,
   });
   applyBodyLimits(app, config);
+  // CORS and security headers: before any route or middleware is registered.
+  applyBrowserSecurity(app, config);
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.useGlobalPipes(
