@@ -123,6 +123,14 @@ export class GatewayConfig {
   @IsInt()
   @Min(1)
   WEBHOOK_RATE_LIMIT_PER_MINUTE = 600;
+
+  // On SIGTERM: how long in-flight HTTP requests may take before the process exits anyway (exit 0; a message not
+  // finished by then returns to its queue). Below the orchestrator's kill timeout (Kubernetes: 30 s).
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  SHUTDOWN_GRACE_SECONDS = 20;
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
