@@ -77,8 +77,14 @@ function drainOnSignal(app: NestFastifyApplication, config: GatewayConfig): void
       return reply;
     }
   });
+  // Answers sent while draining close their connection: a keep-alive socket would otherwise hold the server
+  // open (Node closes only the connections idle when close() starts) until the grace period ends.
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (draining) void reply.header('connection', 'close');
+  });
   exitGracefullyOnSignal(app, 'gateway', config.SHUTDOWN_GRACE_SECONDS, async () => {
     draining = true;
+    setInterval(() => fastify.server.closeIdleConnections(), 100).unref();
   });
 }
 

@@ -117,12 +117,15 @@ export async function startServiceApp(
     async (deadline) => {
       const consumers = servers.map((x) => x.strategy as RmqServer);
       await Promise.all(consumers.map((c) => c.stopConsuming()));
-      // A second is kept for closing connections and pools.
-      const settled = await acks.settled(deadline - Date.now() - 1000);
-      if (!settled)
+      // A second is kept for closing connections and pools. Deliveries received before the cancel was
+      // confirmed still reach their handlers; the wait covers them too.
+      const idle = (): boolean => acks.idle && consumers.every((c) => c.idle);
+      while (!idle() && Date.now() < deadline - 1000) await new Promise((r) => setTimeout(r, 25));
+      if (!idle()) {
         process.stdout.write(
-          `${JSON.stringify({ level: 'warn', msg: 'handlers still running at the end of the grace period; their messages return to the queue' })}\n`,
+          `${JSON.stringify({ level: 'warn', service: s.rpcQueue, msg: 'handlers still running at the end of the grace period; their messages return to the queue' })}\n`,
         );
+      }
       await Promise.all(consumers.map((c) => c.flushed(500)));
     },
   );

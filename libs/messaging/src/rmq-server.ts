@@ -25,6 +25,8 @@ export class RmqServer extends ServerRMQ {
   private readonly consumerTag: string;
   private consuming?: Channel;
   private stopping = false;
+  // Deliveries not yet handed to their handler (the interceptor counts them from there on).
+  private dispatching = 0;
 
   constructor(
     options: ConstructorParameters<typeof ServerRMQ>[0],
@@ -40,6 +42,19 @@ export class RmqServer extends ServerRMQ {
     if (this.stopping) return callback();
     this.consuming = channel;
     return super.setupChannel(channel, callback);
+  }
+
+  override async handleMessage(message: Record<string, unknown>, channel: unknown): Promise<void> {
+    this.dispatching += 1;
+    try {
+      await super.handleMessage(message, channel);
+    } finally {
+      this.dispatching -= 1;
+    }
+  }
+
+  get idle(): boolean {
+    return this.dispatching === 0;
   }
 
   // Cancels the consumer: no new deliveries; unacked messages stay with us until acked or the channel closes

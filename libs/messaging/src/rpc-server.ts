@@ -112,14 +112,8 @@ export class RmqAckInterceptor implements NestInterceptor {
     }).pipe(finalize(() => (this.inFlight -= 1)));
   }
 
-  // Resolves true once no message is in flight, or false when timeoutMs passed first.
-  async settled(timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.inFlight > 0) {
-      if (Date.now() >= deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    return true;
+  get idle(): boolean {
+    return this.inFlight === 0;
   }
 
   private handle(
