@@ -185,9 +185,14 @@ describe('rolling restart under load', () => {
     const deadQueue = deadLetterQueueName(syncQueue);
     const deadBefore = queues().get(deadQueue)?.[0] ?? 0;
     const item = await syncedItem(user, 'ins_109508');
+    // Other suites of the run start and stop workers too: count from what consumes now.
+    const before = consumers(syncQueue);
     const extra = startExtra('sync-worker', { HTTP_PORT: '0', ...EXTRA });
     try {
-      await waitFor(() => consumers(syncQueue) > 1, { what: 'extra worker consuming', timeoutMs: 30_000 });
+      await waitFor(() => consumers(syncQueue) > before, {
+        what: 'extra worker consuming',
+        timeoutMs: 30_000,
+      });
       const load = new Load(
         async () => (await user.api.get(`/v1/transactions?itemId=${item.id}`, user.accessToken)).status,
       );
@@ -207,7 +212,10 @@ describe('rolling restart under load', () => {
       });
       const replacement = startExtra('sync-worker', { HTTP_PORT: '0', ...EXTRA });
       try {
-        await waitFor(() => consumers(syncQueue) > 1, { what: 'replacement consuming', timeoutMs: 30_000 });
+        await waitFor(() => consumers(syncQueue) > before, {
+          what: 'replacement consuming',
+          timeoutMs: 30_000,
+        });
         const change = await control<{ added: string[] }>(
           'POST',
           `/items/${item.plaidId}/transactions/mutate`,

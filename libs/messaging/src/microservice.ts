@@ -28,6 +28,9 @@ export interface ServiceAppSettings {
 
 export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 20;
 
+// A signal during start-up, before anything is consumed, has nothing to drain: exit 0 at once.
+const exitAtOnce = (): void => process.exit(0);
+
 // One clean exit on SIGTERM/SIGINT: `drain` stops new work and waits for what is in hand, then app.close() runs
 // every shutdown hook (outbox relay, broker connection, database pools), then exit 0. Past the grace period the
 // process exits anyway: what it still holds is unacked, so the broker hands it to another instance.
@@ -66,6 +69,8 @@ export function exitGracefullyOnSignal(
         },
       );
   };
+  process.off('SIGTERM', exitAtOnce);
+  process.off('SIGINT', exitAtOnce);
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
 }
@@ -148,6 +153,8 @@ export interface ServiceDefinition<C extends ServiceBaseConfig & { SHUTDOWN_GRAC
 export function runService<C extends ServiceBaseConfig & { SHUTDOWN_GRACE_SECONDS: number }>(
   def: ServiceDefinition<C>,
 ): void {
+  process.once('SIGTERM', exitAtOnce);
+  process.once('SIGINT', exitAtOnce);
   const start = async (): Promise<void> => {
     const config = loadConfigOrExit(def.config, def.name);
     await ensureSchema(config.DATABASE_URL, def.schema);
