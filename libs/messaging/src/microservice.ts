@@ -51,6 +51,9 @@ export function exitGracefullyOnSignal(
     const started = Date.now();
     const deadline = started + graceSeconds * 1000;
     log('info', 'shutting down', { signal, graceSeconds });
+    // A reply still queued when its channel closes (a handler past the grace period) is rejected by a promise
+    // nobody holds: logged, not a crash with exit code 1 (the caller gets its timeout answer).
+    process.on('unhandledRejection', (err) => log('warn', 'dropped during shutdown', { err: String(err) }));
     setTimeout(() => {
       log('warn', 'shutdown grace period over; exiting with work returned to the broker');
       process.exit(0);

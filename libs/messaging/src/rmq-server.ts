@@ -67,7 +67,14 @@ export class RmqServer extends ServerRMQ {
   // Resolves once the replies handlers sent are on the wire (closing the channel would drop queued ones).
   async flushed(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (((this.channel as ChannelWrapper | null)?.queueLength() ?? 0) > 0 && Date.now() < deadline) {
+    // Written but not yet confirmed by the socket counts too: close() rejects those (amqp-connection-manager 4
+    // keeps them in a private list; re-check on upgrade).
+    const pending = (): number => {
+      const ch = this.channel as ChannelWrapper | null;
+      const unconfirmed = (ch as { _unconfirmedMessages?: unknown[] } | null)?._unconfirmedMessages;
+      return (ch?.queueLength() ?? 0) + (unconfirmed?.length ?? 0);
+    };
+    while (pending() > 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
