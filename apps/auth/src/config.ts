@@ -109,6 +109,14 @@ export class AuthConfig extends ServiceBaseConfig {
   @IsInt()
   @Min(1)
   ARGON2_TIME_COST = 2;
+
+  // On SIGTERM: how long the messages in hand (RPCs, events, a sync) may take before the process exits anyway (exit 0; a message not
+  // finished by then returns to its queue). Below the orchestrator's kill timeout (Kubernetes: 30 s).
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  SHUTDOWN_GRACE_SECONDS = 20;
 }
 
 export const AUTH_CONFIG = Symbol('AUTH_CONFIG');

@@ -155,6 +155,14 @@ export class GatewayConfig {
   @Min(0)
   @Max(86400)
   CORS_MAX_AGE_SECONDS = 600;
+
+  // On SIGTERM: how long in-flight HTTP requests may take before the process exits anyway (exit 0; a message not
+  // finished by then returns to its queue). Below the orchestrator's kill timeout (Kubernetes: 30 s).
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  SHUTDOWN_GRACE_SECONDS = 20;
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -5,7 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { acceptRequestId, loadConfigOrExit, metrics, REQUEST_ID_HEADER } from '@app/common';
 import { DomainError, ErrorCode } from '@app/contracts';
-import { validationDetails } from '@app/messaging';
+import { exitGracefullyOnSignal, validationDetails } from '@app/messaging';
 import { ValidationPipe } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -35,7 +35,6 @@ async function bootstrap(): Promise<void> {
   // CORS and security headers: before any route or middleware is registered.
   applyBrowserSecurity(app, config);
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
   app.useGlobalPipes(
     new ValidationPipe({
       transform: true,
@@ -64,7 +63,32 @@ async function bootstrap(): Promise<void> {
 
   if (config.DOCS_ENABLED) setUpDocs(app);
 
+  drainOnSignal(app, config);
   await app.listen(config.PORT, config.HOST);
+}
+
+// SIGTERM: readiness answers 503 at once (a load balancer stops sending), the listener closes (new connections
+// are refused, idle keep-alive ones closed) while the requests in flight finish, then the RPC clients and the
+// broker connection close and the process exits 0. Past SHUTDOWN_GRACE_SECONDS it exits anyway.
+function drainOnSignal(app: NestFastifyApplication, config: GatewayConfig): void {
+  let draining = false;
+  const fastify = app.getHttpAdapter().getInstance();
+  const logger = new NestLogger('Shutdown');
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (draining && request.url.split('?')[0] === '/health/ready') {
+      sendError(new DomainError(ErrorCode.ServiceUnavailable, 'Shutting down'), request, reply, logger);
+      return reply;
+    }
+  });
+  // Answers sent while draining close their connection: a keep-alive socket would otherwise hold the server
+  // open (Node closes only the connections idle when close() starts) until the grace period ends.
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (draining) void reply.header('connection', 'close');
+  });
+  exitGracefullyOnSignal(app, 'gateway', config.SHUTDOWN_GRACE_SECONDS, async () => {
+    draining = true;
+    setInterval(() => fastify.server.closeIdleConnections(), 100).unref();
+  });
 }
 
 function setUpDocs(app: NestFastifyApplication): void {

@@ -37,6 +37,14 @@ export class LinkConfig extends PlaidServiceConfig {
   @Min(1)
   @Max(86_400)
   LINK_RATE_WINDOW_SECONDS = 60;
+
+  // On SIGTERM: how long the messages in hand (RPCs, events, a sync) may take before the process exits anyway (exit 0; a message not
+  // finished by then returns to its queue). Below the orchestrator's kill timeout (Kubernetes: 30 s).
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  SHUTDOWN_GRACE_SECONDS = 20;
 }
 
 export const CONFIG = Symbol('CONFIG');

@@ -8,7 +8,7 @@ import { ensureSchema } from '@app/database';
 import { AmqpConnection } from './amqp-connection';
 import { assertEventQueues } from './event-topology';
 import { MessagingModule } from './messaging.module';
-import { rmqServerStrategy } from './rmq-server';
+import { RmqServer, rmqServerStrategy } from './rmq-server';
 import { RmqAckInterceptor, RpcErrorFilter, rpcValidationPipe } from './rpc-server';
 
 export interface ServiceAppSettings {
@@ -22,6 +22,60 @@ export interface ServiceAppSettings {
   httpPort?: number;
   httpHost?: string;
   retry?: RetryPolicySettings;
+  // How long SIGTERM waits for the messages in hand before they are returned to their queue.
+  shutdownGraceSeconds?: number;
+}
+
+export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 20;
+
+// A signal during start-up, before anything is consumed, has nothing to drain: exit 0 at once.
+const exitAtOnce = (): void => process.exit(0);
+
+// One clean exit on SIGTERM/SIGINT: `drain` stops new work and waits for what is in hand, then app.close() runs
+// every shutdown hook (outbox relay, broker connection, database pools), then exit 0. Past the grace period the
+// process exits anyway: what it still holds is unacked, so the broker hands it to another instance.
+// Replaces Nest's enableShutdownHooks, which re-raises the signal after closing (a "killed" exit, not 0).
+export function exitGracefullyOnSignal(
+  app: INestApplication,
+  name: string,
+  graceSeconds: number,
+  drain: (deadline: number) => Promise<void>,
+): void {
+  const log = (level: string, msg: string, extra: object = {}): void => {
+    process.stdout.write(`${JSON.stringify({ level, service: name, msg, ...extra })}\n`);
+  };
+  let shuttingDown = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    const started = Date.now();
+    const deadline = started + graceSeconds * 1000;
+    log('info', 'shutting down', { signal, graceSeconds });
+    // A reply still queued when its channel closes (a handler past the grace period) is rejected by a promise
+    // nobody holds: logged, not a crash with exit code 1 (the caller gets its timeout answer).
+    process.on('unhandledRejection', (err) => log('warn', 'dropped during shutdown', { err: String(err) }));
+    setTimeout(() => {
+      log('warn', 'shutdown grace period over; exiting with work returned to the broker');
+      process.exit(0);
+    }, graceSeconds * 1000).unref();
+    drain(deadline)
+      .catch((err: unknown) => log('warn', 'drain failed', { err: String(err) }))
+      .then(() => app.close())
+      .then(
+        () => {
+          log('info', 'shut down', { ms: Date.now() - started });
+          process.exit(0);
+        },
+        (err: unknown) => {
+          log('error', 'shutdown failed', { err: String(err) });
+          process.exit(1);
+        },
+      );
+  };
+  process.off('SIGTERM', exitAtOnce);
+  process.off('SIGINT', exitAtOnce);
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
 }
 
 @Module({})
@@ -41,7 +95,6 @@ export async function startServiceApp(
   };
   const app = await NestFactory.create(root, new FastifyAdapter(), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
   const amqp = app.get(AmqpConnection);
   // A broker that is down at start fails the start (the supervisor restarts us) instead of serving nothing.
   await amqp.waitForConnect();
@@ -52,26 +105,45 @@ export async function startServiceApp(
   const acks = new RmqAckInterceptor(amqp, retry);
   app.useGlobalInterceptors(acks);
   const inherit = { inheritAppConfig: true };
-  app.connectMicroservice(
-    rmqServerStrategy({ url: s.url, queue: s.rpcQueue, prefetch: s.rpcPrefetch }),
-    inherit,
-  );
-  if (s.eventsQueue) {
-    app.connectMicroservice(
-      rmqServerStrategy(
-        { url: s.url, queue: s.eventsQueue, prefetch: s.eventsPrefetch ?? 10 },
-        (channel, message, pattern) => acks.deadLetterUnhandled(channel, message, pattern),
-      ),
-      inherit,
+  const rpc = rmqServerStrategy({ url: s.url, queue: s.rpcQueue, prefetch: s.rpcPrefetch });
+  const events =
+    s.eventsQueue &&
+    rmqServerStrategy(
+      { url: s.url, queue: s.eventsQueue, prefetch: s.eventsPrefetch ?? 10 },
+      (channel, message, pattern) => acks.deadLetterUnhandled(channel, message, pattern),
     );
-  }
+  const servers = [rpc, ...(events ? [events] : [])];
+  for (const server of servers) app.connectMicroservice(server, inherit);
+  // SIGTERM: cancel the consumers first (the broker stops delivering; other instances take the queue), let the
+  // handlers in flight finish and their acks and replies go out, then close. A handler still running at the end
+  // of the grace period (a long sync) is abandoned: its message returns to the queue when the channel closes,
+  // and what it committed (a sync's cursor per page) stands, as after a crash.
+  exitGracefullyOnSignal(
+    app,
+    s.rpcQueue,
+    s.shutdownGraceSeconds ?? DEFAULT_SHUTDOWN_GRACE_SECONDS,
+    async (deadline) => {
+      const consumers = servers.map((x) => x.strategy as RmqServer);
+      await Promise.all(consumers.map((c) => c.stopConsuming()));
+      // A second is kept for closing connections and pools. Deliveries received before the cancel was
+      // confirmed still reach their handlers; the wait covers them too.
+      const idle = (): boolean => acks.idle && consumers.every((c) => c.idle);
+      while (!idle() && Date.now() < deadline - 1000) await new Promise((r) => setTimeout(r, 25));
+      if (!idle()) {
+        process.stdout.write(
+          `${JSON.stringify({ level: 'warn', service: s.rpcQueue, msg: 'handlers still running at the end of the grace period; their messages return to the queue' })}\n`,
+        );
+      }
+      await Promise.all(consumers.map((c) => c.flushed(500)));
+    },
+  );
   await app.startAllMicroservices();
   if (s.httpPort) await app.listen(s.httpPort, s.httpHost ?? '0.0.0.0');
   else await app.init();
   return app;
 }
 
-export interface ServiceDefinition<C extends ServiceBaseConfig> {
+export interface ServiceDefinition<C extends ServiceBaseConfig & { SHUTDOWN_GRACE_SECONDS: number }> {
   name: string;
   config: new () => C;
   schema: string;
@@ -81,7 +153,11 @@ export interface ServiceDefinition<C extends ServiceBaseConfig> {
 }
 
 // A service's main.ts: validated config (or one line and exit), its schema, its queues, then serve.
-export function runService<C extends ServiceBaseConfig>(def: ServiceDefinition<C>): void {
+export function runService<C extends ServiceBaseConfig & { SHUTDOWN_GRACE_SECONDS: number }>(
+  def: ServiceDefinition<C>,
+): void {
+  process.once('SIGTERM', exitAtOnce);
+  process.once('SIGINT', exitAtOnce);
   const start = async (): Promise<void> => {
     const config = loadConfigOrExit(def.config, def.name);
     await ensureSchema(config.DATABASE_URL, def.schema);
@@ -94,6 +170,7 @@ export function runService<C extends ServiceBaseConfig>(def: ServiceDefinition<C
       eventsPrefetch: config.EVENTS_PREFETCH,
       httpPort: config.HTTP_PORT,
       retry: config.retryPolicy(),
+      shutdownGraceSeconds: config.SHUTDOWN_GRACE_SECONDS,
     });
   };
   start().catch((err: unknown) => {

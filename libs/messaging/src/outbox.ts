@@ -3,6 +3,7 @@ import {
   Injectable,
   type InjectionToken,
   Logger,
+  type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
   Optional,
@@ -77,12 +78,13 @@ interface OutboxRow {
 // SKIP LOCKED keeps instances off each other's rows. A broker outage, or a queue nobody has declared yet (the
 // publish is mandatory), leaves the rows for the next pass.
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private timer?: NodeJS.Timeout;
   private running = false;
   private stopped = false;
   private wake = false;
+  private current?: Promise<void>;
 
   constructor(
     private readonly db: DataSource,
@@ -92,6 +94,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationBootstrap(): void {
     this.schedule(0);
+  }
+
+  // Runs before the broker connection and the database pool close: no new pass starts, and the current one
+  // finishes (its rows are published and deleted, or stay for the next pass of any instance).
+  async beforeApplicationShutdown(): Promise<void> {
+    this.onApplicationShutdown();
+    await this.current;
   }
 
   onApplicationShutdown(): void {
@@ -111,7 +120,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private schedule(ms: number): void {
     if (this.stopped) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.pass(), ms);
+    this.timer = setTimeout(() => {
+      this.current = this.pass();
+    }, ms);
   }
 
   private async pass(): Promise<void> {

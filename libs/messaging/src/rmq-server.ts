@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { type CustomStrategy, type ReadPacket, RmqContext, ServerRMQ } from '@nestjs/microservices';
-import { type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import { type ChannelWrapper } from 'amqp-connection-manager';
+import { type Channel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { rmqServerOptions, type RmqServerSettings } from './rmq-options';
 
 // What to do with an event no handler of this service knows (e.g. a newer producer's pattern during a rolling
@@ -18,11 +20,63 @@ export type UnhandledEventSink = (
 // pattern valid JSON ('"sync.x"'), which still parses each one and changes the pattern RmqContext reports (our
 // metric labels and logs). Re-check on each Nest upgrade (server.js getHandlerByPattern).
 export class RmqServer extends ServerRMQ {
+  // Our own consumer tag and the channel it consumes on, so that shutdown can cancel the consumer (the broker
+  // stops delivering) while the channel stays open for the in-flight handlers' acks and replies.
+  private readonly consumerTag: string;
+  private consuming?: Channel;
+  private stopping = false;
+  // Deliveries not yet handed to their handler (the interceptor counts them from there on).
+  private dispatching = 0;
+
   constructor(
     options: ConstructorParameters<typeof ServerRMQ>[0],
     private readonly unhandled?: UnhandledEventSink,
   ) {
-    super(options);
+    const consumerTag = `${options?.queue ?? 'rmq'}.${randomUUID()}`;
+    super({ ...options, consumerTag });
+    this.consumerTag = consumerTag;
+  }
+
+  override async setupChannel(channel: Channel, callback: () => void): Promise<void> {
+    // A reconnect during shutdown must not start consuming again.
+    if (this.stopping) return callback();
+    this.consuming = channel;
+    return super.setupChannel(channel, callback);
+  }
+
+  override async handleMessage(message: Record<string, unknown>, channel: unknown): Promise<void> {
+    this.dispatching += 1;
+    try {
+      await super.handleMessage(message, channel);
+    } finally {
+      this.dispatching -= 1;
+    }
+  }
+
+  get idle(): boolean {
+    return this.dispatching === 0;
+  }
+
+  // Cancels the consumer: no new deliveries; unacked messages stay with us until acked or the channel closes
+  // (then the broker requeues them).
+  async stopConsuming(): Promise<void> {
+    this.stopping = true;
+    await this.consuming?.cancel(this.consumerTag).catch(() => undefined);
+  }
+
+  // Resolves once the replies handlers sent are on the wire (closing the channel would drop queued ones).
+  async flushed(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    // Written but not yet confirmed by the socket counts too: close() rejects those (amqp-connection-manager 4
+    // keeps them in a private list; re-check on upgrade).
+    const pending = (): number => {
+      const ch = this.channel as ChannelWrapper | null;
+      const unconfirmed = (ch as { _unconfirmedMessages?: unknown[] } | null)?._unconfirmedMessages;
+      return (ch?.queueLength() ?? 0) + (unconfirmed?.length ?? 0);
+    };
+    while (pending() > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   protected override getRouteFromPattern(pattern: string): string {

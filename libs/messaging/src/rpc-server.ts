@@ -84,6 +84,8 @@ function describe(err: unknown): string {
 @Injectable()
 export class RmqAckInterceptor implements NestInterceptor {
   private readonly logger = new Logger(RmqAckInterceptor.name);
+  // Messages whose handler (and ack, reply or re-route) has not finished: shutdown waits for these.
+  private inFlight = 0;
 
   constructor(
     private readonly amqp: AmqpConnection,
@@ -104,27 +106,42 @@ export class RmqAckInterceptor implements NestInterceptor {
     const isRequest = Boolean(message.properties.replyTo);
 
     const attempt = Number(headers[ATTEMPT_HEADER] ?? 0) + 1;
-    return defer(() =>
-      requestContext.run({ requestId, attempt }, () => {
-        const labels = { queue: message.fields.routingKey, pattern: rmq.getPattern() };
-        const count = tap({
-          complete: () => metrics.messagesConsumed.inc(labels),
-          error: () => metrics.messagesFailed.inc(labels),
-        });
-        if (isRequest)
-          return next.handle().pipe(
-            count,
-            finalize(() => this.ack(channel, message)),
-          );
+    return defer(() => {
+      this.inFlight += 1;
+      return this.handle(rmq, message, channel, next, { requestId, attempt, isRequest });
+    }).pipe(finalize(() => (this.inFlight -= 1)));
+  }
+
+  get idle(): boolean {
+    return this.inFlight === 0;
+  }
+
+  private handle(
+    rmq: RmqContext,
+    message: ConsumeMessage,
+    channel: ConfirmChannel,
+    next: CallHandler,
+    { requestId, attempt, isRequest }: { requestId: string; attempt: number; isRequest: boolean },
+  ): Observable<unknown> {
+    return requestContext.run({ requestId, attempt }, () => {
+      const labels = { queue: message.fields.routingKey, pattern: rmq.getPattern() };
+      const count = tap({
+        complete: () => metrics.messagesConsumed.inc(labels),
+        error: () => metrics.messagesFailed.inc(labels),
+      });
+      if (isRequest)
         return next.handle().pipe(
           count,
-          tap({ complete: () => this.ack(channel, message) }),
-          catchError((err: unknown) =>
-            from(this.settleFailedEvent(channel, message, rmq.getPattern(), err)).pipe(mergeMap(() => EMPTY)),
-          ),
+          finalize(() => this.ack(channel, message)),
         );
-      }),
-    );
+      return next.handle().pipe(
+        count,
+        tap({ complete: () => this.ack(channel, message) }),
+        catchError((err: unknown) =>
+          from(this.settleFailedEvent(channel, message, rmq.getPattern(), err)).pipe(mergeMap(() => EMPTY)),
+        ),
+      );
+    });
   }
 
   private ack(channel: ConfirmChannel, message: ConsumeMessage): void {
