@@ -93,6 +93,16 @@ describe('production secret checks', () => {
     expect(problems(env)).toEqual([]);
   });
 
+  it('refuses a default compose ships, such as a broker password inside RABBITMQ_URL', () => {
+    const env = {
+      ...goodEnv(),
+      ...PRODUCTION,
+      RABBITMQ_URL: 'amqp://gateway:local-dev-only-gateway-password@rabbitmq:5672',
+    };
+
+    expect(problems(env)).toEqual([expect.stringMatching(/^RABBITMQ_URL: .*local-development default/)]);
+  });
+
   it('refuses an example key anywhere in JWT_KEYS', () => {
     const env = {
       ...goodEnv(),

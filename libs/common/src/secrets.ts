@@ -124,6 +124,9 @@ function jwtKeysProblem(object: object): string | null {
 }
 
 // What a production deployment must not run with, for the secrets its config declares: one line per problem.
+// The marker of every default secret this project ships (see .env.example and docker-compose.yml).
+export const DEV_ONLY_MARKER = 'local-dev-only';
+
 export function productionSecretProblems(
   declared: ReadonlySet<string>,
   env: Record<string, string>,
@@ -141,6 +144,12 @@ export function productionSecretProblems(
     const candidates = keyList ? [value, ...value.split(',').map((p) => afterKid(p.trim()))] : [value];
     if (candidates.some((v) => examples.has(v)))
       problems.push(`${name}: is the example value from .env.example; set a secret of your own`);
+    // Every default the project ships (.env.example, docker-compose.yml's broker passwords inside RABBITMQ_URL)
+    // carries this marker, so a default that is not in the list above is refused too.
+    else if (value.includes(DEV_ONLY_MARKER))
+      problems.push(
+        `${name}: holds a local-development default ("${DEV_ONLY_MARKER}…"); set a secret of your own`,
+      );
   }
   for (const name of ['JWT_SECRET', 'BROKER_SEALING_SECRET']) {
     const value = env[name];
