@@ -6,3 +6,4 @@ export * from './logging';
 export * from './metrics';
 export * from './sealed';
 export * from './pg-errors';
+export * from './periodic-task';

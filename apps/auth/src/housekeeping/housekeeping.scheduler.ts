@@ -5,6 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { PeriodicTask } from '@app/common';
 import { AUTH_CONFIG, AuthConfig } from '../config';
 import { HousekeepingService } from './housekeeping.service';
 
@@ -12,34 +13,23 @@ import { HousekeepingService } from './housekeeping.service';
 // overlaps the previous one of the same instance.
 @Injectable()
 export class HousekeepingScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(HousekeepingScheduler.name);
-  private timer?: NodeJS.Timeout;
-  private running = false;
+  private readonly task: PeriodicTask;
 
-  constructor(
-    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
-    private readonly housekeeping: HousekeepingService,
-  ) {}
+  constructor(@Inject(AUTH_CONFIG) config: AuthConfig, housekeeping: HousekeepingService) {
+    const logger = new Logger(HousekeepingScheduler.name);
+    this.task = new PeriodicTask(
+      'pruning',
+      config.PRUNE_INTERVAL_SECONDS,
+      () => housekeeping.prune(),
+      logger,
+    );
+  }
 
   onApplicationBootstrap(): void {
-    if (this.config.PRUNE_INTERVAL_SECONDS === 0) return;
-    this.timer = setInterval(() => void this.run(), this.config.PRUNE_INTERVAL_SECONDS * 1000);
-    this.timer.unref();
+    this.task.start();
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
-  }
-
-  private async run(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.housekeeping.prune();
-    } catch (err) {
-      this.logger.warn({ err: (err as Error).message }, 'pruning failed');
-    } finally {
-      this.running = false;
-    }
+    this.task.stop();
   }
 }

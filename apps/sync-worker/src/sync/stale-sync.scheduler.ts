@@ -5,6 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { PeriodicTask } from '@app/common';
 import { EventPattern } from '@app/contracts';
 import { OutboxRelay, enqueueEvent } from '@app/messaging';
 import { DataSource } from 'typeorm';
@@ -19,23 +20,28 @@ const SCHEDULER_LOCK = 7302;
 @Injectable()
 export class StaleSyncScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(StaleSyncScheduler.name);
-  private timer?: NodeJS.Timeout;
+  private readonly task: PeriodicTask;
 
   constructor(
     @Inject(CONFIG) private readonly config: SyncConfig,
     private readonly db: DataSource,
     private readonly items: SyncItemsRepository,
     private readonly relay: OutboxRelay,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(
+      'stale-sync scan',
+      config.STALE_SYNC_CHECK_SECONDS,
+      () => this.scan(),
+      this.logger,
+    );
+  }
 
   onApplicationBootstrap(): void {
-    if (this.config.STALE_SYNC_CHECK_SECONDS === 0) return;
-    this.timer = setInterval(() => void this.scan(), this.config.STALE_SYNC_CHECK_SECONDS * 1000);
-    this.timer.unref();
+    this.task.start();
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.task.stop();
   }
 
   async scan(): Promise<number> {

@@ -5,6 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { PeriodicTask } from '@app/common';
 import { DataSource } from 'typeorm';
 import { CONFIG, SyncConfig } from '../config';
 import { TransactionChangesRepository } from './transaction-changes.repository';
@@ -17,22 +18,27 @@ const COMPACTION_LOCK = 7312;
 @Injectable()
 export class TransactionChangesCompactor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(TransactionChangesCompactor.name);
-  private timer?: NodeJS.Timeout;
+  private readonly task: PeriodicTask;
 
   constructor(
     @Inject(CONFIG) private readonly config: SyncConfig,
     private readonly db: DataSource,
     private readonly changes: TransactionChangesRepository,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(
+      'change log compaction',
+      config.CHANGE_LOG_COMPACTION_SECONDS,
+      () => this.compact(),
+      this.logger,
+    );
+  }
 
   onApplicationBootstrap(): void {
-    if (this.config.CHANGE_LOG_COMPACTION_SECONDS === 0) return;
-    this.timer = setInterval(() => void this.compact(), this.config.CHANGE_LOG_COMPACTION_SECONDS * 1000);
-    this.timer.unref();
+    this.task.start();
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.task.stop();
   }
 
   // Answers how many rows this pass deleted (0 when another instance holds the lock).
