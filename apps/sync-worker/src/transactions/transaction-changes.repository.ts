@@ -123,6 +123,9 @@ const COMPACT_SQL = `WITH cut AS (
        )
        SELECT count(*)::int AS deleted FROM gone`;
 
+// Advisory-lock namespace of "one compaction pass at a time".
+const COMPACTION_LOCK = 7312;
+
 @Injectable()
 export class TransactionChangesRepository {
   constructor(private readonly db: DataSource) {}
@@ -174,6 +177,25 @@ export class TransactionChangesRepository {
   }
 
   // One batch of compaction; answers how many log rows it deleted.
+  // Runs `work` while this session holds the compaction lock (one instance at a time); null when another holds it.
+  async withCompactionLock<T>(work: () => Promise<T>): Promise<T | null> {
+    const runner = this.db.createQueryRunner();
+    try {
+      // A QueryRunner's query() is untyped; the lock function answers one boolean row.
+      const rows = (await runner.query('SELECT pg_try_advisory_lock($1) AS ok', [COMPACTION_LOCK])) as {
+        ok: boolean;
+      }[];
+      if (rows[0]?.ok !== true) return null;
+      try {
+        return await work();
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1)', [COMPACTION_LOCK]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
   async compact(retentionHours: number, batch: number): Promise<number> {
     const [{ deleted }] = await this.db.query<{ deleted: number }[]>(COMPACT_SQL, [retentionHours, batch]);
     return deleted;
