@@ -1,4 +1,5 @@
 import {
+  type ItemAccountsChangedEvent,
   type ItemDataRevokedEvent,
   type ItemLinkedEvent,
   type ItemErrorRecordedEvent,
@@ -18,6 +19,7 @@ export interface EventContract {
   [EventPattern.ItemMetadataRefreshed]: ItemMetadataRefreshedEvent;
   [EventPattern.ItemSynced]: ItemSyncedEvent;
   [EventPattern.ItemErrorRecorded]: ItemErrorRecordedEvent;
+  [EventPattern.ItemAccountsChanged]: ItemAccountsChangedEvent;
   [EventPattern.LegacyItemRefreshed]: LegacyItemRefreshedEvent;
   [EventPattern.ItemDataRevoked]: ItemDataRevokedEvent;
   [EventPattern.SyncRequested]: SyncRequestedEvent;

@@ -16,3 +16,4 @@ export * from './sync/transactions-cursor';
 export * from './sync/transaction-changes.dto';
 export * from './sync/transaction-changes-cursor';
 export * from './link/webhook-key.dto';
+export * from './feed/feed.dto';

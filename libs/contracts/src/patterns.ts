@@ -8,12 +8,16 @@ export enum MessagePattern {
   AuthLogout = 'auth.logout.v1',
   AuthMe = 'auth.me.v1',
   AuthRevocationsList = 'auth.revocations.list.v1',
+  AuthStreamTicketIssue = 'auth.stream-ticket.issue.v1',
+  AuthStreamTicketRedeem = 'auth.stream-ticket.redeem.v1',
 
   LinkTokenCreate = 'link.token.create.v1',
   LinkExchange = 'link.exchange.v1',
   ItemsList = 'link.items.list.v1',
   ItemsGet = 'link.items.get.v1',
   ItemsDelete = 'link.items.delete.v1',
+  // A user's event log (the change feed), for streams that start, resume or fill a gap.
+  FeedSince = 'link.feed.since.v1',
 
   WebhookKeyGet = 'link.webhook-key.get.v1',
 
@@ -34,6 +38,8 @@ export enum EventPattern {
   ItemMetadataRefreshed = 'sync.item.metadata-refreshed.v1',
   ItemSynced = 'sync.item.synced.v1',
   ItemErrorRecorded = 'sync.item.error-recorded.v1',
+  // Accounts of the item added, removed or with changed balances (committed with the change).
+  ItemAccountsChanged = 'sync.item.accounts-changed.v1',
   // Deprecated: published by the previous release, still consumed during a rolling upgrade.
   LegacyItemRefreshed = 'sync.item.refreshed.v1',
   // Item data the user no longer lets us keep (revoked access, one revoked account).
@@ -47,4 +53,6 @@ export enum EventPattern {
 // Broadcast events (fanout exchanges, one queue per subscriber instance).
 export enum BroadcastEvent {
   SessionRevoked = 'auth.session.revoked.v1',
+  // One stored event of a user's change feed, to every gateway (UserFeedBroadcast).
+  UserEvent = 'link.user-event.v1',
 }

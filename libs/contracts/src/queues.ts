@@ -8,6 +8,7 @@ export interface Topology {
   linkRpc: string;
   syncRpc: string;
   revocationsExchange: string;
+  userEventsExchange: string;
   events: Record<EventQueueOwner, string>;
 }
 
@@ -17,6 +18,7 @@ export function topology(prefix = ''): Topology {
     linkRpc: `${prefix}link.rpc`,
     syncRpc: `${prefix}sync.rpc`,
     revocationsExchange: `${prefix}auth.revocations`,
+    userEventsExchange: `${prefix}link.user-events`,
     events: { link: `${prefix}link.events`, sync: `${prefix}sync.events` },
   };
 }
@@ -28,6 +30,7 @@ export const EVENT_ROUTES: Record<EventPattern, EventQueueOwner> = {
   [EventPattern.ItemMetadataRefreshed]: 'link',
   [EventPattern.ItemSynced]: 'link',
   [EventPattern.ItemErrorRecorded]: 'link',
+  [EventPattern.ItemAccountsChanged]: 'link',
   [EventPattern.LegacyItemRefreshed]: 'link',
   [EventPattern.ItemDataRevoked]: 'sync',
   [EventPattern.SyncRequested]: 'sync',

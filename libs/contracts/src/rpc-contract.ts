@@ -10,6 +10,14 @@ import {
   type RevocationsListRequest,
   type RevocationsListResponse,
 } from './auth/session.payloads';
+import {
+  type FeedSinceRequest,
+  type FeedSinceResponse,
+  type StreamTicketDto,
+  type StreamTicketIssueRequest,
+  type StreamTicketRedeemRequest,
+  type StreamTicketRedeemed,
+} from './feed/feed.dto';
 import { type PingResponse } from './health/ping';
 import { type MessagePattern } from './patterns';
 import {
@@ -46,6 +54,12 @@ export interface RpcContract {
     request: RevocationsListRequest;
     response: RevocationsListResponse;
   };
+  [MessagePattern.AuthStreamTicketIssue]: { request: StreamTicketIssueRequest; response: StreamTicketDto };
+  [MessagePattern.AuthStreamTicketRedeem]: {
+    request: StreamTicketRedeemRequest;
+    response: StreamTicketRedeemed;
+  };
+  [MessagePattern.FeedSince]: { request: FeedSinceRequest; response: FeedSinceResponse };
   [MessagePattern.LinkTokenCreate]: { request: LinkTokenRequest; response: LinkTokenDto };
   [MessagePattern.LinkExchange]: { request: ExchangeRequest; response: ExchangeResultDto };
   [MessagePattern.ItemsList]: { request: UserScope; response: ItemListDto };

@@ -117,6 +117,23 @@ export class ItemSyncedEvent {
   @IsInt()
   @Min(0)
   removed: number;
+
+  // The user's delta cursor (GET /v1/transactions/changes) right after this run's last page; absent from a
+  // sync worker of the previous release.
+  @IsOptional()
+  @IsString()
+  @Length(1, 512)
+  changesCursor?: string;
+}
+
+// sync-worker → plaid-link, committed with the change: the item's accounts were added, removed or their balances
+// changed. `changedAt` tells one change from a redelivery of the same message.
+export class ItemAccountsChangedEvent {
+  @IsUUID()
+  itemId: string;
+
+  @IsISO8601()
+  changedAt: string;
 }
 
 // sync-worker → plaid-link: the Plaid failure policy recorded an item-level error (the user must act, or the
