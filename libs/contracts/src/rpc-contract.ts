@@ -13,8 +13,8 @@ import {
 import {
   type FeedSinceRequest,
   type FeedSinceResponse,
-  type StreamTicketDto,
   type StreamTicketIssueRequest,
+  type StreamTicketIssued,
   type StreamTicketRedeemRequest,
   type StreamTicketRedeemed,
 } from './feed/feed.dto';
@@ -54,7 +54,7 @@ export interface RpcContract {
     request: RevocationsListRequest;
     response: RevocationsListResponse;
   };
-  [MessagePattern.AuthStreamTicketIssue]: { request: StreamTicketIssueRequest; response: StreamTicketDto };
+  [MessagePattern.AuthStreamTicketIssue]: { request: StreamTicketIssueRequest; response: StreamTicketIssued };
   [MessagePattern.AuthStreamTicketRedeem]: {
     request: StreamTicketRedeemRequest;
     response: StreamTicketRedeemed;

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsInt, IsObject, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsObject, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 
 // What a user's event stream (GET /v1/events) carries. Every stored event has an id, increasing per user.
 export const FEED_EVENT_NAMES = [
@@ -61,13 +61,22 @@ export interface FeedSinceResponse {
   resyncRequired: boolean;
 }
 
-// gateway → auth: a single-use ticket for GET /v1/events?ticket=, bound to the caller's user and session.
+// gateway → auth: store a single-use ticket for GET /v1/events?ticket=, bound to the caller's user and session.
+// The gateway draws the ticket and sends only its SHA-256: the ticket itself never crosses the broker.
 export class StreamTicketIssueRequest {
   @IsUUID()
   userId: string;
 
   @IsUUID()
   sessionId: string;
+
+  @Matches(/^[0-9a-f]{64}$/)
+  ticketHash: string;
+}
+
+export interface StreamTicketIssued {
+  // Seconds until the ticket is refused.
+  expiresIn: number;
 }
 
 export class StreamTicketDto {
@@ -78,9 +87,11 @@ export class StreamTicketDto {
   expiresIn: number;
 }
 
-// gateway → auth: redeem once. Unknown, used or expired tickets, or a session logged out since, answer UNAUTHORIZED.
+// gateway → auth: redeem once, by hash. Unknown, used or expired tickets, and tickets of a session that has
+// ended since, answer UNAUTHORIZED.
 export class StreamTicketRedeemRequest {
-  ticket: string;
+  @Matches(/^[0-9a-f]{64}$/)
+  ticketHash: string;
 }
 
 export interface StreamTicketRedeemed {
