@@ -10,6 +10,7 @@ import { parseArgs, promisify } from 'node:util';
 import amqp from 'amqplib';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { feedBench } from './lib/feed.mjs';
 import { fetchEmulatorTransactions, ingestCeiling } from './lib/ingest-ceiling.mjs';
 import { PhaseSampler } from './lib/metrics.mjs';
 import { openLoop } from './lib/open-loop.mjs';
@@ -33,7 +34,9 @@ the benchmarks, tears everything down, prints a table and rewrites the generated
   --warmup S          seconds of unrecorded load before each read run (default 5: JIT and caches settle first)
   --open-rate N       requests/s of the open-loop read run (default 300; below saturation), 0 to skip it
   --open-duration S   seconds of the open-loop read run (default 20)
-  --only LIST         comma list of sync,read,webhook (default all; the ingest always runs: it makes the data)
+  --only LIST         comma list of sync,read,feed,webhook (default all; the ingest always runs: it makes the data)
+  --feed-rounds N     commit → event rounds of the change-feed latency run (default 50)
+  --streams N         idle streams held by one gateway (default 1000)
   --profile LIST      start these services with --cpu-prof (bench/results/profiles/<service>.cpuprofile;
                       summarize with node bench/profile-summary.mjs FILE)
   --node-options=S    NODE_OPTIONS for our services (not the emulator); default: the production setting of
@@ -50,7 +53,9 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '5' },
     'open-rate': { type: 'string', default: '300' },
     'open-duration': { type: 'string', default: '20' },
-    only: { type: 'string', default: 'sync,read,webhook' },
+    only: { type: 'string', default: 'sync,read,feed,webhook' },
+    'feed-rounds': { type: 'string', default: '50' },
+    streams: { type: 'string', default: '1000' },
     profile: { type: 'string', default: '' },
     'node-options': { type: 'string', default: SERVICE_NODE_OPTIONS },
     out: { type: 'string', default: 'docs/PERFORMANCE.md' },
@@ -71,6 +76,8 @@ const opts = {
   warmup: Number(args.warmup),
   openRate: Number(args['open-rate']),
   openDuration: Number(args['open-duration']),
+  feedRounds: Number(args['feed-rounds']),
+  streams: Number(args.streams),
   only: new Set(
     args.only
       .split(',')
@@ -704,6 +711,11 @@ async function main() {
         results.readStale = stale;
         results.readOpenLoop = openLoop;
       }
+      if (opts.only.has('feed'))
+        results.feed = await feedBench(sys, token, results.ingest, {
+          rounds: opts.feedRounds,
+          streams: opts.streams,
+        });
       if (opts.only.has('webhook')) {
         const w = await webhookIntake(sys, results.ingest);
         results.webhooks = { variants: [...w], ceiling: w.ceiling };

@@ -436,6 +436,59 @@ export function renderMarkdown(r, argv) {
     out.push('');
   }
 
+  if (r.feed) {
+    const { pull, latency, idle } = r.feed;
+    out.push('### Change feed (issue 11)');
+    out.push('');
+    out.push(
+      `Latency: ${latency.firstGateway.rounds} rounds of one added transaction at the emulator (webhook → sync), timed from ` +
+        "the commit of the sync's last page (`sync.items.last_synced_at`) to the arrival of `transactions.changed` on a " +
+        'stream of each of two gateways. Idle streams: held by a second gateway that serves nothing else, RSS above its ' +
+        `own idle RSS and its CPU over ${n0(idle.sampledSeconds)} s (two keep-alive periods). Pull: every change from no ` +
+        'cursor at limit 500, next to `GET /v1/transactions` paged with `nextCursor` at limit 500, same user.',
+    );
+    out.push('');
+    out.push(
+      table(
+        ['measure', 'result', 'target'],
+        [
+          [
+            'commit → event, p50 (gateway 1 / gateway 2)',
+            `${ms(latency.firstGateway.p50)} / ${ms(latency.secondGateway.p50)}`,
+            '—',
+          ],
+          [
+            'commit → event, p99 (gateway 1 / gateway 2)',
+            `${ms(latency.firstGateway.p99)} / ${ms(latency.secondGateway.p99)}`,
+            '—',
+          ],
+          [
+            `${n0(idle.streams)} idle streams: RSS above the idle gateway`,
+            `${n1(idle.aboveIdleMb)} MB (${n0(idle.idleRssMb)} → ${n0(idle.withStreamsRssMb)})`,
+            `< 100 MB: ${yes(idle.aboveIdleMb < 100)}`,
+          ],
+          [
+            `${n0(idle.streams)} idle streams: CPU`,
+            `${idle.idleCpuPercentOfCore.toFixed(2)} % of a core`,
+            `< 2 %: ${yes(idle.idleCpuPercentOfCore < 2)}`,
+          ],
+          ['streams still open at the end', `${n0(idle.stillOpen)} of ${n0(idle.streams)}`, '—'],
+          [
+            `pull ${n0(pull.delta.rows)} changes from no cursor`,
+            `${n1(pull.delta.seconds)} s (${n0(pull.delta.pages)} pages, ${n0(pull.delta.rows / pull.delta.seconds)} rows/s)`,
+            '—',
+          ],
+          [
+            `page ${n0(pull.list.rows)} rows through GET /v1/transactions`,
+            `${n1(pull.list.seconds)} s (${n0(pull.list.pages)} pages, ${n0(pull.list.rows / pull.list.seconds)} rows/s)`,
+            '—',
+          ],
+        ],
+      ),
+    );
+    out.push('');
+  }
+
   out.push('### Memory (RSS, MB)');
   out.push('');
   const mem = memoryTable(r);

@@ -261,6 +261,7 @@ export class BenchSystem {
       for (const queue of [...allQueues(this.queuePrefix), ...this.extraQueues])
         await channel.deleteQueue(queue);
       await channel.deleteExchange(`${this.queuePrefix}auth.revocations`);
+      await channel.deleteExchange(`${this.queuePrefix}link.user-events`);
       await channel.close();
     } finally {
       await connection.close();

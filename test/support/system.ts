@@ -283,6 +283,7 @@ export class TestSystem {
       for (const queue of allQueues(this.info.queuePrefix, E2E_RETRY_TIERS_MS))
         await channel.deleteQueue(queue);
       await channel.deleteExchange(`${this.info.queuePrefix}auth.revocations`);
+      await channel.deleteExchange(`${this.info.queuePrefix}link.user-events`);
       await channel.close();
     } finally {
       await connection.close();
