@@ -83,9 +83,19 @@ export async function reloadItem(db: TestDatabase, id: string): Promise<Item | n
   return db.dataSource.getRepository(Item).findOne({ where: { id } });
 }
 
+// The events queued for other services (feed broadcasts excluded: see feedBroadcasts).
 export async function outboxRows(db: TestDatabase): Promise<{ pattern: string; payload: unknown }[]> {
   return db.dataSource.query<{ pattern: string; payload: unknown }[]>(
-    `SELECT pattern, payload FROM outbox ORDER BY id`,
+    `SELECT pattern, payload FROM outbox WHERE queue NOT LIKE 'exchange:%' ORDER BY id`,
+  );
+}
+
+// The feed events queued for the gateways, with the exchange they go to.
+export async function feedBroadcasts(
+  db: TestDatabase,
+): Promise<{ queue: string; pattern: string; payload: Record<string, unknown> }[]> {
+  return db.dataSource.query(
+    `SELECT queue, pattern, payload FROM outbox WHERE queue LIKE 'exchange:%' ORDER BY id`,
   );
 }
 
