@@ -75,9 +75,10 @@ export class FeedRepository {
   }
 
   async head(userId: string): Promise<number> {
-    const rows = await this.db.query<{ seq: string }[]>(`SELECT seq FROM user_event_heads WHERE user_id = $1`, [
-      userId,
-    ]);
+    const rows = await this.db.query<{ seq: string }[]>(
+      `SELECT seq FROM user_event_heads WHERE user_id = $1`,
+      [userId],
+    );
     return rows.length > 0 ? Number(rows[0].seq) : 0;
   }
 

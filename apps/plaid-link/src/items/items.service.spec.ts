@@ -94,7 +94,9 @@ describe(ItemsService.name, () => {
   it('sends the events of a removal once when two removals race', async () => {
     const item = await ownedItem();
 
-    await Promise.all([sut.remove(OWNER, item.id), sut.remove(OWNER, item.id)].map((p) => p.catch(() => null)));
+    await Promise.all(
+      [sut.remove(OWNER, item.id), sut.remove(OWNER, item.id)].map((p) => p.catch(() => null)),
+    );
 
     expect(await reloadItem(db, item.id)).toBeNull();
     expect(await feedEvents(db)).toHaveLength(1);

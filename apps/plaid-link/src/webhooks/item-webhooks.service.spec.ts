@@ -235,7 +235,10 @@ describe(ItemWebhooksService.name, () => {
         data: {
           item: expect.objectContaining({
             status: 'revoked',
-            error: { code: 'USER_PERMISSION_REVOKED', message: 'Access to this bank connection was revoked.' },
+            error: {
+              code: 'USER_PERMISSION_REVOKED',
+              message: 'Access to this bank connection was revoked.',
+            },
           }),
         },
       }),

@@ -67,7 +67,9 @@ export class AccountsRepository {
   }
 
   async deleteForItem(em: EntityManager, itemId: string): Promise<number> {
-    const [, count] = await em.query<[unknown[], number]>(`DELETE FROM accounts WHERE item_id = $1`, [itemId]);
+    const [, count] = await em.query<[unknown[], number]>(`DELETE FROM accounts WHERE item_id = $1`, [
+      itemId,
+    ]);
     return count;
   }
 

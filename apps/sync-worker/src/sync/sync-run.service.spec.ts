@@ -184,7 +184,10 @@ describe(SyncRunService.name, () => {
       itemId: null,
       seq: expect.any(String),
     });
-    const afterRun = JSON.parse(await changes.page({ userId: item.userId, cursor })) as Record<string, unknown>;
+    const afterRun = JSON.parse(await changes.page({ userId: item.userId, cursor })) as Record<
+      string,
+      unknown
+    >;
     expect(afterRun).toMatchObject({ added: [], modified: [], removed: [], hasMore: false });
 
     const second = makeTransaction(account.account_id);

@@ -95,7 +95,10 @@ export class SyncService {
       }
     });
     this.relay.kick();
-    this.logger.log({ itemId }, plaidAccountId ? 'revoked account data deleted' : 'revoked item data deleted');
+    this.logger.log(
+      { itemId },
+      plaidAccountId ? 'revoked account data deleted' : 'revoked item data deleted',
+    );
   }
 
   async onTransactionsWebhook(event: PlaidWebhookEvent): Promise<void> {

@@ -183,7 +183,10 @@ export class TransactionChangesRepository {
   // the user's change-log lock first (to commit), then reads in a fresh statement: every change of the user
   // committed before is at or below the answer, every one committed after is above it. Never below the horizon.
   async positionForUser(em: EntityManager, userId: string): Promise<string> {
-    await em.query(`SELECT pg_advisory_xact_lock($1::int, hashtext($2::uuid::text))`, [CHANGE_LOG_LOCK, userId]);
+    await em.query(`SELECT pg_advisory_xact_lock($1::int, hashtext($2::uuid::text))`, [
+      CHANGE_LOG_LOCK,
+      userId,
+    ]);
     const [row] = await em.query<{ seq: string }[]>(
       `SELECT greatest((SELECT max(c.seq) FROM transaction_changes c WHERE c.user_id = $1),
                        (SELECT h.seq FROM transaction_changes_horizon h))::text AS seq`,
