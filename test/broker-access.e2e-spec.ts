@@ -93,6 +93,24 @@ describe('broker access', () => {
     },
   );
 
+  it.each(services.filter((s) => s !== 'plaid-link'))(
+    "refuses a change-feed event forged with %s's user",
+    async (service) => {
+      expect(await attempt(service, publishTo(t.userEventsExchange))).toMatch(
+        refusedOn('exchange', t.userEventsExchange, service),
+      );
+    },
+  );
+
+  it("lets the gateway's user bind a queue of its own to the user-events exchange plaid-link declared", async () => {
+    const subscribe = async (ch: ConfirmChannel) => {
+      const { queue } = await ch.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
+      await ch.bindQueue(queue, t.userEventsExchange, '');
+      await ch.consume(queue, () => undefined);
+    };
+    expect(await attempt('gateway', subscribe)).toBe('allowed');
+  });
+
   it("lets the owner's user consume its own queue (the refusals above are not a broken login)", async () => {
     // A second consumer on sync-worker's events queue: cancelled with the connection, before it takes anything
     // that the running worker would have handled (prefetch 1, nothing published in this file).

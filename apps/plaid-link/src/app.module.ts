@@ -4,6 +4,8 @@ import { LoggingModule } from '@app/common';
 import { databaseHealthHandler } from '@app/messaging';
 import { LinkConfigModule, type LinkConfig } from './config';
 import { dataSourceOptions } from './database/database';
+import { FeedModule } from './feed/feed.module';
+import { UserEventsExchange } from './feed/user-events-exchange';
 import { ItemsModule } from './items/items.module';
 import { LinkModule } from './link/link.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -20,8 +22,10 @@ export class AppModule {
         LinkModule,
         ItemsModule,
         WebhooksModule,
+        FeedModule,
       ],
       controllers: [databaseHealthHandler('plaid-link')],
+      providers: [UserEventsExchange],
     };
   }
 }

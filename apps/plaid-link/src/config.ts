@@ -38,6 +38,24 @@ export class LinkConfig extends PlaidServiceConfig {
   @Max(86_400)
   LINK_RATE_WINDOW_SECONDS = 60;
 
+  // The change feed (GET /v1/events) keeps every event of the last FEED_RETENTION_HOURS and, older ones, at least
+  // each user's last FEED_MIN_EVENTS: a client that resumes within either gets what it missed. Compaction runs
+  // every FEED_COMPACT_INTERVAL_MS (0 = never).
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  FEED_RETENTION_HOURS = 24;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  FEED_MIN_EVENTS = 1000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  FEED_COMPACT_INTERVAL_MS = 600_000;
+
   // On SIGTERM: how long the messages in hand (RPCs, events, a sync) may take before the process exits anyway (exit 0; a message not
   // finished by then returns to its queue). Below the orchestrator's kill timeout (Kubernetes: 30 s).
   @Type(() => Number)

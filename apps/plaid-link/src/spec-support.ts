@@ -51,7 +51,7 @@ export async function linkTestingModule(
 }
 
 export async function resetLinkTables(db: TestDatabase): Promise<void> {
-  await db.dataSource.query(`TRUNCATE items, exchanges, outbox, rate_limits`);
+  await db.dataSource.query(`TRUNCATE items, exchanges, outbox, rate_limits, user_events, user_event_heads`);
 }
 
 let seq = 0;
@@ -83,10 +83,35 @@ export async function reloadItem(db: TestDatabase, id: string): Promise<Item | n
   return db.dataSource.getRepository(Item).findOne({ where: { id } });
 }
 
+// The events queued for other services (feed broadcasts excluded: see feedBroadcasts).
 export async function outboxRows(db: TestDatabase): Promise<{ pattern: string; payload: unknown }[]> {
   return db.dataSource.query<{ pattern: string; payload: unknown }[]>(
-    `SELECT pattern, payload FROM outbox ORDER BY id`,
+    `SELECT pattern, payload FROM outbox WHERE queue NOT LIKE 'exchange:%' ORDER BY id`,
   );
+}
+
+// The feed events queued for the gateways, with the exchange they go to.
+export async function feedBroadcasts(
+  db: TestDatabase,
+): Promise<{ queue: string; pattern: string; payload: Record<string, unknown> }[]> {
+  return db.dataSource.query(
+    `SELECT queue, pattern, payload FROM outbox WHERE queue LIKE 'exchange:%' ORDER BY id`,
+  );
+}
+
+export interface StoredFeedEvent {
+  userId: string;
+  id: number;
+  event: string;
+  data: Record<string, unknown>;
+}
+
+// Every user's stored feed events, in id order per user.
+export async function feedEvents(db: TestDatabase): Promise<StoredFeedEvent[]> {
+  const rows = await db.dataSource.query<
+    { user_id: string; seq: string; name: string; data: Record<string, unknown> }[]
+  >(`SELECT user_id, seq, name, data FROM user_events ORDER BY user_id, seq`);
+  return rows.map((r) => ({ userId: r.user_id, id: Number(r.seq), event: r.name, data: r.data }));
 }
 
 // Polls until `check` holds (never a fixed sleep); fails with `what` after `timeoutMs`.

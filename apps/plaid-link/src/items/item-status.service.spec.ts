@@ -6,12 +6,15 @@ import { type TestDatabase, strictMock } from '@app/testing';
 import { type PlaidApi } from 'plaid';
 import {
   createLinkTestDatabase,
+  feedBroadcasts,
+  feedEvents,
   insertItem,
   linkTestingModule,
   reloadItem,
   resetLinkTables,
 } from '../spec-support';
 import { ItemStatusService } from './item-status.service';
+import { ItemsService } from './items.service';
 import { ItemsModule } from './items.module';
 
 const STATUSES: ItemStatusValue[] = ['pending', 'healthy', 'login_required', 'expiring', 'revoked', 'error'];
@@ -32,6 +35,7 @@ describe(ItemStatusService.name, () => {
   let db: TestDatabase;
   let moduleRef: TestingModule;
   let sut: ItemStatusService;
+  const relay = { kick: jest.fn() };
 
   beforeAll(async () => {
     db = await createLinkTestDatabase();
@@ -39,7 +43,7 @@ describe(ItemStatusService.name, () => {
       db,
       [ItemsModule],
       strictMock<PlaidApi>('PlaidApi'),
-      strictMock<OutboxRelay>('OutboxRelay', { kick: jest.fn() }),
+      strictMock<OutboxRelay>('OutboxRelay', relay),
     );
     sut = moduleRef.get(ItemStatusService);
   });
@@ -49,7 +53,10 @@ describe(ItemStatusService.name, () => {
     await db?.destroy();
   });
 
-  beforeEach(() => resetLinkTables(db));
+  beforeEach(async () => {
+    relay.kick.mockClear();
+    await resetLinkTables(db);
+  });
 
   describe('applySynced', () => {
     it.each([
@@ -277,6 +284,117 @@ describe(ItemStatusService.name, () => {
       await sut.applyLegacyRefresh({ itemId: item.id, error: { code: 'SOMETHING', message: 'Broken' } });
 
       expect(await reloadItem(db, item.id)).toMatchObject({ status: 'error', errorCode: 'SOMETHING' });
+    });
+  });
+
+  describe('feed', () => {
+    const OWNER = '00000000-0000-4000-8000-0000000000b1';
+    const synced = (itemId: string, syncedAt: string, added = 2, changesCursor?: string) =>
+      sut.applySynced({ itemId, syncedAt, added, modified: 1, removed: 0, changesCursor });
+
+    it('appends item.updated with the item as GET answers it, after the change committed', async () => {
+      const item = await insertItem(db, { userId: OWNER, status: 'healthy' });
+
+      await sut.applyError({ itemId: item.id, error: loginRequired, recordedAt: new Date().toISOString() });
+
+      const shown = await moduleRef.get(ItemsService).get(OWNER, item.id);
+      expect(shown.status).toBe('login_required');
+      expect(await feedEvents(db)).toEqual([
+        { userId: OWNER, id: 1, event: 'item.updated', data: { item: shown } },
+      ]);
+      expect(await feedBroadcasts(db)).toHaveLength(1);
+      expect(relay.kick).toHaveBeenCalled();
+    });
+
+    it('appends nothing when the news changes nothing a client sees (a redelivery)', async () => {
+      const item = await insertItem(db, { userId: OWNER, status: 'healthy' });
+      const error = { itemId: item.id, error: loginRequired, recordedAt: new Date().toISOString() };
+      const metadata = {
+        itemId: item.id,
+        institutionId: 'ins_1',
+        institutionName: 'First Platypus Bank',
+        consentExpiresAt: null,
+        error: loginRequired,
+        refreshedAt: new Date().toISOString(),
+      };
+
+      await sut.applyError(error);
+      relay.kick.mockClear();
+      await sut.applyError(error);
+      await sut.applyMetadata(metadata);
+
+      expect(await feedEvents(db)).toHaveLength(1);
+      expect(relay.kick).not.toHaveBeenCalled();
+    });
+
+    it('appends item.updated and then transactions.changed for a sync run with changes', async () => {
+      const item = await insertItem(db, { userId: OWNER, status: 'pending' });
+      const syncedAt = '2026-11-05T08:00:00.000Z';
+
+      await synced(item.id, syncedAt, 2, 'delta-cursor');
+
+      const events = await feedEvents(db);
+      expect(events.map((e) => e.event)).toEqual(['item.updated', 'transactions.changed']);
+      expect(events[0].data).toMatchObject({ item: { status: 'healthy', lastSyncedAt: syncedAt } });
+      expect(events[1].data).toEqual({
+        itemId: item.id,
+        added: 2,
+        modified: 1,
+        removed: 0,
+        cursor: 'delta-cursor',
+      });
+    });
+
+    it('appends transactions.changed once per run, however often ItemSynced is delivered', async () => {
+      const item = await insertItem(db, { userId: OWNER });
+
+      await synced(item.id, '2026-11-05T08:00:00.000Z');
+      await synced(item.id, '2026-11-05T08:00:00.000Z');
+      // A run older than the last one still had its changes; the item itself does not move back.
+      await synced(item.id, '2026-11-05T07:00:00.000Z');
+
+      expect((await feedEvents(db)).map((e) => e.event)).toEqual([
+        'item.updated',
+        'transactions.changed',
+        'transactions.changed',
+      ]);
+    });
+
+    it('appends no transactions.changed for a run without changes, nor a cursor from an older worker', async () => {
+      const item = await insertItem(db, { userId: OWNER, lastSyncedAt: new Date('2026-11-06T00:00:00Z') });
+
+      await sut.applySynced({
+        itemId: item.id,
+        syncedAt: '2026-11-05T08:00:00.000Z',
+        added: 0,
+        modified: 0,
+        removed: 0,
+      });
+      await synced(item.id, '2026-11-05T09:00:00.000Z', 1);
+
+      const events = await feedEvents(db);
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ event: 'transactions.changed', data: { cursor: null } });
+    });
+
+    it('appends accounts.changed once per change, however often it is delivered', async () => {
+      const item = await insertItem(db, { userId: OWNER });
+      const changedAt = new Date().toISOString();
+
+      await sut.applyAccountsChanged({ itemId: item.id, changedAt });
+      await sut.applyAccountsChanged({ itemId: item.id, changedAt });
+      await sut.applyAccountsChanged({ itemId: item.id, changedAt: new Date(Date.now() + 1).toISOString() });
+
+      expect(await feedEvents(db)).toEqual([
+        { userId: OWNER, id: 1, event: 'accounts.changed', data: { itemId: item.id } },
+        { userId: OWNER, id: 2, event: 'accounts.changed', data: { itemId: item.id } },
+      ]);
+    });
+
+    it('ignores accounts news about an unknown item', async () => {
+      await sut.applyAccountsChanged({ itemId: UNKNOWN_ITEM, changedAt: new Date().toISOString() });
+
+      expect(await feedEvents(db)).toEqual([]);
     });
   });
 });

@@ -1,55 +1,91 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
+  type ItemAccountsChangedEvent,
   type ItemErrorRecordedEvent,
   type ItemMetadataRefreshedEvent,
   type ItemProblemPayload,
   type ItemSyncedEvent,
   type LegacyItemRefreshedEvent,
 } from '@app/contracts';
+import { OutboxRelay } from '@app/messaging';
+import { DataSource, type EntityManager } from 'typeorm';
+import { FeedService } from '../feed/feed.service';
 import { type Item } from './item.entity';
+import { ItemWriter } from './item.writer';
 import { ItemsRepository } from './items.repository';
 
-// The item-news rules: what the sync worker's events do to an item's status, error and timestamps.
+// The item-news rules: what the sync worker's events do to an item's status, error and timestamps, and what
+// they put in the owner's feed. Each message is applied in one transaction with its feed events; a redelivered
+// message finds nothing left to change (or its dedup key already in the feed) and adds no event.
 @Injectable()
 export class ItemStatusService {
   private readonly logger = new Logger(ItemStatusService.name);
 
-  constructor(private readonly items: ItemsRepository) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly items: ItemsRepository,
+    private readonly writer: ItemWriter,
+    private readonly feed: FeedService,
+    private readonly relay: OutboxRelay,
+  ) {}
 
   // What /item/get said: institution, consent expiry, and Plaid's own item error (none: a pending item is healthy).
   async applyMetadata(event: ItemMetadataRefreshedEvent): Promise<void> {
-    const item = await this.knownItem(event.itemId);
-    if (!item) return;
-    const patch: Partial<Item> = {
-      institutionId: event.institutionId,
-      institutionName: event.institutionName,
-      consentExpiresAt: event.consentExpiresAt ? new Date(event.consentExpiresAt) : null,
-    };
-    if (event.error) Object.assign(patch, problemPatch(event.error));
-    else if (item.status === 'pending') patch.status = 'healthy';
-    await this.items.update(item.id, patch);
+    await this.update(event.itemId, (item) => {
+      const patch: Partial<Item> = {
+        institutionId: event.institutionId,
+        institutionName: event.institutionName,
+        consentExpiresAt: event.consentExpiresAt ? new Date(event.consentExpiresAt) : null,
+      };
+      if (event.error) Object.assign(patch, problemPatch(event.error));
+      else if (item.status === 'pending') patch.status = 'healthy';
+      return patch;
+    });
   }
 
   // A successful sync proves the item works: it clears a previous error, including login_required.
-  // A revoked item stays revoked, with its reason; an expiring one keeps its warning.
+  // A revoked item stays revoked, with its reason; an expiring one keeps its warning. The run's transaction
+  // counts follow the item in the feed (transactions.changed, once per run: keyed by its syncedAt).
   async applySynced(event: ItemSyncedEvent): Promise<void> {
-    const item = await this.knownItem(event.itemId);
-    if (!item) return;
-    const patch: Partial<Item> = {};
-    const syncedAt = new Date(event.syncedAt);
-    if (!item.lastSyncedAt || syncedAt > item.lastSyncedAt) patch.lastSyncedAt = syncedAt;
-    if (item.status !== 'revoked') {
-      patch.errorCode = null;
-      patch.errorMessage = null;
-    }
-    if (item.status !== 'revoked' && item.status !== 'expiring') patch.status = 'healthy';
-    await this.items.update(item.id, patch);
+    await this.inTransaction(async (em) => {
+      const update = await this.writer.update(em, event.itemId, (item) => syncedPatch(item, event));
+      if (!update) return this.unknown(event.itemId);
+      if (event.added + event.modified + event.removed === 0) return update.changed;
+      const appended = await this.feed.append(
+        em,
+        update.item.userId,
+        'transactions.changed',
+        {
+          itemId: event.itemId,
+          added: event.added,
+          modified: event.modified,
+          removed: event.removed,
+          cursor: event.changesCursor ?? null,
+        },
+        `sync:${event.itemId}:${event.syncedAt}`,
+      );
+      return update.changed || appended !== null;
+    });
   }
 
   async applyError(event: ItemErrorRecordedEvent): Promise<void> {
-    const item = await this.knownItem(event.itemId);
-    if (!item) return;
-    await this.items.update(item.id, problemPatch(event.error));
+    await this.update(event.itemId, () => problemPatch(event.error));
+  }
+
+  // The item's accounts changed at the sync worker (keyed by changedAt: a redelivery adds nothing).
+  async applyAccountsChanged(event: ItemAccountsChangedEvent): Promise<void> {
+    await this.inTransaction(async (em) => {
+      const item = await this.items.lockById(em, event.itemId);
+      if (!item) return this.unknown(event.itemId);
+      const appended = await this.feed.append(
+        em,
+        item.userId,
+        'accounts.changed',
+        { itemId: item.id },
+        `accounts:${item.id}:${event.changedAt}`,
+      );
+      return appended !== null;
+    });
   }
 
   // sync.item.refreshed.v1 from a sync worker of the previous release, during a rolling upgrade: the same news in
@@ -78,11 +114,34 @@ export class ItemStatusService {
     }
   }
 
-  private async knownItem(itemId: string): Promise<Item | null> {
-    const item = await this.items.findById(itemId);
-    if (!item) this.logger.warn({ itemId }, 'news about an unknown item; ignored');
-    return item;
+  private async update(itemId: string, patch: (item: Item) => Partial<Item>): Promise<void> {
+    await this.inTransaction(async (em) => {
+      const update = await this.writer.update(em, itemId, patch);
+      return update ? update.changed : this.unknown(itemId);
+    });
   }
+
+  // `work` answers whether it appended to a feed: the relay publishes it right after the commit.
+  private async inTransaction(work: (em: EntityManager) => Promise<boolean>): Promise<void> {
+    if (await this.db.transaction(work)) this.relay.kick();
+  }
+
+  private unknown(itemId: string): false {
+    this.logger.warn({ itemId }, 'news about an unknown item; ignored');
+    return false;
+  }
+}
+
+function syncedPatch(item: Item, event: ItemSyncedEvent): Partial<Item> {
+  const patch: Partial<Item> = {};
+  const syncedAt = new Date(event.syncedAt);
+  if (!item.lastSyncedAt || syncedAt > item.lastSyncedAt) patch.lastSyncedAt = syncedAt;
+  if (item.status !== 'revoked') {
+    patch.errorCode = null;
+    patch.errorMessage = null;
+  }
+  if (item.status !== 'revoked' && item.status !== 'expiring') patch.status = 'healthy';
+  return patch;
 }
 
 function problemPatch(error: ItemProblemPayload): Partial<Item> {

@@ -4,6 +4,7 @@ import {
   EventPattern as E,
   type ItemDto,
   type ItemListDto,
+  ItemAccountsChangedEvent,
   ItemErrorRecordedEvent,
   ItemMetadataRefreshedEvent,
   ItemRef,
@@ -50,6 +51,11 @@ export class ItemsHandler {
   @EventPattern(E.ItemErrorRecorded)
   errorRecorded(@Payload() event: ItemErrorRecordedEvent): Promise<void> {
     return this.status.applyError(event);
+  }
+
+  @EventPattern(E.ItemAccountsChanged)
+  accountsChanged(@Payload() event: ItemAccountsChangedEvent): Promise<void> {
+    return this.status.applyAccountsChanged(event);
   }
 
   @EventPattern(E.LegacyItemRefreshed)

@@ -48,13 +48,25 @@ export class ItemsRepository {
     return repo.save(repo.create(item));
   }
 
-  async update(itemId: string, patch: Partial<Item>, em?: EntityManager): Promise<void> {
-    if (Object.keys(patch).length === 0) return;
-    await (em ? em.getRepository(Item) : this.items).update({ id: itemId }, patch);
+  // The row, locked until the caller's transaction ends: changes of one item apply one at a time.
+  lockById(em: EntityManager, itemId: string): Promise<Item | null> {
+    return em
+      .getRepository(Item)
+      .createQueryBuilder('i')
+      .setLock('pessimistic_write')
+      .where('i.id = :itemId', { itemId })
+      .getOne();
   }
 
-  async delete(em: EntityManager, itemId: string): Promise<void> {
-    await em.getRepository(Item).delete({ id: itemId });
+  async update(em: EntityManager, itemId: string, patch: Partial<Item>): Promise<void> {
+    if (Object.keys(patch).length === 0) return;
+    await em.getRepository(Item).update({ id: itemId }, patch);
+  }
+
+  // Answers whether the row was there to delete.
+  async delete(em: EntityManager, itemId: string): Promise<boolean> {
+    const result = await em.getRepository(Item).delete({ id: itemId });
+    return (result.affected ?? 0) > 0;
   }
 
   async countByStatus(): Promise<StatusCount[]> {

@@ -7,6 +7,7 @@ import { type TestDatabase, strictMock } from '@app/testing';
 import { type PlaidApi } from 'plaid';
 import {
   createLinkTestDatabase,
+  feedEvents,
   insertItem,
   linkTestingModule,
   outboxRows,
@@ -80,6 +81,28 @@ describe(ItemsService.name, () => {
     expect(relay.kick).toHaveBeenCalled();
   });
 
+  it("appends item.removed to the owner's feed in the delete's transaction", async () => {
+    const item = await ownedItem();
+
+    await sut.remove(OWNER, item.id);
+
+    expect(await feedEvents(db)).toEqual([
+      { userId: OWNER, id: 1, event: 'item.removed', data: { itemId: item.id } },
+    ]);
+  });
+
+  it('sends the events of a removal once when two removals race', async () => {
+    const item = await ownedItem();
+
+    await Promise.all(
+      [sut.remove(OWNER, item.id), sut.remove(OWNER, item.id)].map((p) => p.catch(() => null)),
+    );
+
+    expect(await reloadItem(db, item.id)).toBeNull();
+    expect(await feedEvents(db)).toHaveLength(1);
+    expect(await outboxRows(db)).toHaveLength(1);
+  });
+
   it('deletes the item when Plaid no longer knows it', async () => {
     const item = await ownedItem();
     plaid.itemRemove.mockRejectedValueOnce(plaidError('ITEM_NOT_FOUND'));
@@ -97,6 +120,7 @@ describe(ItemsService.name, () => {
 
     expect(await reloadItem(db, item.id)).not.toBeNull();
     expect(await outboxRows(db)).toEqual([]);
+    expect(await feedEvents(db)).toEqual([]);
   });
 });
 

@@ -6,6 +6,7 @@ import { CONFIG, LinkConfig } from '../config';
 import { PlaidItemsService } from '../plaid-items/plaid-items.service';
 import { type Item } from './item.entity';
 import { toItemDto } from './item.mapper';
+import { ItemWriter } from './item.writer';
 import { ItemsRepository } from './items.repository';
 
 // A user's items: list, read, remove. Everything is scoped to the owner.
@@ -16,6 +17,7 @@ export class ItemsService {
   constructor(
     @Inject(CONFIG) private readonly config: LinkConfig,
     private readonly items: ItemsRepository,
+    private readonly writer: ItemWriter,
     private readonly db: DataSource,
     private readonly plaidItems: PlaidItemsService,
     private readonly relay: OutboxRelay,
@@ -39,8 +41,9 @@ export class ItemsService {
   async remove(userId: string, itemId: string): Promise<{ deleted: true }> {
     const item = await this.owned(userId, itemId);
     await this.plaidItems.removeAtPlaid(this.plaidItems.accessToken(item), item.plaidItemId);
+    // A concurrent remove that deleted it first has sent the events already.
     await this.db.transaction(async (em) => {
-      await this.items.delete(em, item.id);
+      if (!(await this.writer.remove(em, item))) return;
       await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemRemoved, { itemId: item.id, userId });
     });
     this.relay.kick();

@@ -10,6 +10,7 @@ import { type AccountBase, type PlaidApi } from 'plaid';
 import { type PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import {
   createLinkTestDatabase,
+  feedEvents,
   insertItem,
   linkTestingModule,
   outboxRows,
@@ -17,6 +18,7 @@ import {
   until,
 } from '../spec-support';
 import { CONFIG, type LinkConfig } from '../config';
+import { ItemsService } from '../items/items.service';
 import { ExchangesRepository } from './exchanges.repository';
 import { LinkModule } from './link.module';
 import { LinkService, accountsFingerprint } from './link.service';
@@ -125,6 +127,13 @@ describe(LinkService.name, () => {
       expect(relay.kick).toHaveBeenCalledTimes(1);
     });
 
+    it("appends the new item, as GET answers it, to the owner's feed in the same transaction", async () => {
+      const { item } = await sut.exchange(USER, 'public-sandbox-feed');
+
+      expect(await feedEvents(db)).toEqual([{ userId: USER, id: 1, event: 'item.updated', data: { item } }]);
+      expect(item).toEqual(await moduleRef.get(ItemsService).get(USER, item.id));
+    });
+
     it('removes the new item at Plaid and leaves no row when storing it fails', async () => {
       // The exchange row is written after the item row, in its transaction: failing it must roll the item back.
       jest
@@ -139,6 +148,7 @@ describe(LinkService.name, () => {
       expect(await count('items')).toBe(0);
       expect(await count('exchanges')).toBe(0);
       expect(await count('outbox')).toBe(0);
+      expect(await feedEvents(db)).toEqual([]);
       expect(relay.kick).not.toHaveBeenCalled();
     });
 
@@ -158,7 +168,8 @@ describe(LinkService.name, () => {
 
       expect(again.item.id).toBe(first.item.id);
       expect(plaid.itemPublicTokenExchange).toHaveBeenCalledTimes(1);
-      expect(await count('outbox')).toBe(1);
+      expect(await outboxRows(db)).toHaveLength(1);
+      expect(await feedEvents(db)).toHaveLength(1);
     });
 
     it('exchanges once when the same public token arrives twice at the same time', async () => {

@@ -16,6 +16,7 @@ import { DataSource } from 'typeorm';
 import { CONFIG, LinkConfig } from '../config';
 import { toItemDto } from '../items/item.mapper';
 import { type Item } from '../items/item.entity';
+import { ItemWriter } from '../items/item.writer';
 import { ItemsRepository } from '../items/items.repository';
 import { ItemsService } from '../items/items.service';
 import { PlaidItemsService } from '../plaid-items/plaid-items.service';
@@ -64,6 +65,7 @@ export class LinkService {
   constructor(
     @Inject(CONFIG) private readonly config: LinkConfig,
     private readonly items: ItemsRepository,
+    private readonly writer: ItemWriter,
     private readonly itemsService: ItemsService,
     private readonly exchanges: ExchangesRepository,
     private readonly plaidItems: PlaidItemsService,
@@ -206,7 +208,8 @@ export class LinkService {
     );
   }
 
-  // The item, its exchange and its ItemLinked job in one transaction: the job exists if and only if the item does.
+  // The item, its exchange, its ItemLinked job and the owner's item.updated in one transaction: the job and the
+  // event exist if and only if the item does.
   private async record(
     userId: string,
     plaidItem: ExchangedItem,
@@ -216,7 +219,7 @@ export class LinkService {
   ): Promise<Item> {
     const { plaidItemId } = plaidItem;
     const item = await this.db.transaction(async (em) => {
-      const saved = await this.items.insert(em, {
+      const saved = await this.writer.create(em, {
         userId,
         plaidItemId,
         accessTokenEnc: this.plaidItems.encryptAccessToken(plaidItem.accessToken, plaidItemId),

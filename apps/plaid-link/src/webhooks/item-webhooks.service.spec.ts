@@ -8,6 +8,7 @@ import { type PlaidApi } from 'plaid';
 import { type Item } from '../items/item.entity';
 import {
   createLinkTestDatabase,
+  feedEvents,
   insertItem,
   linkTestingModule,
   outboxRows,
@@ -205,12 +206,43 @@ describe(ItemWebhooksService.name, () => {
     expect(await outboxRows(db)).toEqual([]);
   });
 
-  it('flags new accounts on NEW_ACCOUNTS_AVAILABLE', async () => {
+  it('flags new accounts on NEW_ACCOUNTS_AVAILABLE, with one item.updated however often it comes', async () => {
     const item = await linkedItem();
 
     await sut.handle(webhook(item, 'NEW_ACCOUNTS_AVAILABLE'));
+    await sut.handle(webhook(item, 'NEW_ACCOUNTS_AVAILABLE'));
 
     expect((await reloadItem(db, item.id))?.newAccountsAvailable).toBe(true);
+    expect(await feedEvents(db)).toEqual([
+      {
+        userId: item.userId,
+        id: 1,
+        event: 'item.updated',
+        data: { item: expect.objectContaining({ id: item.id, newAccountsAvailable: true }) },
+      },
+    ]);
+    expect(relay.kick).toHaveBeenCalledTimes(1);
+  });
+
+  it('appends item.updated with the revoked item in the revocation’s transaction', async () => {
+    const item = await linkedItem();
+
+    await sut.handle(webhook(item, 'USER_PERMISSION_REVOKED'));
+
+    expect(await feedEvents(db)).toEqual([
+      expect.objectContaining({
+        event: 'item.updated',
+        data: {
+          item: expect.objectContaining({
+            status: 'revoked',
+            error: {
+              code: 'USER_PERMISSION_REVOKED',
+              message: 'Access to this bank connection was revoked.',
+            },
+          }),
+        },
+      }),
+    ]);
   });
 
   it.each(['WEBHOOK_UPDATE_ACKNOWLEDGED', 'SOMETHING_NEW'])('changes nothing on %s', async (code) => {
@@ -220,6 +252,7 @@ describe(ItemWebhooksService.name, () => {
 
     expect(await reloadItem(db, item.id)).toMatchObject({ status: 'pending', errorCode: null });
     expect(await outboxRows(db)).toEqual([]);
+    expect(await feedEvents(db)).toEqual([]);
   });
 
   it('acknowledges a webhook for an unknown item', async () => {

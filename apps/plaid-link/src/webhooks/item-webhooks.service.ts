@@ -6,6 +6,7 @@ import { PlaidApi } from 'plaid';
 import { DataSource } from 'typeorm';
 import { CONFIG, LinkConfig } from '../config';
 import { type Item } from '../items/item.entity';
+import { ItemWriter } from '../items/item.writer';
 import { ItemsRepository } from '../items/items.repository';
 import { PlaidItemsService } from '../plaid-items/plaid-items.service';
 
@@ -21,6 +22,7 @@ export class ItemWebhooksService {
   constructor(
     @Inject(CONFIG) private readonly config: LinkConfig,
     private readonly items: ItemsRepository,
+    private readonly writer: ItemWriter,
     private readonly plaidItems: PlaidItemsService,
     private readonly db: DataSource,
     private readonly plaid: PlaidApi,
@@ -40,15 +42,15 @@ export class ItemWebhooksService {
         await this.recordError(item, body);
         break;
       case 'LOGIN_REPAIRED':
-        await this.items.update(item.id, { status: 'healthy', errorCode: null, errorMessage: null });
+        await this.update(item, () => ({ status: 'healthy', errorCode: null, errorMessage: null }));
         break;
       case 'PENDING_EXPIRATION':
       case 'PENDING_DISCONNECT': {
         const at = str(body.consent_expiration_time) ?? str(body.disconnect_time);
-        await this.items.update(item.id, {
+        await this.update(item, (current) => ({
           status: 'expiring',
-          consentExpiresAt: at ? new Date(at) : item.consentExpiresAt,
-        });
+          consentExpiresAt: at ? new Date(at) : current.consentExpiresAt,
+        }));
         break;
       }
       case 'USER_PERMISSION_REVOKED':
@@ -58,7 +60,7 @@ export class ItemWebhooksService {
         await this.revokeAccount(item, str(body.account_id));
         break;
       case 'NEW_ACCOUNTS_AVAILABLE':
-        await this.items.update(item.id, { newAccountsAvailable: true });
+        await this.update(item, () => ({ newAccountsAvailable: true }));
         break;
       case 'WEBHOOK_UPDATE_ACKNOWLEDGED':
         this.logger.log(
@@ -78,12 +80,18 @@ export class ItemWebhooksService {
     const error = (body.error ?? {}) as Record<string, unknown>;
     const code = str(error.error_code) ?? 'ITEM_ERROR';
     const policy = plaidErrorPolicy(code, str(error.error_type) ?? undefined);
-    await this.items.update(item.id, {
+    await this.update(item, () => ({
       status: policy.itemStatus ?? 'error',
       errorCode: code,
       errorMessage:
         str(error.display_message) ?? 'The bank needs you to sign in again to keep this connection working.',
-    });
+    }));
+  }
+
+  // The change and the owner's item.updated (when the item as clients see it changed) commit together.
+  private async update(item: Item, patch: (current: Item) => Partial<Item>): Promise<void> {
+    const update = await this.db.transaction((em) => this.writer.update(em, item.id, patch));
+    if (update?.changed) this.relay.kick();
   }
 
   // One account's consent withdrawn: its data goes, the item stays.
@@ -101,15 +109,11 @@ export class ItemWebhooksService {
   // The user withdrew consent: stop at Plaid (best effort) and delete what we hold; the item stays, revoked.
   private async revoke(item: Item): Promise<void> {
     await this.db.transaction(async (em) => {
-      await this.items.update(
-        item.id,
-        {
-          status: 'revoked',
-          errorCode: 'USER_PERMISSION_REVOKED',
-          errorMessage: 'Access to this bank connection was revoked.',
-        },
-        em,
-      );
+      await this.writer.update(em, item.id, () => ({
+        status: 'revoked',
+        errorCode: 'USER_PERMISSION_REVOKED',
+        errorMessage: 'Access to this bank connection was revoked.',
+      }));
       await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemDataRevoked, { itemId: item.id });
     });
     this.relay.kick();

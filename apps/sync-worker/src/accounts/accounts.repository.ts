@@ -7,16 +7,17 @@ import { DataSource, type EntityManager } from 'typeorm';
 export class AccountsRepository {
   constructor(private readonly db: DataSource) {}
 
-  // One statement for all of an item's accounts, keyed by Plaid's account id.
+  // One statement for all of an item's accounts, keyed by Plaid's account id. A row whose every column is already
+  // what Plaid says is left alone; answers how many rows were inserted or actually changed.
   async upsertMany(
     em: EntityManager,
     itemId: string,
     userId: string,
     accounts: AccountBase[],
-  ): Promise<void> {
-    if (accounts.length === 0) return;
+  ): Promise<number> {
+    if (accounts.length === 0) return 0;
     const unique = [...new Map(accounts.map((a) => [a.account_id, a])).values()];
-    await em.query<unknown>(
+    const rows = await em.query<unknown[]>(
       `INSERT INTO accounts (item_id, user_id, plaid_account_id, name, official_name, mask, type, subtype,
                              balance_available, balance_current, balance_limit, iso_currency_code, unofficial_currency_code)
        SELECT $1, $2, u.* FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
@@ -27,7 +28,15 @@ export class AccountsRepository {
          balance_current = EXCLUDED.balance_current, balance_limit = EXCLUDED.balance_limit,
          iso_currency_code = EXCLUDED.iso_currency_code, unofficial_currency_code = EXCLUDED.unofficial_currency_code,
          updated_at = now()
-       WHERE accounts.item_id = EXCLUDED.item_id`,
+       WHERE accounts.item_id = EXCLUDED.item_id
+         AND (accounts.name, accounts.official_name, accounts.mask, accounts.type, accounts.subtype,
+              accounts.balance_available, accounts.balance_current, accounts.balance_limit,
+              accounts.iso_currency_code, accounts.unofficial_currency_code)
+             IS DISTINCT FROM
+             (EXCLUDED.name, EXCLUDED.official_name, EXCLUDED.mask, EXCLUDED.type, EXCLUDED.subtype,
+              EXCLUDED.balance_available, EXCLUDED.balance_current, EXCLUDED.balance_limit,
+              EXCLUDED.iso_currency_code, EXCLUDED.unofficial_currency_code)
+       RETURNING 1`,
       [
         itemId,
         userId,
@@ -44,13 +53,24 @@ export class AccountsRepository {
         unique.map((a) => a.balances.unofficial_currency_code ?? null),
       ],
     );
+    return rows.length;
   }
 
-  async deleteOne(itemId: string, plaidAccountId: string): Promise<void> {
-    await this.db.query<unknown>(`DELETE FROM accounts WHERE item_id = $1 AND plaid_account_id = $2`, [
+  // Answers how many accounts were deleted (their transactions go with them: ON DELETE CASCADE).
+  async deleteOne(em: EntityManager, itemId: string, plaidAccountId: string): Promise<number> {
+    // TypeORM answers a DELETE with [rows, count] on Postgres.
+    const [, count] = await em.query<[unknown[], number]>(
+      `DELETE FROM accounts WHERE item_id = $1 AND plaid_account_id = $2`,
+      [itemId, plaidAccountId],
+    );
+    return count;
+  }
+
+  async deleteForItem(em: EntityManager, itemId: string): Promise<number> {
+    const [, count] = await em.query<[unknown[], number]>(`DELETE FROM accounts WHERE item_id = $1`, [
       itemId,
-      plaidAccountId,
     ]);
+    return count;
   }
 
   // The user's accounts (of one item when given); null when that item is not the user's (or not known yet),

@@ -126,7 +126,7 @@ describe(SyncItemsRepository.name, () => {
       const revoked = await insertItem(db, null);
       const removed = await insertItem(db, null);
 
-      await sut.deleteSyncState(revoked.itemId);
+      await db.dataSource.transaction((em) => sut.deleteSyncState(em, revoked.itemId));
       await sut.delete(removed.itemId);
 
       expect(await sut.find(revoked.itemId)).toBeNull();

@@ -101,8 +101,8 @@ export class SyncItemsRepository {
   }
 
   // Consent was revoked: the item's row and data go, the owner record stays (the item still exists, revoked).
-  async deleteSyncState(itemId: string): Promise<void> {
-    await this.db.query<unknown>(`DELETE FROM items WHERE item_id = $1`, [itemId]);
+  async deleteSyncState(em: EntityManager, itemId: string): Promise<void> {
+    await em.query<unknown>(`DELETE FROM items WHERE item_id = $1`, [itemId]);
   }
 
   async saveCursor(em: EntityManager, itemId: string, cursor: string, syncedAt: Date): Promise<void> {

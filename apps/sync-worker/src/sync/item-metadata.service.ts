@@ -4,14 +4,15 @@ import { OutboxRelay, enqueueEvent } from '@app/messaging';
 import { AccessTokenCipher, plaidCall } from '@app/plaid';
 import { type ItemGetResponse, PlaidApi } from 'plaid';
 import { DataSource } from 'typeorm';
-import { AccountsRepository } from '../accounts/accounts.repository';
+import { AccountsWriter } from '../accounts/accounts.writer';
 import { CONFIG, SyncConfig } from '../config';
 import { InstitutionNamesService } from '../institutions/institution-names.service';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
 import { itemProblem } from './item-problem';
 
 // What Plaid says about an item now (/item/get, the institution's name, /accounts/get): the accounts are
-// stored and ItemMetadataRefreshed is published in one transaction. Plaid errors reach the caller.
+// stored and ItemMetadataRefreshed (with ItemAccountsChanged when they changed) is published in one transaction.
+// Plaid errors reach the caller.
 @Injectable()
 export class ItemMetadataService {
   private readonly logger = new Logger(ItemMetadataService.name);
@@ -22,7 +23,7 @@ export class ItemMetadataService {
     private readonly plaid: PlaidApi,
     private readonly cipher: AccessTokenCipher,
     private readonly items: SyncItemsRepository,
-    private readonly accounts: AccountsRepository,
+    private readonly accounts: AccountsWriter,
     private readonly institutions: InstitutionNamesService,
     private readonly relay: OutboxRelay,
   ) {}
@@ -43,7 +44,7 @@ export class ItemMetadataService {
       refreshedAt: new Date().toISOString(),
     };
     await this.db.transaction(async (em) => {
-      await this.accounts.upsertMany(em, item.itemId, item.userId, accounts);
+      await this.accounts.upsert(em, item, accounts);
       await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemMetadataRefreshed, refreshed);
     });
     this.relay.kick();

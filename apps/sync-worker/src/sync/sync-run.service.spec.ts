@@ -1,12 +1,18 @@
 import { jest } from '@jest/globals';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { EventPattern, type ItemSyncedEvent } from '@app/contracts';
+import {
+  EventPattern,
+  type ItemAccountsChangedEvent,
+  type ItemSyncedEvent,
+  decodeTransactionChangesCursor,
+} from '@app/contracts';
 import { OutboxRelay } from '@app/messaging';
 import { AccessTokenCipher, PlaidApiError } from '@app/plaid';
 import { type TestDatabase, strictMock } from '@app/testing';
 import { PlaidApi, type TransactionsSyncRequest, type TransactionsSyncResponse } from 'plaid';
 import { DataSource } from 'typeorm';
 import { AccountsRepository } from '../accounts/accounts.repository';
+import { AccountsWriter } from '../accounts/accounts.writer';
 import { CONFIG, type SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
 import { PlaidCallWindowsRepository } from '../plaid-limits/plaid-call-windows.repository';
@@ -21,6 +27,8 @@ import {
   plaidOk,
   specConfig,
 } from '../spec-support';
+import { TransactionChangesRepository } from '../transactions/transaction-changes.repository';
+import { TransactionChangesService } from '../transactions/transaction-changes.service';
 import { TransactionsWriter } from '../transactions/transactions.writer';
 import { SyncRunService } from './sync-run.service';
 
@@ -61,7 +69,10 @@ describe(SyncRunService.name, () => {
         SyncRunService,
         SyncItemsRepository,
         AccountsRepository,
+        AccountsWriter,
         TransactionsWriter,
+        TransactionChangesRepository,
+        TransactionChangesService,
         PlaidRateLimiter,
         PlaidCallWindowsRepository,
         { provide: CONFIG, useValue: config },
@@ -154,7 +165,66 @@ describe(SyncRunService.name, () => {
       added: 1,
       modified: 1,
       removed: 1,
+      changesCursor: expect.any(String),
     });
+  });
+
+  it("hands out the user's delta cursor as of the run: reading from it gives exactly the later changes", async () => {
+    const item = await insertItem(db, cipher);
+    const account = makeAccount();
+    const first = makeTransaction(account.account_id);
+    answers = [makeSyncPage({ accounts: [account], added: [first] })];
+    await sut.run(item);
+    const cursor = (await syncedEvents(item))[0].changesCursor;
+    const changes = moduleRef.get(TransactionChangesService);
+
+    expect(decodeTransactionChangesCursor(cursor)).toEqual({
+      phase: 'log',
+      userId: item.userId,
+      itemId: null,
+      seq: expect.any(String),
+    });
+    const afterRun = JSON.parse(await changes.page({ userId: item.userId, cursor })) as Record<
+      string,
+      unknown
+    >;
+    expect(afterRun).toMatchObject({ added: [], modified: [], removed: [], hasMore: false });
+
+    const second = makeTransaction(account.account_id);
+    answers = [makeSyncPage({ accounts: [account], added: [second] })];
+    await sut.run(item);
+
+    const later = JSON.parse(await changes.page({ userId: item.userId, cursor })) as {
+      added: { id: string }[];
+      modified: unknown[];
+    };
+    expect(later.added.map((t) => t.id)).toEqual([second.transaction_id]);
+    expect(later.modified).toEqual([]);
+  });
+
+  it('publishes ItemAccountsChanged once per page that changed accounts, and none when they are unchanged', async () => {
+    const item = await insertItem(db, cipher);
+    const account = makeAccount();
+    const accountsChanged = async (): Promise<ItemAccountsChangedEvent[]> =>
+      (await outboxEvents(db, EventPattern.ItemAccountsChanged)).filter(
+        (e): e is ItemAccountsChangedEvent => (e as ItemAccountsChangedEvent).itemId === item.itemId,
+      );
+
+    answers = [makeSyncPage({ accounts: [account, makeAccount()] })];
+    await sut.run(item);
+    expect(await accountsChanged()).toEqual([{ itemId: item.itemId, changedAt: expect.any(String) }]);
+
+    answers = [makeSyncPage({ accounts: [account] })];
+    await sut.run(item);
+    expect(await accountsChanged()).toHaveLength(1);
+
+    answers = [
+      makeSyncPage({
+        accounts: [{ ...account, balances: { ...account.balances, current: 999 } }],
+      }),
+    ];
+    await sut.run(item);
+    expect(await accountsChanged()).toHaveLength(2);
   });
 
   it('starts again from the stored cursor when Plaid reports a mutation during pagination', async () => {

@@ -1,14 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { EventPattern } from '@app/contracts';
+import { EventPattern, encodeTransactionChangesCursor } from '@app/contracts';
 import { metrics } from '@app/common';
 import { OutboxRelay, enqueueEvent } from '@app/messaging';
 import { AccessTokenCipher, PlaidApiError, plaidCall } from '@app/plaid';
 import { PlaidApi, type Transaction, type TransactionsSyncResponse } from 'plaid';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AccountsRepository } from '../accounts/accounts.repository';
+import { AccountsWriter } from '../accounts/accounts.writer';
 import { CONFIG, SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
 import { PlaidRateLimiter } from '../plaid-limits/plaid-rate-limiter.service';
+import { TransactionChangesRepository } from '../transactions/transaction-changes.repository';
 import { TransactionsWriter } from '../transactions/transactions.writer';
 
 export interface SyncOutcome {
@@ -45,8 +46,9 @@ export class SyncRunService {
     private readonly plaid: PlaidApi,
     private readonly cipher: AccessTokenCipher,
     private readonly items: SyncItemsRepository,
-    private readonly accounts: AccountsRepository,
+    private readonly accounts: AccountsWriter,
     private readonly transactions: TransactionsWriter,
+    private readonly changes: TransactionChangesRepository,
     private readonly limiter: PlaidRateLimiter,
     private readonly relay: OutboxRelay,
   ) {}
@@ -122,7 +124,8 @@ export class SyncRunService {
     );
   }
 
-  // One transaction per page; the last page also stores the cursor and publishes ItemSynced with the pass's counts.
+  // One transaction per page (with ItemAccountsChanged when the page changed the item's accounts); the last page
+  // also stores the cursor and publishes ItemSynced with the pass's counts.
   private async applyPage(
     item: SyncItem,
     page: TransactionsSyncResponse,
@@ -132,7 +135,7 @@ export class SyncRunService {
   ): Promise<void> {
     const removedIds = [...page.removed.map((r) => r.transaction_id), ...cleanup];
     await this.db.transaction(async (em) => {
-      await this.accounts.upsertMany(em, item.itemId, item.userId, page.accounts);
+      await this.accounts.upsert(em, item, page.accounts);
       totals.upserted += await this.transactions.upsert(em, item.itemId, item.userId, changed);
       totals.removed += await this.transactions.remove(em, item.itemId, removedIds);
       if (!page.has_more) await this.complete(em, item, page.next_cursor, totals);
@@ -147,12 +150,16 @@ export class SyncRunService {
   ): Promise<void> {
     const syncedAt = new Date();
     await this.items.saveCursor(em, item.itemId, cursor, syncedAt);
+    // Where the user's delta stands once this run commits: a client reading GET /v1/transactions/changes from
+    // here gets exactly what was committed after it.
+    const seq = await this.changes.positionForUser(em, item.userId);
     await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemSynced, {
       itemId: item.itemId,
       syncedAt: syncedAt.toISOString(),
       added: totals.added,
       modified: totals.modified,
       removed: totals.removed,
+      changesCursor: encodeTransactionChangesCursor({ phase: 'log', userId: item.userId, itemId: null, seq }),
     });
   }
 

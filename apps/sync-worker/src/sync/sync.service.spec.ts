@@ -216,4 +216,23 @@ describe(SyncService.name, () => {
     );
     expect(owners).toEqual([{ user_id: event.userId }]);
   });
+
+  it('announces changed accounts: new ones, none when unchanged, and each revocation that deleted some', async () => {
+    const event = linked();
+    const mine = [makeAccount(), makeAccount()];
+    plaid.accountsGet.mockResolvedValueOnce(plaidOk({ accounts: mine, item: {}, request_id: 'r' }));
+    plaid.transactionsSync.mockResolvedValueOnce(plaidOk(makeSyncPage({ accounts: mine })));
+    const announced = () => eventsFor(EventPattern.ItemAccountsChanged, event.itemId);
+
+    await sut.onItemLinked(event);
+    expect(await announced()).toEqual([{ itemId: event.itemId, changedAt: expect.any(String) }]);
+
+    await sut.onDataRevoked({ itemId: event.itemId, plaidAccountId: mine[0].account_id });
+    await sut.onDataRevoked({ itemId: event.itemId, plaidAccountId: mine[0].account_id });
+    expect(await announced()).toHaveLength(2);
+
+    await sut.onDataRevoked({ itemId: event.itemId });
+    await sut.onDataRevoked({ itemId: event.itemId });
+    expect(await announced()).toHaveLength(3);
+  });
 });

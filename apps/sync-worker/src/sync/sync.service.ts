@@ -14,7 +14,7 @@ import { requestContext } from '@app/common';
 import { JobError, OutboxRelay, enqueueEvent } from '@app/messaging';
 import { AccessTokenCipher } from '@app/plaid';
 import { DataSource } from 'typeorm';
-import { AccountsRepository } from '../accounts/accounts.repository';
+import { AccountsWriter } from '../accounts/accounts.writer';
 import { CONFIG, SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
 import { ItemMetadataService } from './item-metadata.service';
@@ -42,7 +42,7 @@ export class SyncService {
     private readonly db: DataSource,
     private readonly cipher: AccessTokenCipher,
     private readonly items: SyncItemsRepository,
-    private readonly accounts: AccountsRepository,
+    private readonly accounts: AccountsWriter,
     private readonly relay: OutboxRelay,
     private readonly coordinator: SyncCoordinator,
     private readonly metadata: ItemMetadataService,
@@ -85,13 +85,20 @@ export class SyncService {
   }
 
   async onDataRevoked(event: ItemDataRevokedEvent): Promise<void> {
-    if (event.plaidAccountId) {
-      await this.accounts.deleteOne(event.itemId, event.plaidAccountId);
-      this.logger.log({ itemId: event.itemId }, 'revoked account data deleted');
-    } else {
-      await this.items.deleteSyncState(event.itemId);
-      this.logger.log({ itemId: event.itemId }, 'revoked item data deleted');
-    }
+    const { itemId, plaidAccountId } = event;
+    await this.db.transaction(async (em) => {
+      if (plaidAccountId) {
+        await this.accounts.deleteOne(em, itemId, plaidAccountId);
+      } else {
+        await this.accounts.deleteForItem(em, itemId);
+        await this.items.deleteSyncState(em, itemId);
+      }
+    });
+    this.relay.kick();
+    this.logger.log(
+      { itemId },
+      plaidAccountId ? 'revoked account data deleted' : 'revoked item data deleted',
+    );
   }
 
   async onTransactionsWebhook(event: PlaidWebhookEvent): Promise<void> {

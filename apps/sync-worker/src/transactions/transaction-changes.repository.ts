@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { TRANSACTION_JSON } from './transaction.projection';
 
 export interface ChangesScope {
@@ -123,6 +123,9 @@ const COMPACT_SQL = `WITH cut AS (
        )
        SELECT count(*)::int AS deleted FROM gone`;
 
+// The per-user lock the change log's trigger takes (migration TransactionChangeLog): held, a user's seqs commit in order.
+const CHANGE_LOG_LOCK = 7311;
+
 // Advisory-lock namespace of "one compaction pass at a time".
 const COMPACTION_LOCK = 7312;
 
@@ -176,7 +179,22 @@ export class TransactionChangesRepository {
     };
   }
 
-  // One batch of compaction; answers how many log rows it deleted.
+  // The user's log position as of the caller's transaction, for a delta cursor handed out when it commits. Takes
+  // the user's change-log lock first (to commit), then reads in a fresh statement: every change of the user
+  // committed before is at or below the answer, every one committed after is above it. Never below the horizon.
+  async positionForUser(em: EntityManager, userId: string): Promise<string> {
+    await em.query(`SELECT pg_advisory_xact_lock($1::int, hashtext($2::uuid::text))`, [
+      CHANGE_LOG_LOCK,
+      userId,
+    ]);
+    const [row] = await em.query<{ seq: string }[]>(
+      `SELECT greatest((SELECT max(c.seq) FROM transaction_changes c WHERE c.user_id = $1),
+                       (SELECT h.seq FROM transaction_changes_horizon h))::text AS seq`,
+      [userId],
+    );
+    return row.seq;
+  }
+
   // Runs `work` while this session holds the compaction lock (one instance at a time); null when another holds it.
   async withCompactionLock<T>(work: () => Promise<T>): Promise<T | null> {
     const runner = this.db.createQueryRunner();
@@ -196,6 +214,7 @@ export class TransactionChangesRepository {
     }
   }
 
+  // One batch of compaction; answers how many log rows it deleted.
   async compact(retentionHours: number, batch: number): Promise<number> {
     const [{ deleted }] = await this.db.query<{ deleted: number }[]>(COMPACT_SQL, [retentionHours, batch]);
     return deleted;

@@ -19,6 +19,6 @@ import { TransactionsWriter } from './transactions.writer';
     TransactionChangesService,
     TransactionChangesCompactor,
   ],
-  exports: [TransactionsWriter],
+  exports: [TransactionsWriter, TransactionChangesRepository],
 })
 export class TransactionsModule {}

@@ -1,0 +1,57 @@
+import { isDeepStrictEqual } from 'node:util';
+import { Injectable } from '@nestjs/common';
+import { type EntityManager } from 'typeorm';
+import { FeedService } from '../feed/feed.service';
+import { type Item } from './item.entity';
+import { toItemDto } from './item.mapper';
+import { ItemsRepository } from './items.repository';
+
+export interface ItemUpdate {
+  item: Item;
+  // The item as GET /v1/items/:id shows it changed (and item.updated was appended).
+  changed: boolean;
+}
+
+// Every write of link.items, in the caller's transaction, with the owner's feed event it implies: item.updated
+// carrying the item as GET /v1/items/:id returns it whenever that changed, item.removed when the item goes.
+// Comparing the item before and after makes a redelivered message that changes nothing emit nothing.
+// The caller kicks the outbox relay after its commit.
+@Injectable()
+export class ItemWriter {
+  constructor(
+    private readonly items: ItemsRepository,
+    private readonly feed: FeedService,
+  ) {}
+
+  async create(em: EntityManager, fields: Partial<Item>): Promise<Item> {
+    const saved = await this.items.insert(em, fields);
+    // Read back as GET reads it (defaults and timestamps from the database).
+    const item = (await this.items.lockById(em, saved.id)) ?? saved;
+    await this.feed.append(em, item.userId, 'item.updated', { item: toItemDto(item) });
+    return item;
+  }
+
+  // Applies the patch computed from the locked row; null when there is no such item.
+  async update(
+    em: EntityManager,
+    itemId: string,
+    patch: (current: Item) => Partial<Item>,
+  ): Promise<ItemUpdate | null> {
+    const current = await this.items.lockById(em, itemId);
+    if (!current) return null;
+    const changes = patch(current);
+    await this.items.update(em, itemId, changes);
+    const item: Item = { ...current, ...changes };
+    const dto = toItemDto(item);
+    const changed = !isDeepStrictEqual(toItemDto(current), dto);
+    if (changed) await this.feed.append(em, item.userId, 'item.updated', { item: dto });
+    return { item, changed };
+  }
+
+  // Answers whether the item was there to delete (a concurrent delete already took it: no second event).
+  async remove(em: EntityManager, item: Pick<Item, 'id' | 'userId'>): Promise<boolean> {
+    if (!(await this.items.delete(em, item.id))) return false;
+    await this.feed.append(em, item.userId, 'item.removed', { itemId: item.id });
+    return true;
+  }
+}
