@@ -7,6 +7,7 @@ import { AuthConfigModule, type AuthConfig } from './config';
 import { authDataSourceOptions } from './database/database';
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { StreamTicketsModule } from './stream-tickets/stream-tickets.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -21,6 +22,7 @@ export class AppModule {
         AuthModule,
         HousekeepingModule,
         SessionsModule,
+        StreamTicketsModule,
         UsersModule,
       ],
       controllers: [databaseHealthHandler('auth')],

@@ -88,7 +88,21 @@ export class AuthConfig extends ServiceBaseConfig {
   @Min(1)
   REFRESH_RATE_WINDOW_SECONDS = 60;
 
-  // How often expired sessions, dead refresh tokens and throttle windows are deleted (0 = never).
+  // How long a ticket for GET /v1/events?ticket= stays redeemable (once).
+  @Type(() => Number)
+  @IsInt()
+  @Min(5)
+  @Max(300)
+  STREAM_TICKET_TTL_SECONDS = 30;
+
+  // Unredeemed, unexpired stream tickets one session may hold (429 past it).
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  STREAM_TICKETS_PER_SESSION = 20;
+
+  // How often expired sessions, dead refresh tokens, throttle windows and stream tickets are deleted (0 = never).
   @Type(() => Number)
   @IsInt()
   @Min(0)

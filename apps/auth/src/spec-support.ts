@@ -71,5 +71,7 @@ export async function authTestingModule(
 }
 
 export async function resetAuthTables(db: TestDatabase): Promise<void> {
-  await db.dataSource.query(`TRUNCATE users, sessions, refresh_tokens, login_attempts, outbox CASCADE`);
+  await db.dataSource.query(
+    `TRUNCATE users, sessions, refresh_tokens, stream_tickets, login_attempts, outbox CASCADE`,
+  );
 }

@@ -4,6 +4,7 @@ import { AccountsModule } from './accounts/accounts.module';
 import { AuthModule } from './auth/auth.module';
 import { GatewayConfigModule, type GatewayConfig } from './config';
 import { ErrorsModule } from './errors/errors.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { ItemsModule } from './items/items.module';
 import { GatewayLoggingModule } from './logging/logging.module';
@@ -27,6 +28,7 @@ export class AppModule {
         AccountsModule,
         TransactionsModule,
         WebhooksModule,
+        EventsModule,
         HealthModule,
       ],
     };

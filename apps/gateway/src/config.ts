@@ -156,6 +156,26 @@ export class GatewayConfig {
   @Max(86400)
   CORS_MAX_AGE_SECONDS = 600;
 
+  // GET /v1/events: a comment this often keeps proxies from closing an idle stream.
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(300_000)
+  STREAM_KEEPALIVE_MS = 15_000;
+
+  // Bytes a stream's client may leave unread before the gateway closes the stream (it resumes with Last-Event-ID).
+  @Type(() => Number)
+  @IsInt()
+  @Min(4096)
+  STREAM_MAX_BUFFER_BYTES = 256 * 1024;
+
+  // Open event streams per user on this instance (429 past it).
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  STREAM_MAX_PER_USER = 10;
+
   // On SIGTERM: how long in-flight HTTP requests may take before the process exits anyway (exit 0; a message not
   // finished by then returns to its queue). Below the orchestrator's kill timeout (Kubernetes: 30 s).
   @Type(() => Number)

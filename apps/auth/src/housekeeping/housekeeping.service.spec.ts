@@ -90,7 +90,7 @@ describe(HousekeepingService.name, () => {
 
     const counts = await sut.prune();
 
-    expect(counts).toEqual({ sessions: 2, refreshTokens: 2, attempts: 1 });
+    expect(counts).toEqual({ sessions: 2, refreshTokens: 2, attempts: 1, streamTickets: 0 });
     // Sessions dead for less than an access token's life stay: a starting gateway still reads their revocation.
     expect(await left()).toEqual({
       sessions: ['expired-just-now', 'live', 'revoked-just-now'],
@@ -106,6 +106,23 @@ describe(HousekeepingService.name, () => {
     await sut.prune();
 
     expect((await left()).tokens).toEqual([]);
+  });
+
+  it('deletes expired stream tickets and keeps unexpired ones', async () => {
+    const live = await session('live', { expires: '30 days' });
+    await db.dataSource.query(
+      `INSERT INTO stream_tickets (ticket_hash, user_id, session_id, expires_at)
+       VALUES ('expired', $1, $2, now() - interval '1 second'), ('current', $1, $2, now() + interval '30 seconds')`,
+      [userId, live],
+    );
+
+    const counts = await sut.prune();
+
+    expect(counts.streamTickets).toBe(1);
+    const rows = await db.dataSource.query<{ ticketHash: string }[]>(
+      `SELECT ticket_hash AS "ticketHash" FROM stream_tickets`,
+    );
+    expect(rows).toEqual([{ ticketHash: 'current' }]);
   });
 
   it('runs by itself on the configured interval', async () => {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AUTH_CONFIG, AuthConfig } from '../config';
 import { SessionsRepository } from '../sessions/sessions.repository';
+import { StreamTicketsRepository } from '../stream-tickets/stream-tickets.repository';
 import { AttemptsRepository } from '../throttle/attempts.repository';
 
 // Rows deleted per statement: a backlog goes in several short statements, never one long lock.
@@ -12,9 +13,11 @@ export interface PruneCounts {
   sessions: number;
   refreshTokens: number;
   attempts: number;
+  streamTickets: number;
 }
 
-// Deletes what only grows otherwise: dead sessions (with their tokens), dead refresh tokens, expired windows.
+// Deletes what only grows otherwise: dead sessions (with their tokens), dead refresh tokens, expired windows and
+// expired stream tickets.
 @Injectable()
 export class HousekeepingService {
   private readonly logger = new Logger(HousekeepingService.name);
@@ -23,6 +26,7 @@ export class HousekeepingService {
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     private readonly sessions: SessionsRepository,
     private readonly attempts: AttemptsRepository,
+    private readonly streamTickets: StreamTicketsRepository,
   ) {}
 
   async prune(now = new Date(Date.now())): Promise<PruneCounts> {
@@ -32,8 +36,9 @@ export class HousekeepingService {
       sessions: await drain((n) => this.sessions.deleteDeadSessions(accessTtlAgo, n)),
       refreshTokens: await drain((n) => this.sessions.deleteDeadRefreshTokens(now, usedBefore, n)),
       attempts: await drain((n) => this.attempts.deleteExpired(now, n)),
+      streamTickets: await drain((n) => this.streamTickets.deleteExpired(now, n)),
     };
-    if (counts.sessions + counts.refreshTokens + counts.attempts > 0) this.logger.log(counts, 'pruned');
+    if (Object.values(counts).some((n) => n > 0)) this.logger.log(counts, 'pruned');
     return counts;
   }
 }

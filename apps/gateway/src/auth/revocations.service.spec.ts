@@ -164,6 +164,25 @@ describe(RevocationsService.name, () => {
     expect(sut.isRevoked(s5)).toBe(false);
   });
 
+  it('tells its listeners of every revocation in force: broadcast, local logout and list', async () => {
+    const [byBroadcast, byLogout, byList, expired] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    listed = [{ sessionId: byList, until: future() }];
+    const told: string[] = [];
+    await start();
+    sut.onRevoked((sessionId) => told.push(sessionId));
+    await connect();
+
+    await sut.reload();
+    broadcast(BroadcastEvent.SessionRevoked, { sessionId: byBroadcast, until: future() });
+    broadcast(BroadcastEvent.SessionRevoked, {
+      sessionId: expired,
+      until: Math.floor(Date.now() / 1000) - 1,
+    });
+    sut.revokeLocally(byLogout);
+
+    expect(told).toEqual([byList, byBroadcast, byLogout]);
+  });
+
   it('drops a revocation whose session id is not a uuid', async () => {
     await start();
     await connect();

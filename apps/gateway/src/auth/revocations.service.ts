@@ -19,6 +19,7 @@ import { RpcClients } from '../rpc/rpc-clients';
 export class RevocationsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RevocationsService.name);
   private readonly revoked = new Map<string, number>();
+  private readonly listeners: ((sessionId: string) => void)[] = [];
   private readonly subscriber: FanoutSubscriber;
   private loaded = false;
   private loading?: Promise<void>;
@@ -77,6 +78,12 @@ export class RevocationsService implements OnApplicationBootstrap, OnApplication
     this.add({ sessionId, until: this.now() + this.config.ACCESS_TOKEN_TTL_SECONDS });
   }
 
+  // Told of every revocation in force that reaches this instance (its own logouts, broadcasts, reloads), so that
+  // what a session holds open (its event streams) ends with it.
+  onRevoked(listener: (sessionId: string) => void): void {
+    this.listeners.push(listener);
+  }
+
   // Anyone who can publish to the exchange can send this: a malformed revocation is dropped, and none is kept
   // longer than an access token can live (a forged far-future `until` would otherwise never be swept).
   add(revocation: unknown): void {
@@ -91,6 +98,7 @@ export class RevocationsService implements OnApplicationBootstrap, OnApplication
     }
     const until = Math.min(r.until, this.now() + this.config.ACCESS_TOKEN_TTL_SECONDS);
     this.revoked.set(r.sessionId, Math.max(until, this.revoked.get(r.sessionId) ?? 0));
+    if (this.isRevoked(r.sessionId)) this.listeners.forEach((listener) => listener(r.sessionId));
   }
 
   // One load at a time; a call while one runs shares it.

@@ -1,11 +1,15 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { redactUrl } from '../logging/redact-url';
 import { mapError } from './error-mapping';
 
 export function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
   const mapped = mapError(err, String(request.id));
   if (mapped.unexpected) {
-    logger.error({ err, requestId: request.id, url: request.url, method: request.method }, 'unhandled error');
+    logger.error(
+      { err, requestId: request.id, url: redactUrl(request.url), method: request.method },
+      'unhandled error',
+    );
   }
   if (mapped.retryAfterSeconds !== undefined)
     void reply.header('Retry-After', String(mapped.retryAfterSeconds));

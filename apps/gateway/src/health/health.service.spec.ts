@@ -4,6 +4,7 @@ import { type RpcClient } from '@app/messaging';
 import { strictMock } from '@app/testing';
 import { RevocationsService } from '../auth/revocations.service';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { EventStreamsService } from '../events/event-streams.service';
 import { mapError } from '../errors/error-mapping';
 import { RpcClients } from '../rpc/rpc-clients';
 import { HealthService } from './health.service';
@@ -37,6 +38,10 @@ describe(HealthService.name, () => {
           useValue: strictMock<RevocationsService>('RevocationsService', { isReady: () => true }),
         },
         {
+          provide: EventStreamsService,
+          useValue: strictMock<EventStreamsService>('EventStreamsService', { isReady: () => true }),
+        },
+        {
           provide: GATEWAY_CONFIG,
           useValue: strictMock<GatewayConfig>('GatewayConfig', { HEALTH_TIMEOUT_MS: 100 }),
         },
@@ -55,7 +60,7 @@ describe(HealthService.name, () => {
     authUp = false;
     await expect(sut.readiness()).resolves.toEqual({
       ready: false,
-      checks: { broker: 'up', revocations: 'up', auth: 'down', 'plaid-link': 'up' },
+      checks: { broker: 'up', revocations: 'up', userEvents: 'up', auth: 'down', 'plaid-link': 'up' },
     });
   });
 

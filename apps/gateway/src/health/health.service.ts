@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode, MessagePattern } from '@app/contracts';
 import { RevocationsService } from '../auth/revocations.service';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
+import { EventStreamsService } from '../events/event-streams.service';
 import { RpcClients } from '../rpc/rpc-clients';
 
 export type CheckState = 'up' | 'down';
@@ -24,6 +25,7 @@ export class HealthService {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly rpc: RpcClients,
     private readonly revocations: RevocationsService,
+    private readonly streams: EventStreamsService,
   ) {}
 
   // Callers within a second of each other (and while a check runs) share one check.
@@ -44,6 +46,7 @@ export class HealthService {
     const checks: Record<string, CheckState> = {
       broker: this.rpc.all().some((c) => c.isConnected()) ? 'up' : 'down',
       revocations: this.revocations.isReady() ? 'up' : 'down',
+      userEvents: this.streams.isReady() ? 'up' : 'down',
     };
     await Promise.all(
       this.rpc.all().map(async (client) => {

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggingModule, acceptRequestId } from '@app/common';
+import { redactUrl } from './redact-url';
 import { RequestContextInterceptor } from './request-context.interceptor';
 
 // Structured request logs, and every handler run inside its request's context (the id RPC calls carry).
@@ -18,10 +19,11 @@ export class GatewayLoggingModule {
             genReqId: (req) => acceptRequestId(req.headers['x-request-id']),
             customProps: () => ({}),
             serializers: {
+              // The event stream's ticket is a credential in the URL.
               req: (req: { id: unknown; method: string; url: string }) => ({
                 id: req.id,
                 method: req.method,
-                url: req.url,
+                url: redactUrl(req.url),
               }),
             },
           },

@@ -1,0 +1,25 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  MessagePattern as P,
+  type StreamTicketIssued,
+  StreamTicketIssueRequest,
+  type StreamTicketRedeemed,
+  StreamTicketRedeemRequest,
+} from '@app/contracts';
+import { StreamTicketsService } from './stream-tickets.service';
+
+@Controller()
+export class StreamTicketsHandler {
+  constructor(private readonly tickets: StreamTicketsService) {}
+
+  @MessagePattern(P.AuthStreamTicketIssue)
+  issue(@Payload() dto: StreamTicketIssueRequest): Promise<StreamTicketIssued> {
+    return this.tickets.issue(dto);
+  }
+
+  @MessagePattern(P.AuthStreamTicketRedeem)
+  redeem(@Payload() dto: StreamTicketRedeemRequest): Promise<StreamTicketRedeemed> {
+    return this.tickets.redeem(dto.ticketHash);
+  }
+}

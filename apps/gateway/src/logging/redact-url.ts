@@ -1,0 +1,9 @@
+// Query parameters that carry a credential (the event-stream ticket): their values never reach a log line.
+const SECRET_PARAMS = ['ticket'];
+
+const SECRET_PARAM = new RegExp(`([?&](?:${SECRET_PARAMS.join('|')})=)[^&#]*`, 'gi');
+
+// A request URL as it may be logged.
+export function redactUrl(url: string | undefined): string | undefined {
+  return url?.replace(SECRET_PARAM, '$1[redacted]');
+}
