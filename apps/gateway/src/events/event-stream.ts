@@ -10,6 +10,8 @@ export interface EventSink {
   // Bytes written but not yet taken by the client.
   buffered(): number;
   end(): void;
+  // Drops the connection with whatever the client has not read: for a client that does not read.
+  abort(): void;
   // The client went away (or the response ended); called once.
   onClose(listener: () => void): void;
 }
@@ -115,7 +117,8 @@ export class EventStream {
     this.closedFor = reason;
     clearInterval(this.keepAlive);
     this.pending = [];
-    if (this.opened) {
+    if (this.opened && reason === 'overflow') this.sink.abort();
+    else if (this.opened) {
       if (last !== undefined) this.sink.write(last);
       this.sink.end();
     }
