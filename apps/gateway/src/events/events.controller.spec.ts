@@ -117,7 +117,9 @@ describe('EventsController (HTTP)', () => {
     }) as unknown as RpcClient['send'],
   });
 
-  beforeAll(async () => {
+  // A gateway with the events routes on a real Fastify server, its broadcast subscriptions set up.
+  async function startApp(): Promise<NestFastifyApplication> {
+    setups.clear();
     const config = loadConfig(GatewayConfig, {
       JWT_SECRET: SECRET,
       BROKER_SEALING_SECRET: 'y'.repeat(32),
@@ -144,13 +146,20 @@ describe('EventsController (HTTP)', () => {
       .useValue(strictMock<RpcClients>('RpcClients', { auth, link }))
       .compile();
     Logger.overrideLogger(false);
-    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());
-    applyBrowserSecurity(app, config);
-    app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
-    await app.listen(0, '127.0.0.1');
-    baseUrl = await app.getUrl();
+    const started = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());
+    applyBrowserSecurity(started, config);
+    started.useGlobalPipes(
+      new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }),
+    );
+    await started.listen(0, '127.0.0.1');
     for (const [name, setup] of setups) await setup(fakeChannel(name));
-    await waitFor(() => app.get(RevocationsService).isLoaded());
+    await waitFor(() => started.get(RevocationsService).isLoaded());
+    return started;
+  }
+
+  beforeAll(async () => {
+    app = await startApp();
+    baseUrl = await app.getUrl();
   });
 
   afterAll(async () => {
@@ -172,9 +181,13 @@ describe('EventsController (HTTP)', () => {
     return ((await res.json()) as { ticket: string }).ticket;
   }
 
-  async function openStream(path: string, headers: Record<string, string> = {}): Promise<OpenStream> {
+  async function openStream(
+    path: string,
+    headers: Record<string, string> = {},
+    url = baseUrl,
+  ): Promise<OpenStream> {
     const abort = new AbortController();
-    const res = await fetch(`${baseUrl}${path}`, { headers, signal: abort.signal });
+    const res = await fetch(`${url}${path}`, { headers, signal: abort.signal });
     let text = '';
     let ended = false;
     const reader = res.body!.getReader();
@@ -320,5 +333,22 @@ describe('EventsController (HTTP)', () => {
     const res = await fetch(`${baseUrl}/v1/events/ticket`, { method: 'POST' });
 
     expect(res.status).toBe(401);
+  });
+
+  it('ends its open streams at shutdown without waiting for their clients', async () => {
+    const closing = await startApp();
+    const owner = user();
+    const stream = await openStream(
+      '/v1/events',
+      { authorization: `Bearer ${accessToken(owner)}` },
+      await closing.getUrl(),
+    );
+    await waitFor(() => stream.text().startsWith('retry: 3000'));
+    const started = Date.now();
+
+    await closing.close();
+
+    expect(Date.now() - started).toBeLessThan(2000);
+    await waitFor(() => stream.ended());
   });
 });
