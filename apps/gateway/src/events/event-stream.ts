@@ -125,20 +125,18 @@ export class EventStream {
     this.onClosed(this, reason);
   }
 
-  isClosed(): boolean {
-    return this.closed;
-  }
-
   // Pages through the log from lastId (when `fetch`, or when asked again meanwhile), then writes the live events
   // that waited. A failure closes the stream: the client resumes with its Last-Event-ID.
   private async catchUp(fetch: boolean): Promise<void> {
     this.catchingUp = true;
     const before = this.lastId;
+    let read = false;
     try {
       let more = fetch;
       while (!this.closed && (more || this.again)) {
         this.again = false;
         more = this.apply(await this.readFeed(this.lastId));
+        read = true;
       }
     } catch (err) {
       this.logger.warn(
@@ -150,7 +148,7 @@ export class EventStream {
     } finally {
       this.catchingUp = false;
     }
-    this.flushPending(this.lastId > before);
+    this.flushPending(read && this.lastId === before);
   }
 
   // Writes one page of the log; true when the log may hold more after it.
@@ -163,7 +161,8 @@ export class EventStream {
     return page.events.length >= FEED_PAGE_SIZE;
   }
 
-  private flushPending(progressed: boolean): void {
+  // `stuck`: the catch-up just run read the log and found nothing new.
+  private flushPending(stuck: boolean): void {
     const waiting = this.pending.sort((a, b) => a.id - b.id);
     this.pending = [];
     for (const [i, event] of waiting.entries()) {
@@ -172,8 +171,8 @@ export class EventStream {
         this.emit(event);
         continue;
       }
-      // A gap the log did not fill: read it again while that gets somewhere; otherwise the client resumes.
-      if (!progressed) {
+      // A gap: read the log for it, unless it just said it holds nothing more (then the client resumes).
+      if (stuck) {
         this.logger.warn({ userId: this.userId, lastId: this.lastId, next: event.id }, 'gap not filled');
         this.close('gap');
         return;

@@ -150,10 +150,16 @@ describe(EventStreamsService.name, () => {
     events.forEach((e) => broadcast({ userId, ...e }));
   };
 
+  // Reads the log when called; the answer arrives once the gate (if any) opens.
   const feedSince = async (request: FeedSinceRequest): Promise<FeedSinceResponse> => {
     feedCalls.push(request);
+    const answer = readLog(request);
     await gate;
     if (feedDown) throw new Error('plaid-link unreachable');
+    return answer;
+  };
+
+  const readLog = (request: FeedSinceRequest): FeedSinceResponse => {
     const log = logs.get(request.userId) ?? [];
     const head = log.at(-1)?.id ?? 0;
     const floor = (oldest.get(request.userId) ?? 1) - 1;
@@ -304,6 +310,35 @@ describe(EventStreamsService.name, () => {
     expect(sink.ids()).toEqual([1, 2, 3, 4, 5]);
     // One catch-up at a time: the events held were written from memory, not read again.
     expect(feedCalls).toHaveLength(2);
+  });
+
+  it('fills a gap in the broadcasts that arrived while the stream was starting', async () => {
+    const user = newUser();
+    let release!: () => void;
+    gate = new Promise((r) => (release = r));
+    const opening = open(user);
+    await waitFor(() => feedCalls.length === 1);
+    // Stored after the head was read; its broadcast never reached this gateway.
+    append(user.userId, event(1));
+    publish(user.userId, event(2));
+    gate = undefined;
+    release();
+
+    const sink = await opening;
+
+    await waitFor(() => sink.ids().length === 2);
+    expect(sink.ids()).toEqual([1, 2]);
+  });
+
+  it('closes the stream (the client resumes) when the log does not hold what a broadcast announced', async () => {
+    const user = newUser();
+    const sink = await open(user);
+
+    broadcast({ userId: user.userId, ...event(3) });
+
+    await waitFor(() => sink.ended);
+    expect(sink.ids()).toEqual([]);
+    expect(sut.size()).toBe(0);
   });
 
   it('resumes from Last-Event-ID through several pages of the log, in order', async () => {
