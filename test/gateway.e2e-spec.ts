@@ -30,6 +30,7 @@ describe('gateway edge', () => {
     expect(((await details.json()) as { checks: unknown }).checks).toEqual({
       broker: 'up',
       revocations: 'up',
+      userEvents: 'up',
       auth: 'up',
       'plaid-link': 'up',
       'sync-worker': 'up',

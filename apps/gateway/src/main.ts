@@ -67,9 +67,10 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.PORT, config.HOST);
 }
 
-// SIGTERM: readiness answers 503 at once (a load balancer stops sending), the listener closes (new connections
-// are refused, idle keep-alive ones closed) while the requests in flight finish, then the RPC clients and the
-// broker connection close and the process exits 0. Past SHUTDOWN_GRACE_SECONDS it exits anyway.
+// SIGTERM: readiness answers 503 at once (a load balancer stops sending), open event streams end (their clients
+// reconnect elsewhere; EventStreamsService.beforeApplicationShutdown), the listener closes (new connections are
+// refused, idle keep-alive ones closed) while the requests in flight finish, then the RPC clients and the broker
+// connection close and the process exits 0. Past SHUTDOWN_GRACE_SECONDS it exits anyway.
 function drainOnSignal(app: NestFastifyApplication, config: GatewayConfig): void {
   let draining = false;
   const fastify = app.getHttpAdapter().getInstance();

@@ -10,6 +10,8 @@ export interface EventSink {
   // Bytes written but not yet taken by the client.
   buffered(): number;
   end(): void;
+  // Drops the connection with whatever the client has not read: for a client that does not read.
+  abort(): void;
   // The client went away (or the response ended); called once.
   onClose(listener: () => void): void;
 }
@@ -115,15 +117,12 @@ export class EventStream {
     this.closedFor = reason;
     clearInterval(this.keepAlive);
     this.pending = [];
-    if (this.opened) {
+    if (this.opened && reason === 'overflow') this.sink.abort();
+    else if (this.opened) {
       if (last !== undefined) this.sink.write(last);
       this.sink.end();
     }
     this.onClosed(this, reason);
-  }
-
-  isClosed(): boolean {
-    return this.closed;
   }
 
   // Pages through the log from lastId (when `fetch`, or when asked again meanwhile), then writes the live events
@@ -131,11 +130,13 @@ export class EventStream {
   private async catchUp(fetch: boolean): Promise<void> {
     this.catchingUp = true;
     const before = this.lastId;
+    let read = false;
     try {
       let more = fetch;
       while (!this.closed && (more || this.again)) {
         this.again = false;
         more = this.apply(await this.readFeed(this.lastId));
+        read = true;
       }
     } catch (err) {
       this.logger.warn(
@@ -147,7 +148,7 @@ export class EventStream {
     } finally {
       this.catchingUp = false;
     }
-    this.flushPending(this.lastId > before);
+    this.flushPending(read && this.lastId === before);
   }
 
   // Writes one page of the log; true when the log may hold more after it.
@@ -160,7 +161,8 @@ export class EventStream {
     return page.events.length >= FEED_PAGE_SIZE;
   }
 
-  private flushPending(progressed: boolean): void {
+  // `stuck`: the catch-up just run read the log and found nothing new.
+  private flushPending(stuck: boolean): void {
     const waiting = this.pending.sort((a, b) => a.id - b.id);
     this.pending = [];
     for (const [i, event] of waiting.entries()) {
@@ -169,8 +171,8 @@ export class EventStream {
         this.emit(event);
         continue;
       }
-      // A gap the log did not fill: read it again while that gets somewhere; otherwise the client resumes.
-      if (!progressed) {
+      // A gap: read the log for it, unless it just said it holds nothing more (then the client resumes).
+      if (stuck) {
         this.logger.warn({ userId: this.userId, lastId: this.lastId, next: event.id }, 'gap not filled');
         this.close('gap');
         return;

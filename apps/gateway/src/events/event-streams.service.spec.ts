@@ -43,6 +43,7 @@ class FakeSink implements EventSink {
   readonly chunks: string[] = [];
   opened = false;
   ended = false;
+  aborted = false;
   bufferedBytes = 0;
   private readonly closeListeners: (() => void)[] = [];
 
@@ -58,6 +59,9 @@ class FakeSink implements EventSink {
   }
   end(): void {
     this.ended = true;
+  }
+  abort(): void {
+    this.aborted = true;
   }
   onClose(listener: () => void): void {
     this.closeListeners.push(listener);
@@ -146,10 +150,16 @@ describe(EventStreamsService.name, () => {
     events.forEach((e) => broadcast({ userId, ...e }));
   };
 
+  // Reads the log when called; the answer arrives once the gate (if any) opens.
   const feedSince = async (request: FeedSinceRequest): Promise<FeedSinceResponse> => {
     feedCalls.push(request);
+    const answer = readLog(request);
     await gate;
     if (feedDown) throw new Error('plaid-link unreachable');
+    return answer;
+  };
+
+  const readLog = (request: FeedSinceRequest): FeedSinceResponse => {
     const log = logs.get(request.userId) ?? [];
     const head = log.at(-1)?.id ?? 0;
     const floor = (oldest.get(request.userId) ?? 1) - 1;
@@ -302,6 +312,35 @@ describe(EventStreamsService.name, () => {
     expect(feedCalls).toHaveLength(2);
   });
 
+  it('fills a gap in the broadcasts that arrived while the stream was starting', async () => {
+    const user = newUser();
+    let release!: () => void;
+    gate = new Promise((r) => (release = r));
+    const opening = open(user);
+    await waitFor(() => feedCalls.length === 1);
+    // Stored after the head was read; its broadcast never reached this gateway.
+    append(user.userId, event(1));
+    publish(user.userId, event(2));
+    gate = undefined;
+    release();
+
+    const sink = await opening;
+
+    await waitFor(() => sink.ids().length === 2);
+    expect(sink.ids()).toEqual([1, 2]);
+  });
+
+  it('closes the stream (the client resumes) when the log does not hold what a broadcast announced', async () => {
+    const user = newUser();
+    const sink = await open(user);
+
+    broadcast({ userId: user.userId, ...event(3) });
+
+    await waitFor(() => sink.ended);
+    expect(sink.ids()).toEqual([]);
+    expect(sut.size()).toBe(0);
+  });
+
   it('resumes from Last-Event-ID through several pages of the log, in order', async () => {
     const user = newUser();
     const total = FEED_PAGE_SIZE * 2 + 500;
@@ -432,7 +471,7 @@ describe(EventStreamsService.name, () => {
     expect(sut.size()).toBe(0);
   });
 
-  it('closes and forgets a stream whose client leaves too much unread', async () => {
+  it('drops and forgets a stream whose client leaves too much unread', async () => {
     const user = newUser();
     const slow = await open(user);
     const other = await open({ ...user, sessionId: randomUUID() });
@@ -441,7 +480,7 @@ describe(EventStreamsService.name, () => {
     publish(user.userId, event(1));
     publish(user.userId, event(2));
 
-    expect(slow.ended).toBe(true);
+    expect(slow.aborted).toBe(true);
     expect(slow.ids()).toEqual([1]);
     expect(other.ids()).toEqual([1, 2]);
     expect(sut.size()).toBe(1);

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Headers, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { StreamTicketDto } from '@app/contracts';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
@@ -55,6 +55,11 @@ export class EventsController {
   @UseGuards(StreamAuthGuard)
   @ApiBearerAuth()
   @ApiProduces('text/event-stream')
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'The id of the last event received: the stream resumes after it',
+  })
   @ApiOperation({ summary: "The user's change feed (Server-Sent Events)", description: STREAM_DESCRIPTION })
   @ApiResponse({
     status: 200,

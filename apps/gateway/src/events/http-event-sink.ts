@@ -36,6 +36,10 @@ export class HttpEventSink implements EventSink {
     if (!this.reply.raw.writableEnded) this.reply.raw.end();
   }
 
+  abort(): void {
+    this.reply.raw.destroy();
+  }
+
   onClose(listener: () => void): void {
     this.reply.raw.once('close', listener);
   }

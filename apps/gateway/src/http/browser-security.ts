@@ -59,7 +59,8 @@ const SECURITY_HEADERS: SecurityHeadersOptions = {
 const STRICT_TRANSPORT_SECURITY = 'max-age=31536000';
 
 const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
-const CORS_REQUEST_HEADERS = ['Authorization', 'Content-Type', REQUEST_ID_HEADER];
+// Last-Event-ID: what an EventSource sends when it reconnects to GET /v1/events (not a CORS-safelisted header).
+const CORS_REQUEST_HEADERS = ['Authorization', 'Content-Type', 'Last-Event-ID', REQUEST_ID_HEADER];
 const CORS_EXPOSED_HEADERS = [REQUEST_ID_HEADER, 'Retry-After'];
 
 export interface BrowserSecuritySettings {

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggingModule, acceptRequestId } from '@app/common';
-import { redactUrl } from './redact-url';
+import { serializeRequest } from './redact-url';
 import { RequestContextInterceptor } from './request-context.interceptor';
 
 // Structured request logs, and every handler run inside its request's context (the id RPC calls carry).
@@ -18,13 +18,9 @@ export class GatewayLoggingModule {
             // Fastify already chose the id (see main.ts) and put it back in the header.
             genReqId: (req) => acceptRequestId(req.headers['x-request-id']),
             customProps: () => ({}),
+            // The event stream's ticket is a credential in the URL.
             serializers: {
-              // The event stream's ticket is a credential in the URL.
-              req: (req: { id: unknown; method: string; url: string }) => ({
-                id: req.id,
-                method: req.method,
-                url: redactUrl(req.url),
-              }),
+              req: serializeRequest,
             },
           },
         }),

@@ -1,4 +1,4 @@
-import { redactUrl } from './redact-url';
+import { redactUrl, serializeRequest } from './redact-url';
 
 describe(redactUrl.name, () => {
   it.each([
@@ -14,5 +14,18 @@ describe(redactUrl.name, () => {
   it('leaves other URLs as they are', () => {
     expect(redactUrl('/v1/items?cursor=abc&subticket=1')).toBe('/v1/items?cursor=abc&subticket=1');
     expect(redactUrl('/v1/events')).toBe('/v1/events');
+  });
+});
+
+describe(serializeRequest.name, () => {
+  it('logs the id, the method and the URL without its ticket', () => {
+    const req = {
+      id: 'r-1',
+      method: 'GET',
+      url: '/v1/events?ticket=secret',
+      headers: { authorization: 'x' },
+    };
+
+    expect(serializeRequest(req)).toEqual({ id: 'r-1', method: 'GET', url: '/v1/events?ticket=[redacted]' });
   });
 });

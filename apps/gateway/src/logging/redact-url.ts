@@ -7,3 +7,12 @@ const SECRET_PARAM = new RegExp(`([?&](?:${SECRET_PARAMS.join('|')})=)[^&#]*`, '
 export function redactUrl(url: string | undefined): string | undefined {
   return url?.replace(SECRET_PARAM, '$1[redacted]');
 }
+
+// The request as a log line shows it (pino-http's `req` serializer): never its headers, never a ticket.
+export function serializeRequest(req: { id: unknown; method: string; url: string }): {
+  id: unknown;
+  method: string;
+  url: string | undefined;
+} {
+  return { id: req.id, method: req.method, url: redactUrl(req.url) };
+}
