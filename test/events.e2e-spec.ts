@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Api, expectErrorShape, type LoggedInUser, runInfo, signupAndLogin } from './support/api';
 import { db } from './support/db';
 import { EventStreamClient, type OpenOptions, StreamRefused } from './support/event-stream';
@@ -67,29 +66,12 @@ describe('change feed (GET /v1/events)', () => {
       expectErrorShape(reused.body, 401, 'UNAUTHORIZED');
     });
 
-    it('refuses unknown, expired, malformed and missing credentials in the one error shape', async () => {
-      const unknown = await refusal(gateways[0], { ticket: randomBytes(32).toString('base64url') });
-      expectErrorShape(unknown.body, 401, 'UNAUTHORIZED');
-
+    // The refusals decided before any stream opens are in events-auth.e2e-spec.ts; these need the clock or a JWT.
+    it('refuses an expired ticket and a bearer that is not a JWT', async () => {
       const expiring = await ticket(user);
       await db(`UPDATE auth.stream_tickets SET expires_at = now() - interval '1 second'`);
       expectErrorShape((await refusal(gateways[1], { ticket: expiring })).body, 401, 'UNAUTHORIZED');
-
-      const malformed = await refusal(gateways[0], { ticket: 'not a ticket!' });
-      expect(malformed.status).toBe(400);
-      expectErrorShape(malformed.body, 400, 'VALIDATION_FAILED');
-
-      expectErrorShape((await refusal(gateways[0], {})).body, 401, 'UNAUTHORIZED');
       expectErrorShape((await refusal(gateways[0], { token: 'not.a.jwt' })).body, 401, 'UNAUTHORIZED');
-      const anonymous = await new Api().post('/v1/events/ticket');
-      expectErrorShape(anonymous.body, 401, 'UNAUTHORIZED');
-    });
-
-    it('refuses the ticket of a session that has logged out since', async () => {
-      const session = await signupAndLogin(new Api(), 'feed-ticket-logout');
-      const t = await ticket(session);
-      expect((await session.api.post('/v1/auth/logout', undefined, session.accessToken)).status).toBe(204);
-      expectErrorShape((await refusal(gateways[1], { ticket: t })).body, 401, 'UNAUTHORIZED');
     });
   });
 
