@@ -1,7 +1,8 @@
-import { Api, expectErrorShape, type LoggedInUser, runInfo, signupAndLogin } from './support/api';
+import { Api, expectErrorShape, type LoggedInUser, runInfo, signupAndLogin, startExtra } from './support/api';
 import { db } from './support/db';
 import { EventStreamClient, type OpenOptions, StreamRefused } from './support/event-stream';
 import { link, plaidItemId, waitHealthy } from './support/linking';
+import { freePort } from './support/processes';
 import { control } from './support/sandbox';
 import { quiescent, syncedItem } from './support/sync';
 import { waitFor } from './support/wait-for';
@@ -228,5 +229,39 @@ describe('change feed (GET /v1/events)', () => {
     expect((await user.api.delete(`/v1/items/${item.id}`, user.accessToken)).status).toBe(204);
     const removed = await s.next((e) => e.event === 'item.removed', 'item.removed');
     expect(removed.data).toEqual({ itemId: item.id });
+  });
+
+  it('keeps an idle stream alive, caps streams per user, and ends them when the gateway stops', async () => {
+    const port = await freePort();
+    const extra = startExtra('gateway-0', {
+      PORT: String(port),
+      STREAM_KEEPALIVE_MS: '1000',
+      STREAM_MAX_PER_USER: '2',
+    });
+    const baseUrl = `http://127.0.0.1:${port}`;
+    try {
+      await waitFor(async () => (await new Api(baseUrl).get('/health/ready')).status === 200, {
+        what: 'the extra gateway ready',
+        timeoutMs: 30_000,
+      });
+      const streams = [
+        await stream(baseUrl, { token: user.accessToken }),
+        await stream(baseUrl, { token: user.accessToken }),
+      ];
+      await waitFor(() => streams[0].comments.filter((c) => c === 'keep-alive').length >= 2, {
+        what: 'two keep-alive comments',
+      });
+      const third = await refusal(baseUrl, { token: user.accessToken });
+      expectErrorShape(third.body, 429, 'RATE_LIMITED');
+      // Another user is not held to this user's cap.
+      await stream(baseUrl, { token: stranger.accessToken });
+
+      // Open streams do not hold the drain: the gateway exits 0 on SIGTERM, before the test's SIGKILL fallback.
+      await extra.stop();
+      expect(extra.exitCode).toBe(0);
+      for (const s of streams) await s.waitEnded();
+    } finally {
+      await extra.stop();
+    }
   });
 });
