@@ -4,6 +4,7 @@
 // Everything the cluster needs lives under one temporary folder: node names, ports, data and log directories,
 // its own Erlang cookie and an empty plugin list, through RABBITMQ_* variables. The system's broker (and its
 // /etc/rabbitmq files) is never touched; the nodes are stopped and the folder removed at the end.
+//   node scripts/test-cluster.mjs [jest args] | --run '<command>' (e.g. a bench against the cluster)
 // Needs the RabbitMQ server package (the scripts under /usr/lib/rabbitmq/bin) and a built system (npm run build).
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -134,27 +135,31 @@ try {
     await ctl(node, 'start_app');
   }
   process.stdout.write((await ctl(nodes[0], 'cluster_status')).stdout);
-  const jest = spawn(
-    process.execPath,
-    [
-      '--experimental-vm-modules',
-      '--no-warnings=ExperimentalWarning',
-      'node_modules/jest/bin/jest.js',
-      '--config',
-      'test/cluster/jest.config.cjs',
-      ...process.argv.slice(2),
-    ],
-    {
-      stdio: 'inherit',
-      env: {
-        ...process.env,
-        PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
-        TEST_RABBITMQ_URL: nodes.map((n) => n.url).join(','),
-        CLUSTER_INFO: join(dir, 'cluster.json'),
-      },
-    },
-  );
-  code = await new Promise((resolve) => jest.on('exit', (c) => resolve(c ?? 1)));
+  const env = {
+    ...process.env,
+    PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
+    TEST_RABBITMQ_URL: nodes.map((n) => n.url).join(','),
+    // bench/*.mjs take one node.
+    BENCH_RABBITMQ_URL: nodes[0].url,
+    CLUSTER_INFO: join(dir, 'cluster.json'),
+  };
+  // `--run '<command>'` runs that instead of the specs, e.g. a bench against the cluster.
+  const child =
+    process.argv[2] === '--run'
+      ? spawn('sh', ['-c', process.argv[3]], { stdio: 'inherit', env })
+      : spawn(
+          process.execPath,
+          [
+            '--experimental-vm-modules',
+            '--no-warnings=ExperimentalWarning',
+            'node_modules/jest/bin/jest.js',
+            '--config',
+            'test/cluster/jest.config.cjs',
+            ...process.argv.slice(2),
+          ],
+          { stdio: 'inherit', env },
+        );
+  code = await new Promise((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
 } catch (err) {
   process.stderr.write(`${err.stack ?? err}\n`);
 } finally {

@@ -113,10 +113,22 @@ describe(declareDurableQueues.name, () => {
   it('declares quorum queues that the broker then refuses to redeclare as classic', async () => {
     const declared = await declareDurableQueues(amqp, eventQueues(events(), [50]), 'quorum');
 
-    expect(declared[events()]).toEqual({ durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    expect(declared[events()]).toEqual({
+      durable: true,
+      arguments: {
+        'x-queue-type': 'quorum',
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': deadLetterQueueName(events()),
+        'x-overflow': 'reject-publish',
+        'x-dead-letter-strategy': 'at-least-once',
+      },
+    });
     await expect(
       amqp.declare((ch) =>
-        ch.assertQueue(events(), { durable: true, arguments: { 'x-queue-type': 'classic' } }),
+        ch.assertQueue(deadLetterQueueName(events()), {
+          durable: true,
+          arguments: { 'x-queue-type': 'classic' },
+        }),
       ),
     ).rejects.toThrow(/inequivalent arg 'x-queue-type'/);
     expect(warn).not.toHaveBeenCalled();
@@ -136,6 +148,26 @@ describe(declareDurableQueues.name, () => {
       return body;
     });
     expect(got).toBe('{"n":1}');
+  });
+
+  it('dead-letters a message the quorum events queue gives up on (rejected, or past a delivery limit)', async () => {
+    await declareDurableQueues(amqp, eventQueues(events(), [50]), 'quorum');
+    await amqp.sendToQueue(events(), Buffer.from('{"n":2}'));
+
+    await amqp.declare(async (ch) => {
+      const m = await waitFor(async () => (await ch.get(events(), { noAck: false })) || undefined);
+      ch.nack(m, false, false);
+    });
+
+    const got = await waitFor(async () => {
+      let body: string | undefined;
+      await amqp.declare(async (ch) => {
+        const m = await ch.get(deadLetterQueueName(events()), { noAck: true });
+        if (m) body = m.content.toString();
+      });
+      return body;
+    });
+    expect(got).toBe('{"n":2}');
   });
 
   it('keeps the classic queues of an existing deployment, with their messages, and says what to do in one line', async () => {
