@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runInfo, signupAndLogin, startExtra, type LoggedInUser } from '../support/api';
-import { waitHealthy } from '../support/linking';
+import { link, plaidItemId, waitHealthy } from '../support/linking';
 import { freePort, type ServiceProcess } from '../support/processes';
 import { control } from '../support/sandbox';
 import { storedTransactionIds, syncedItem, transactionCount } from '../support/sync';
@@ -17,6 +17,8 @@ import { Cluster, type ClusterNode } from './cluster';
 const cluster = new Cluster();
 const ITEMS = 8;
 const INSTITUTIONS = ['ins_109508', 'ins_109509', 'ins_109510', 'ins_109511'];
+// The first sync that runs while the node dies.
+const LARGE_FIRST_SYNC = 10_000;
 
 // The node the gateway's shared connection is on now (AmqpConnection logs each connect with its node).
 function gatewayNode(): ClusterNode {
@@ -27,6 +29,19 @@ function gatewayNode(): ClusterNode {
   const last = connects.at(-1);
   if (!last) throw new Error('the gateway has not logged its broker node');
   return cluster.byPort(Number(last[1]));
+}
+
+// Every service process that lost its shared connection has connected again since (its logs say so).
+function allReconnected(): boolean {
+  const dir = runInfo().logDir;
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.log') && !f.startsWith('plaid-sandbox'))
+    .every((f) => {
+      const lines = readFileSync(join(dir, f), 'utf8').split('\n');
+      const last = (msg: string): number =>
+        lines.findLastIndex((l) => l.includes('"context":"AmqpConnection"') && l.includes(`"msg":"${msg}"`));
+      return last('broker connected') > last('broker disconnected');
+    });
 }
 
 async function ready(): Promise<boolean> {
@@ -62,6 +77,14 @@ describe('a broker node lost during a burst of webhooks', () => {
     const victim = await pick();
     const before = new Map(
       await Promise.all(items.map(async (i) => [i.id, await storedTransactionIds(i.id)] as const)),
+    );
+
+    // A new item with a long history: its first sync runs while the node dies.
+    const newcomer = await signupAndLogin();
+    const usual = await control<{ transactions_per_item: number }>('POST', '/config', {});
+    await control('POST', '/config', { transactions_per_item: LARGE_FIRST_SYNC });
+    const large = await link(newcomer, { institutionId: INSTITUTIONS[0] }).finally(() =>
+      control('POST', '/config', usual),
     );
 
     // One mutation and its webhook per item, 150 ms apart; the node dies after the third.
@@ -118,7 +141,21 @@ describe('a broker node lost during a burst of webhooks', () => {
       expect(count.n).toBe(summary.transaction_count);
       await waitHealthy(item.user, item.id);
     }
+    await waitHealthy(newcomer, large.id);
+    const largeTotal = (
+      await control<{ transaction_count: number }>('GET', `/items/${await plaidItemId(large.id)}`)
+    ).transaction_count;
+    expect(largeTotal).toBeGreaterThanOrEqual(LARGE_FIRST_SYNC);
+    const largeCount = await waitFor(
+      async () => {
+        const count = await transactionCount(large.id);
+        return count.n >= largeTotal ? count : undefined;
+      },
+      { what: 'the large first sync to finish', timeoutMs: 120_000, intervalMs: 500 },
+    );
+    expect(largeCount).toEqual({ n: largeTotal, distinct: largeTotal });
     await waitFor(ready, { what: 'every gateway to be ready again', timeoutMs: 60_000, intervalMs: 500 });
+    await waitFor(allReconnected, { what: 'every service to reconnect', timeoutMs: 30_000, intervalMs: 500 });
 
     await cluster.restart(victim);
     await waitFor(async () => (await cluster.runningNodes()).length === cluster.nodes.length, {
