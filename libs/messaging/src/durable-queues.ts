@@ -34,7 +34,8 @@ export function retryTier(name: string, target: string, delayMs: number): Durabl
   };
 }
 
-const isPreconditionFailed = (err: unknown): boolean => (err as { code?: unknown }).code === 406;
+const isPreconditionFailed = (err: unknown): boolean =>
+  typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 406;
 
 // Declares each queue as `type` and returns the options it was declared with, for the consumers that redeclare it
 // on every reconnect. A queue that already exists as the other type (a deployment from before QUEUE_TYPE, whose
