@@ -72,10 +72,16 @@ export class TestSystem {
     const brokerUser = (service: BrokerService): BrokerUser => {
       const name = `${runId}_${service}`;
       const password = randomBytes(16).toString('hex');
-      const url = new URL(TEST_RABBITMQ_URL);
-      url.username = name;
-      url.password = password;
-      return { name, password, url: url.toString() };
+      // TEST_RABBITMQ_URL may list a cluster's nodes (npm run test:cluster): the user's URL lists them too.
+      const url = TEST_RABBITMQ_URL.split(',')
+        .map((node) => {
+          const u = new URL(node.trim());
+          u.username = name;
+          u.password = password;
+          return u.toString();
+        })
+        .join(',');
+      return { name, password, url };
     };
     const info: RunInfo = {
       runId,
@@ -277,7 +283,7 @@ export class TestSystem {
   }
 
   private async dropBrokerObjects(): Promise<void> {
-    const connection = await amqp.connect(this.info.rabbitmqUrl);
+    const connection = await amqp.connect(this.info.rabbitmqUrl.split(',')[0]);
     try {
       const channel = await connection.createChannel();
       for (const queue of allQueues(this.info.queuePrefix, E2E_RETRY_TIERS_MS))

@@ -1,6 +1,6 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { Transform, Type } from 'class-transformer';
-import { envBoolean, JwtKeysConstraint } from '@app/common';
+import { BROKER_URLS_MESSAGE, BROKER_URLS_PATTERN, envBoolean, JwtKeysConstraint } from '@app/common';
 import {
   IsBoolean,
   IsDefined,
@@ -27,7 +27,7 @@ export class GatewayConfig {
   @IsString()
   HOST = '0.0.0.0';
 
-  @Matches(/^amqps?:\/\//, { message: 'must be an amqp:// URL' })
+  @Matches(BROKER_URLS_PATTERN, { message: BROKER_URLS_MESSAGE })
   RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
   @Matches(/^[A-Za-z0-9._-]*$/)

@@ -1,3 +1,4 @@
+export * from './broker-urls';
 export * from './config';
 export * from './secrets';
 export * from './service-config';

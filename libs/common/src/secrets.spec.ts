@@ -103,6 +103,16 @@ describe('production secret checks', () => {
     expect(problems(env)).toEqual([expect.stringMatching(/^RABBITMQ_URL: .*local-development default/)]);
   });
 
+  it('refuses the example broker URL as one node of a RABBITMQ_URL list', () => {
+    const env = {
+      ...goodEnv(),
+      ...PRODUCTION,
+      RABBITMQ_URL: `amqp://svc:${strong()}@rabbit-1:5672, ${EXAMPLE_SECRET_VALUES.RABBITMQ_URL}`,
+    };
+
+    expect(problems(env)).toEqual([expect.stringMatching(/^RABBITMQ_URL: .*example/)]);
+  });
+
   it('refuses an example key anywhere in JWT_KEYS', () => {
     const env = {
       ...goodEnv(),

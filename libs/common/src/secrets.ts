@@ -139,9 +139,11 @@ export function productionSecretProblems(
   for (const name of SECRET_VARIABLES) {
     const value = env[name];
     if (!declared.has(name) || value === undefined) continue;
-    // A key list is refused when any one of its keys is an example one.
+    // A key list is refused when any one of its keys is an example one, a list of broker nodes when any one is.
     const keyList = name === 'JWT_KEYS' || name === 'TOKEN_ENCRYPTION_KEYS';
-    const candidates = keyList ? [value, ...value.split(',').map((p) => afterKid(p.trim()))] : [value];
+    const candidates = keyList
+      ? [value, ...value.split(',').map((p) => afterKid(p.trim()))]
+      : [value, ...(name === 'RABBITMQ_URL' ? value.split(',').map((p) => p.trim()) : [])];
     if (candidates.some((v) => examples.has(v)))
       problems.push(`${name}: is the example value from .env.example; set a secret of your own`);
     // Every default the project ships (.env.example, docker-compose.yml's broker passwords inside RABBITMQ_URL)

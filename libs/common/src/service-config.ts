@@ -1,4 +1,5 @@
 import { Transform, Type } from 'class-transformer';
+import { BROKER_URLS_MESSAGE, BROKER_URLS_PATTERN, QUEUE_TYPES, type QueueType } from './broker-urls';
 import { envBoolean } from './config';
 import { IsBoolean, IsIn, IsInt, Matches, Max, Min } from 'class-validator';
 
@@ -7,8 +8,13 @@ export class ServiceBaseConfig {
   @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/plaid_backend';
 
-  @Matches(/^amqps?:\/\//, { message: 'must be an amqp:// URL' })
+  @Matches(BROKER_URLS_PATTERN, { message: BROKER_URLS_MESSAGE })
   RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
+
+  // The type of every durable queue the service declares (events, retry tiers, dead letters, RPC): quorum queues
+  // are replicated across a cluster's nodes; classic for a broker that cannot have them.
+  @IsIn(QUEUE_TYPES)
+  QUEUE_TYPE: QueueType = 'quorum';
 
   // Prefixes every queue and exchange name: isolates deployments (and test runs) sharing one broker.
   @Matches(/^[A-Za-z0-9._-]*$/, { message: 'letters, digits, dot, dash and underscore only' })

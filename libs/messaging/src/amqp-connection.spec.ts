@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { AmqpConnection, amqpTlsOptions, UnroutableMessageError } from './amqp-connection';
+import { rmqClientOptions, rmqServerOptions } from './rmq-options';
 
 const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -60,6 +61,28 @@ describe(AmqpConnection.name, () => {
 
   it('answers for the same named channel every time', () => {
     expect(sut.channel('spec')).toBe(sut.channel('spec'));
+  });
+
+  it('connects to the next node of a RABBITMQ_URL list when the first one is down', async () => {
+    const failover = new AmqpConnection(`amqp://guest:guest@127.0.0.1:1, ${RABBITMQ_URL}`);
+    try {
+      await failover.waitForConnect(5000);
+
+      await expect(failover.sendToQueue(queue, Buffer.from('{}'))).resolves.toBeUndefined();
+    } finally {
+      await failover.close();
+    }
+  });
+});
+
+describe('rmq transport options', () => {
+  const list = 'amqp://u:p@rabbit-1:5672,amqp://u:p@rabbit-2:5672';
+
+  it("gives Nest's RMQ server and client every node of the list", () => {
+    const server = rmqServerOptions({ url: list, queue: 'q', prefetch: 1, queueOptions: { durable: true } });
+
+    expect(server.options?.urls).toEqual(['amqp://u:p@rabbit-1:5672', 'amqp://u:p@rabbit-2:5672']);
+    expect(rmqClientOptions(list, 'q').options?.urls).toEqual(server.options?.urls);
   });
 });
 

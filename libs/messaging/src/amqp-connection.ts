@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { brokerUrls } from '@app/common';
 import amqp, { type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
 import { type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
 
@@ -57,8 +58,13 @@ export class AmqpConnection implements OnApplicationShutdown {
   // Messages the broker returned, by messageId; read once the publish is confirmed (a return precedes its ack).
   private readonly returned = new Set<string>();
 
+  // `url`: one node's URL or a comma-separated list of a cluster's nodes (RABBITMQ_URL).
   constructor(url: string) {
-    this.manager = amqp.connect([url], AMQP_SOCKET_OPTIONS);
+    this.manager = amqp.connect(brokerUrls(url), AMQP_SOCKET_OPTIONS);
+    // The node (host:port, never the credentials): on a cluster, which one this process is on after a failover.
+    this.manager.on('connect', ({ url }) =>
+      this.logger.log({ node: typeof url === 'string' ? new URL(url).host : undefined }, 'broker connected'),
+    );
     this.manager.on('disconnect', ({ err }) =>
       this.logger.warn({ err: err?.message }, 'broker disconnected'),
     );

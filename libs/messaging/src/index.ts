@@ -8,6 +8,7 @@ export * from './fanout';
 export * from './microservice';
 export * from './health.handler';
 export * from './event-publisher';
+export * from './durable-queues';
 export * from './event-topology';
 export * from './job-error';
 export * from './outbox';

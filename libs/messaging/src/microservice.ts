@@ -2,17 +2,21 @@ import { type DynamicModule, type INestApplication, Module } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { loadConfigOrExit, type ServiceBaseConfig } from '@app/common';
+import { loadConfigOrExit, type QueueType, type ServiceBaseConfig } from '@app/common';
 import { DEFAULT_RETRY, type RetryPolicySettings, type Topology, topology } from '@app/contracts';
 import { ensureSchema } from '@app/database';
 import { AmqpConnection } from './amqp-connection';
-import { assertEventQueues } from './event-topology';
+import { declareDurableQueues } from './durable-queues';
+import { eventQueues } from './event-topology';
 import { MessagingModule } from './messaging.module';
 import { RmqServer, rmqServerStrategy } from './rmq-server';
 import { RmqAckInterceptor, RpcErrorFilter, rpcValidationPipe } from './rpc-server';
 
 export interface ServiceAppSettings {
+  // One node's URL or a comma-separated list of a cluster's nodes.
   url: string;
+  // The type of the durable queues the service declares (its RPC queue and events queues); default quorum.
+  queueType?: QueueType;
   rpcQueue: string;
   rpcPrefetch: number;
   // The service's events queue (with retry tiers and a dead-letter queue), when it consumes events.
@@ -98,18 +102,34 @@ export async function startServiceApp(
   const amqp = app.get(AmqpConnection);
   // A broker that is down at start fails the start (the supervisor restarts us) instead of serving nothing.
   await amqp.waitForConnect();
-  if (s.eventsQueue) await assertEventQueues(amqp, s.eventsQueue, retry.tiersMs);
+  // Declared here, before either server starts, so that a queue of another type is found (and kept) once; the
+  // servers redeclare each queue with the options it was declared with.
+  const declared = await declareDurableQueues(
+    amqp,
+    [{ name: s.rpcQueue }, ...(s.eventsQueue ? eventQueues(s.eventsQueue, retry.tiersMs) : [])],
+    s.queueType ?? 'quorum',
+  );
   // Registered on the app and inherited by both RMQ servers (Nest 12 refuses globals added after connecting).
   app.useGlobalPipes(rpcValidationPipe());
   app.useGlobalFilters(new RpcErrorFilter());
   const acks = new RmqAckInterceptor(amqp, retry);
   app.useGlobalInterceptors(acks);
   const inherit = { inheritAppConfig: true };
-  const rpc = rmqServerStrategy({ url: s.url, queue: s.rpcQueue, prefetch: s.rpcPrefetch });
+  const rpc = rmqServerStrategy({
+    url: s.url,
+    queue: s.rpcQueue,
+    prefetch: s.rpcPrefetch,
+    queueOptions: declared[s.rpcQueue],
+  });
   const events =
     s.eventsQueue &&
     rmqServerStrategy(
-      { url: s.url, queue: s.eventsQueue, prefetch: s.eventsPrefetch ?? 10 },
+      {
+        url: s.url,
+        queue: s.eventsQueue,
+        prefetch: s.eventsPrefetch ?? 10,
+        queueOptions: declared[s.eventsQueue],
+      },
       (channel, message, pattern) => acks.deadLetterUnhandled(channel, message, pattern),
     );
   const servers = [rpc, ...(events ? [events] : [])];
@@ -164,6 +184,7 @@ export function runService<C extends ServiceBaseConfig & { SHUTDOWN_GRACE_SECOND
     const t = topology(config.QUEUE_PREFIX);
     await startServiceApp(def.module(config), {
       url: config.RABBITMQ_URL,
+      queueType: config.QUEUE_TYPE,
       rpcQueue: def.rpcQueue(t),
       rpcPrefetch: config.RPC_PREFETCH,
       eventsQueue: def.eventsQueue?.(t),

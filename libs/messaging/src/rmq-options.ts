@@ -1,4 +1,6 @@
+import { brokerUrls } from '@app/common';
 import { type RmqOptions, Transport } from '@nestjs/microservices';
+import { type Options } from 'amqplib';
 import { AMQP_SOCKET_OPTIONS } from './amqp-connection';
 
 // Nest's RMQ transport opens its own connections (one per client and per server); they take the socket
@@ -6,9 +8,12 @@ import { AMQP_SOCKET_OPTIONS } from './amqp-connection';
 const socketOptions = AMQP_SOCKET_OPTIONS;
 
 export interface RmqServerSettings {
+  // One node's URL or a comma-separated list (RABBITMQ_URL).
   url: string;
   queue: string;
   prefetch: number;
+  // How the queue was declared at start-up (declareDurableQueues); the transport redeclares it so on reconnect.
+  queueOptions: Options.AssertQueue;
 }
 
 // Consumer side: durable queue, manual acks (RpcAckInterceptor acks), bounded prefetch.
@@ -16,9 +21,9 @@ export function rmqServerOptions(s: RmqServerSettings): RmqOptions {
   return {
     transport: Transport.RMQ,
     options: {
-      urls: [s.url],
+      urls: brokerUrls(s.url),
       queue: s.queue,
-      queueOptions: { durable: true },
+      queueOptions: s.queueOptions,
       noAck: false,
       prefetchCount: s.prefetch,
       persistent: true,
@@ -36,7 +41,7 @@ export function rmqClientOptions(url: string, queue: string): RmqOptions {
   return {
     transport: Transport.RMQ,
     options: {
-      urls: [url],
+      urls: brokerUrls(url),
       queue,
       // The consumer declares its queue; the caller only sends to it, so its broker user needs no configure
       // permission on another service's queue (one that could delete it).
