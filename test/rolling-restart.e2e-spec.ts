@@ -32,8 +32,10 @@ function queues(): Map<string, number[]> {
   );
 }
 
+// From list_consumers: list_queues reports 0 consumers for a quorum queue on RabbitMQ 3.10.
 function consumers(queue: string): number {
-  return queues().get(queue)?.[2] ?? 0;
+  const out = execFileSync('rabbitmqctl', ['-q', 'list_consumers', 'queue_name'], { encoding: 'utf8' });
+  return out.split('\n').filter((line) => line.trim() === queue).length;
 }
 
 // Requests in a loop (two at a time) until stopped; every answer's status, and any failure to get one.
