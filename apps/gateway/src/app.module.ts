@@ -9,6 +9,7 @@ import { ItemsModule } from './items/items.module';
 import { GatewayLoggingModule } from './logging/logging.module';
 import { PlaidModule } from './plaid/plaid.module';
 import { TransactionsModule } from './transactions/transactions.module';
+import { WebModule } from './web/web.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
@@ -28,6 +29,7 @@ export class AppModule {
         TransactionsModule,
         WebhooksModule,
         HealthModule,
+        WebModule,
       ],
     };
   }

@@ -27,7 +27,7 @@ function isOrigin(entry: string): boolean {
   }
 }
 
-// One policy for every answer: the JSON API ignores it, and pages (the Swagger UI at /docs, later the web app)
+// One policy for every answer: the JSON API ignores it, and pages (the Swagger UI at /docs, the web app at /)
 // run only scripts served by the gateway itself. Swagger UI loads its bundle and its init script as files; its
 // HTML carries inline <style> blocks and style attributes, hence 'unsafe-inline' for styles (never for scripts).
 // No upgrade-insecure-requests: it would send /docs' assets to https on a plain-http local gateway.
@@ -36,7 +36,8 @@ const CONTENT_SECURITY_POLICY: Record<string, string[]> = {
   'script-src': ["'self'"],
   'script-src-attr': ["'none'"],
   'style-src': ["'self'", "'unsafe-inline'"],
-  'img-src': ["'self'", 'data:'],
+  // https: for the merchant and institution logos the transactions carry (logoUrl, on Plaid's CDN).
+  'img-src': ["'self'", 'data:', 'https:'],
   'font-src': ["'self'", 'data:'],
   'connect-src': ["'self'"],
   'object-src': ["'none'"],
@@ -59,7 +60,8 @@ const SECURITY_HEADERS: SecurityHeadersOptions = {
 const STRICT_TRANSPORT_SECURITY = 'max-age=31536000';
 
 const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
-const CORS_REQUEST_HEADERS = ['Authorization', 'Content-Type', REQUEST_ID_HEADER];
+// X-Session-Mode: a browser session's custom header (auth/session-cookie.ts); only allowed origins may send it.
+const CORS_REQUEST_HEADERS = ['Authorization', 'Content-Type', 'X-Session-Mode', REQUEST_ID_HEADER];
 const CORS_EXPOSED_HEADERS = [REQUEST_ID_HEADER, 'Retry-After'];
 
 export interface BrowserSecuritySettings {
