@@ -48,6 +48,9 @@ const CONTENT_SECURITY_POLICY: Record<string, string[]> = {
 
 const SECURITY_HEADERS: SecurityHeadersOptions = {
   contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+  // The web app opens Link in a popup (the emulator's page; Plaid's OAuth institutions) and hears back through
+  // window.opener, which plain same-origin would cut.
+  crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
   referrerPolicy: { policy: 'no-referrer' },
   xContentTypeOptions: true,
   // frame-ancestors for current browsers, X-Frame-Options for old ones.
