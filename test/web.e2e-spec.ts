@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type ConsoleMessage, type Page } from 'playwright-core';
 import { runInfo, startExtra, uniqueEmail } from './support/api';
 import { db } from './support/db';
 import { plaidItemId } from './support/linking';
-import { freePort, type ServiceProcess } from './support/processes';
+import { freePort, ROOT, type ServiceProcess } from './support/processes';
 import { control } from './support/sandbox';
 import { waitFor } from './support/wait-for';
 
@@ -22,6 +22,7 @@ const CHROMIUM_ARGS = [
 ];
 const PASSWORD = 'correct horse battery';
 const LIVE_MS = 45_000;
+const AXE_SOURCE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
 describe('web app in a browser', () => {
   let gateway: ServiceProcess;
@@ -43,8 +44,19 @@ describe('web app in a browser', () => {
 
   const newPage = async (context: BrowserContext): Promise<Page> => watch(await context.newPage());
 
+  // Every screen shot is also scanned by axe-core (evaluated through DevTools, so the page's CSP does not apply).
+  const violations: string[] = [];
   const shoot = async (page: Page, name: string): Promise<void> => {
-    await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+    await page.screenshot({ path: join(shots, `${name}.png`) });
+    await page.evaluate(AXE_SOURCE);
+    const found = await page.evaluate(async () => {
+      const axe = (window as any).axe;
+      const result = await axe.run(document, { resultTypes: ['violations'] });
+      return result.violations
+        .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
+    });
+    violations.push(...found.map((f: string) => `${name}: ${f}`));
   };
 
   const signUp = async (page: Page, email: string): Promise<void> => {
@@ -202,6 +214,7 @@ describe('web app in a browser', () => {
     await shoot(page, 'login-mobile');
 
     expect(problems).toEqual([]);
+    expect(violations).toEqual([]);
     await context.close();
   });
 
@@ -213,26 +226,36 @@ describe('web app in a browser', () => {
     await linkBank(page, 'Tartan Bank');
     const card = page.getByRole('listitem').filter({ hasText: 'Tartan Bank' });
     await card.getByText('Healthy').waitFor({ timeout: LIVE_MS });
+    await card.getByText(/Last synced/).waitFor({ timeout: LIVE_MS });
 
-    // The bank wants the user to log in again: Plaid says so with an ITEM ERROR webhook.
+    // The bank wants the user to log in again: Plaid answers ITEM_LOGIN_REQUIRED and says so by webhook.
     const [{ id: itemId }] = await db<{ id: string }>(
       'SELECT i.id FROM link.items i JOIN auth.users u ON u.id = i.user_id WHERE u.email = $1',
       [email],
     );
-    await control('POST', `/items/${await plaidItemId(itemId)}/webhook`, {
+    const plaidId = await plaidItemId(itemId);
+    const loginRequired = {
+      error_type: 'ITEM_ERROR',
+      error_code: 'ITEM_LOGIN_REQUIRED',
+      error_message: 'the login details of this item have changed',
+      display_message: null,
+    };
+    const rule = await control('POST', '/failures', {
+      endpoint: '/transactions/sync',
+      item_id: plaidId,
+      http_status: 400,
+      ...loginRequired,
+    });
+    await control('POST', `/items/${plaidId}/webhook`, {
       webhook_type: 'ITEM',
       webhook_code: 'ERROR',
-      error: {
-        error_type: 'ITEM_ERROR',
-        error_code: 'ITEM_LOGIN_REQUIRED',
-        error_message: 'the login details of this item have changed',
-        display_message: null,
-        status: 400,
-      },
+      error: { ...loginRequired, status: 400 },
     });
     await card.getByText('Login required').waitFor({ timeout: LIVE_MS });
     await shoot(page, 'items-login-required-desktop');
 
+    // The user logs in again through Link's update mode; the bank accepts the login from now on.
+    await control('DELETE', `/failures/${rule.id}`);
     const [popup] = await Promise.all([
       page.waitForEvent('popup'),
       card.getByRole('button', { name: /Fix connection/ }).click(),
@@ -254,6 +277,7 @@ describe('web app in a browser', () => {
     await page.getByText('No bank connected yet.').waitFor({ timeout: LIVE_MS });
 
     expect(problems).toEqual([]);
+    expect(violations).toEqual([]);
     await context.close();
   });
 
@@ -273,6 +297,7 @@ describe('web app in a browser', () => {
     await expect(b.getByText('First Gingham').count()).resolves.toBe(0);
 
     expect(problems).toEqual([]);
+    expect(violations).toEqual([]);
     await first.close();
     await second.close();
   });

@@ -98,7 +98,7 @@ function SignedIn({ pathname }: { pathname: string }) {
           <div className="who">
             <span className={`live live-${status}`} title={`Live updates: ${status}`}>
               <span className="sr-only">Live updates: </span>
-              {status === 'live' ? 'Live' : status === 'connecting' ? 'Connecting' : 'Offline'}
+              {status === 'live' ? 'Live' : status === 'connecting' ? 'Connecting' : 'Not live'}
             </span>
             {email && <span className="email">{email}</span>}
             <button type="button" onClick={() => void logout().catch(() => undefined)}>
