@@ -119,6 +119,80 @@ describe('web app in a browser', () => {
     }
   });
 
+  it('keeps a browser session in an HttpOnly cookie on the auth routes, and API clients on JSON tokens', async () => {
+    const email = uniqueEmail('web-cookie');
+    const json = { 'content-type': 'application/json' };
+    const browserMode = { ...json, 'x-session-mode': 'cookie' };
+    await fetch(`${base}/v1/auth/signup`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
+
+    const login = await fetch(`${base}/v1/auth/login`, {
+      method: 'POST',
+      headers: browserMode,
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
+    expect(login.status).toBe(200);
+    expect(Object.keys(await login.json()).sort()).toEqual(['accessToken', 'expiresIn', 'tokenType']);
+    const setCookie = login.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(
+      /^refresh_token=[^;]+; Path=\/v1\/auth; Max-Age=\d+; HttpOnly; SameSite=Strict$/,
+    );
+    const cookie = setCookie.split(';')[0];
+
+    // Without the header the cookie authorizes nothing: refresh wants a token in the body, as before.
+    const noHeader = await fetch(`${base}/v1/auth/refresh`, {
+      method: 'POST',
+      headers: { ...json, cookie },
+      body: '{}',
+    });
+    expect(noHeader.status).toBe(400);
+    const noCookie = await fetch(`${base}/v1/auth/refresh`, {
+      method: 'POST',
+      headers: browserMode,
+      body: '{}',
+    });
+    expect(noCookie.status).toBe(401);
+
+    const refresh = await fetch(`${base}/v1/auth/refresh`, {
+      method: 'POST',
+      headers: { ...browserMode, cookie },
+      body: '{}',
+    });
+    expect(refresh.status).toBe(200);
+    const { accessToken } = await refresh.json();
+    const rotated = (refresh.headers.get('set-cookie') ?? '').split(';')[0];
+    expect(rotated).not.toBe(cookie);
+
+    // Logout ends the session and clears the cookie; the rotated token is dead with it.
+    const logout = await fetch(`${base}/v1/auth/logout`, {
+      method: 'POST',
+      headers: { ...browserMode, authorization: `Bearer ${accessToken}`, cookie: rotated },
+    });
+    expect(logout.status).toBe(204);
+    expect(logout.headers.get('set-cookie')).toMatch(/^refresh_token=; Path=\/v1\/auth; Max-Age=0;/);
+    const after = await fetch(`${base}/v1/auth/refresh`, {
+      method: 'POST',
+      headers: { ...browserMode, cookie: rotated },
+      body: '{}',
+    });
+    expect(after.status).toBe(401);
+
+    // A cross-site page cannot send the header: its preflight gets no CORS answer (no origin is allowed here).
+    const preflight = await fetch(`${base}/v1/auth/refresh`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://evil.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'x-session-mode',
+      },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    expect(preflight.headers.get('access-control-allow-headers')).toBeNull();
+  });
+
   it('signs up, links a bank through the emulator, shows accounts and transactions, keeps the session on reload, and logs out', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     const page = await newPage(context);

@@ -14,6 +14,8 @@ import { formatDateTime } from '../format';
 import { toApiError, useCountdown, useResource } from '../hooks';
 import { openLink } from '../link';
 
+const NOTICE_MS = 12_000;
+
 const itemEvents = (e: { type: string }): boolean => e.type === 'item.updated' || e.type === 'item.removed';
 
 // Opens Link (new item, or update mode for `itemId`), then exchanges the public token or, after a repair,
@@ -35,6 +37,12 @@ export function ItemsScreen() {
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<ApiError>();
   const [linking, setLinking] = useState(false);
+  // A link's or a repair's notice says what happens next; once the list shows it, it goes.
+  useEffect(() => {
+    if (!notice) return;
+    const t = window.setTimeout(() => setNotice(null), NOTICE_MS);
+    return () => window.clearTimeout(t);
+  }, [notice]);
 
   const run = async (itemId?: string): Promise<void> => {
     setLinking(true);

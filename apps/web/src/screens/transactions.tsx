@@ -174,6 +174,7 @@ interface Options {
 
 function FilterForm({ filters, options }: { filters: Filters; options: Options | undefined }) {
   const [draft, setDraft] = useState<Filters>(filters);
+  const [wide] = useState(() => window.matchMedia('(min-width: 40rem)').matches);
   const set = (k: keyof Filters, v: string): void => setDraft((d) => ({ ...d, [k]: v }));
 
   const apply = (next: Filters): void => {
@@ -188,99 +189,104 @@ function FilterForm({ filters, options }: { filters: Filters; options: Options |
   };
   const accounts = options?.accounts.filter((a) => !draft.itemId || a.itemId === draft.itemId) ?? [];
 
+  const active = FILTERS.filter((k) => filters[k]).length;
   return (
-    <form className="filters" onSubmit={submit} aria-label="Filter transactions">
-      <div className="field">
-        <label htmlFor="f-search">Search</label>
-        <input
-          id="f-search"
-          type="search"
-          value={draft.search ?? ''}
-          onChange={(e) => set('search', e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="f-item">Bank</label>
-        <select
-          id="f-item"
-          value={draft.itemId ?? ''}
-          onChange={(e) => setDraft((d) => ({ ...d, itemId: e.target.value, accountId: '' }))}
-        >
-          <option value="">All banks</option>
-          {options?.items.map((i) => (
-            <option key={i.id} value={i.id}>
-              {i.institutionName ?? 'Bank'}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-account">Account</label>
-        <select
-          id="f-account"
-          value={draft.accountId ?? ''}
-          onChange={(e) => set('accountId', e.target.value)}
-        >
-          <option value="">All accounts</option>
-          {accounts.map((a) => (
-            <option key={a.id} value={a.id}>
-              {a.name}
-              {a.mask ? ` ••${a.mask}` : ''}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-from">From</label>
-        <input
-          id="f-from"
-          type="date"
-          value={draft.from ?? ''}
-          onChange={(e) => set('from', e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="f-to">To</label>
-        <input id="f-to" type="date" value={draft.to ?? ''} onChange={(e) => set('to', e.target.value)} />
-      </div>
-      <div className="field">
-        <label htmlFor="f-pending">Status</label>
-        <select id="f-pending" value={draft.pending ?? ''} onChange={(e) => set('pending', e.target.value)}>
-          <option value="">Posted and pending</option>
-          <option value="true">Pending only</option>
-          <option value="false">Posted only</option>
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-min">Min amount</label>
-        <input
-          id="f-min"
-          type="number"
-          inputMode="decimal"
-          step="0.01"
-          value={draft.minAmount ?? ''}
-          onChange={(e) => set('minAmount', e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="f-max">Max amount</label>
-        <input
-          id="f-max"
-          type="number"
-          inputMode="decimal"
-          step="0.01"
-          value={draft.maxAmount ?? ''}
-          onChange={(e) => set('maxAmount', e.target.value)}
-        />
-      </div>
-      <div className="filter-actions">
-        <button className="primary" type="submit">
-          Apply
-        </button>
-        <button type="button" onClick={() => apply({})}>
-          Clear
-        </button>
-      </div>
-    </form>
+    // Open on a wide screen; on a phone the list comes first and the filters one tap away.
+    <details className="filters-box" open={wide || active > 0}>
+      <summary>Filters{active > 0 ? ` (${active})` : ''}</summary>
+      <form className="filters" onSubmit={submit} aria-label="Filter transactions">
+        <div className="field">
+          <label htmlFor="f-search">Search</label>
+          <input
+            id="f-search"
+            type="search"
+            value={draft.search ?? ''}
+            onChange={(e) => set('search', e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="f-item">Bank</label>
+          <select
+            id="f-item"
+            value={draft.itemId ?? ''}
+            onChange={(e) => setDraft((d) => ({ ...d, itemId: e.target.value, accountId: '' }))}
+          >
+            <option value="">All banks</option>
+            {options?.items.map((i) => (
+              <option key={i.id} value={i.id}>
+                {i.institutionName ?? 'Bank'}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-account">Account</label>
+          <select
+            id="f-account"
+            value={draft.accountId ?? ''}
+            onChange={(e) => set('accountId', e.target.value)}
+          >
+            <option value="">All accounts</option>
+            {accounts.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+                {a.mask ? ` ••${a.mask}` : ''}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-from">From</label>
+          <input
+            id="f-from"
+            type="date"
+            value={draft.from ?? ''}
+            onChange={(e) => set('from', e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="f-to">To</label>
+          <input id="f-to" type="date" value={draft.to ?? ''} onChange={(e) => set('to', e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="f-pending">Status</label>
+          <select id="f-pending" value={draft.pending ?? ''} onChange={(e) => set('pending', e.target.value)}>
+            <option value="">Posted and pending</option>
+            <option value="true">Pending only</option>
+            <option value="false">Posted only</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-min">Min amount</label>
+          <input
+            id="f-min"
+            type="number"
+            inputMode="decimal"
+            step="0.01"
+            value={draft.minAmount ?? ''}
+            onChange={(e) => set('minAmount', e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="f-max">Max amount</label>
+          <input
+            id="f-max"
+            type="number"
+            inputMode="decimal"
+            step="0.01"
+            value={draft.maxAmount ?? ''}
+            onChange={(e) => set('maxAmount', e.target.value)}
+          />
+        </div>
+        <div className="filter-actions">
+          <button className="primary" type="submit">
+            Apply
+          </button>
+          <button type="button" onClick={() => apply({})}>
+            Clear
+          </button>
+        </div>
+      </form>
+    </details>
   );
 }
