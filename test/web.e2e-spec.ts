@@ -169,7 +169,7 @@ describe('web app in a browser', () => {
     // Logout ends the session and clears the cookie; the rotated token is dead with it.
     const logout = await fetch(`${base}/v1/auth/logout`, {
       method: 'POST',
-      headers: { ...browserMode, authorization: `Bearer ${accessToken}`, cookie: rotated },
+      headers: { 'x-session-mode': 'cookie', authorization: `Bearer ${accessToken}`, cookie: rotated },
     });
     expect(logout.status).toBe(204);
     expect(logout.headers.get('set-cookie')).toMatch(/^refresh_token=; Path=\/v1\/auth; Max-Age=0;/);
