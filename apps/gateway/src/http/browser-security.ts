@@ -46,8 +46,23 @@ const CONTENT_SECURITY_POLICY: Record<string, string[]> = {
   'frame-ancestors': ["'none'"],
 };
 
-const SECURITY_HEADERS: SecurityHeadersOptions = {
-  contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+// LINK_MODE=plaid: the web app loads Plaid Link's script, which runs Link in a frame from Plaid's CDN and talks to
+// Plaid's API (Plaid's published CSP requirements). The emulator's Link is a popup: nothing to allow.
+const PLAID_LINK_SOURCES: Record<string, string[]> = {
+  'script-src': ['https://cdn.plaid.com/link/v2/stable/link-initialize.js'],
+  'frame-src': ['https://cdn.plaid.com/'],
+  'connect-src': ['https://production.plaid.com/', 'https://sandbox.plaid.com/'],
+};
+
+export function contentSecurityPolicy(linkMode: 'emulator' | 'plaid'): Record<string, string[]> {
+  if (linkMode !== 'plaid') return CONTENT_SECURITY_POLICY;
+  const directives = { ...CONTENT_SECURITY_POLICY };
+  for (const [name, sources] of Object.entries(PLAID_LINK_SOURCES))
+    directives[name] = [...(directives[name] ?? ["'self'"]), ...sources];
+  return directives;
+}
+
+const SECURITY_HEADERS: Omit<SecurityHeadersOptions, 'contentSecurityPolicy'> = {
   // The web app opens Link in a popup (the emulator's page; Plaid's OAuth institutions) and hears back through
   // window.opener, which plain same-origin would cut.
   crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
@@ -70,6 +85,7 @@ const CORS_EXPOSED_HEADERS = [REQUEST_ID_HEADER, 'Retry-After'];
 export interface BrowserSecuritySettings {
   CORS_ORIGINS: string[];
   CORS_MAX_AGE_SECONDS: number;
+  LINK_MODE: 'emulator' | 'plaid';
 }
 
 // Before app.listen(): Nest installs both as request hooks that run for every route, 404s and errors included.
@@ -92,7 +108,10 @@ export function applyBrowserSecurity(app: NestFastifyApplication, settings: Brow
       preflightContinue: true,
     });
   }
-  app.useSecurityHeaders(SECURITY_HEADERS);
+  app.useSecurityHeaders({
+    ...SECURITY_HEADERS,
+    contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(settings.LINK_MODE) },
+  });
   // request.protocol believes X-Forwarded-Proto only from a peer TRUST_PROXY trusts.
   app
     .getHttpAdapter()
