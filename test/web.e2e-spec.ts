@@ -343,6 +343,22 @@ describe('web app in a browser', () => {
     await card.getByRole('button', { name: /Sync now/ }).click();
     await card.getByText(/Try again in \d+ s/).waitFor();
 
+    // Transactions the bank adds show up without a reload (the change feed, or the app's polling without one).
+    const today = new Date().toISOString().slice(0, 10);
+    await page.goto(`${base}/transactions?from=${today}`);
+    const rows = page.getByRole('list', { name: 'Transactions, newest first' }).getByRole('listitem');
+    const empty = page.getByText('No transactions match these filters.');
+    await waitFor(async () => (await empty.count()) > 0 || (await rows.count()) > 0, {
+      what: "today's list",
+    });
+    const before = await rows.count();
+    await control('POST', `/items/${plaidId}/transactions/mutate`, { add: 2 });
+    await waitFor(async () => (await rows.count()) >= before + 2, {
+      timeoutMs: LIVE_MS,
+      what: 'the new transactions listed without a reload',
+    });
+    await page.getByRole('link', { name: 'Connections' }).click();
+
     await card.getByRole('button', { name: /Remove/ }).click();
     const dialog = page.getByRole('dialog', { name: 'Remove Tartan Bank?' });
     await dialog.waitFor();
