@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type ConsoleMessage, type Page } from 'playwright-core';
-import { runInfo, startExtra, uniqueEmail } from './support/api';
+import { randomIp, runInfo, startExtra, uniqueEmail } from './support/api';
 import { db } from './support/db';
 import { plaidItemId } from './support/linking';
 import { freePort, ROOT, type ServiceProcess } from './support/processes';
@@ -41,6 +41,14 @@ describe('web app in a browser', () => {
     });
     return page;
   };
+
+  // Each context is its own client address (the gateway trusts X-Forwarded-For in the run): the login limiter
+  // keys on it, and other suites' logins from 127.0.0.1 must not throttle this one's.
+  const newContext = (): Promise<BrowserContext> =>
+    browser.newContext({
+      viewport: { width: 1280, height: 860 },
+      extraHTTPHeaders: { 'x-forwarded-for': randomIp() },
+    });
 
   const newPage = async (context: BrowserContext): Promise<Page> => watch(await context.newPage());
 
@@ -194,7 +202,7 @@ describe('web app in a browser', () => {
   });
 
   it('signs up, links a bank through the emulator, shows accounts and transactions, keeps the session on reload, and logs out', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const context = await newContext();
     const page = await newPage(context);
 
     // Signed out: the app lands on the login page; the API's field errors show under their fields.
@@ -265,6 +273,25 @@ describe('web app in a browser', () => {
       expect.objectContaining({ httpOnly: true, sameSite: 'Strict', path: '/v1/auth', secure: false }),
     );
 
+    // An access token that expires mid-use: the gateway answers 401 to the next call (its token replaced by a
+    // stale one on the way), and the app refreshes through the cookie and retries without the user noticing.
+    let stale = true;
+    await page.route('**/v1/accounts', async (route) => {
+      if (!stale) return route.continue();
+      stale = false;
+      await route.continue({
+        headers: { ...route.request().headers(), authorization: 'Bearer expired.token.value' },
+      });
+    });
+    const refreshed = page.waitForResponse(
+      (res) => res.url().endsWith('/v1/auth/refresh') && res.status() === 200,
+    );
+    await page.getByRole('link', { name: 'Accounts' }).click();
+    await refreshed;
+    await page.getByRole('heading', { name: 'Net worth' }).waitFor();
+    expect(stale).toBe(false);
+    await page.unroute('**/v1/accounts');
+
     // Mobile width.
     await page.setViewportSize({ width: 390, height: 844 });
     await shoot(page, 'transactions-mobile');
@@ -293,7 +320,7 @@ describe('web app in a browser', () => {
   });
 
   it('shows a broken connection, repairs it through update mode, and removes it after confirmation', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const context = await newContext();
     const page = await newPage(context);
     const email = uniqueEmail('web-fix');
     await signUp(page, email);
@@ -372,13 +399,13 @@ describe('web app in a browser', () => {
   });
 
   it("never shows one user another user's data", async () => {
-    const first = await browser.newContext();
+    const first = await newContext();
     const a = await newPage(first);
     await signUp(a, uniqueEmail('web-a'));
     await linkBank(a, 'First Gingham Credit Union');
     await a.getByText('Healthy').waitFor({ timeout: LIVE_MS });
 
-    const second = await browser.newContext();
+    const second = await newContext();
     const b = await newPage(second);
     await signUp(b, uniqueEmail('web-b'));
     await b.getByText('No bank connected yet.').waitFor();
@@ -386,6 +413,34 @@ describe('web app in a browser', () => {
     await b.getByText('No transactions yet.').waitFor();
     await expect(b.getByText('First Gingham').count()).resolves.toBe(0);
 
+    // A session that ended elsewhere (here: its cookie gone, its access token stale) lands on the login page
+    // with a message, not on a broken screen.
+    await second.clearCookies();
+    await b.route('**/v1/accounts', (route) =>
+      route.continue({
+        headers: { ...route.request().headers(), authorization: 'Bearer expired.token.value' },
+      }),
+    );
+    await b.getByRole('link', { name: 'Accounts' }).click();
+    await b.getByRole('heading', { name: 'Log in' }).waitFor();
+    await b.getByText('Your session has ended. Please log in again.').waitFor();
+
+    // The login throttle's Retry-After is a wait the user can see, with the button held until it passes.
+    const victim = uniqueEmail('web-throttle');
+    for (let i = 0; i < 6; i++) {
+      await b.getByLabel('Email').fill(victim);
+      await b.getByLabel('Password').fill(`wrong password ${i}`);
+      await b.getByRole('button', { name: 'Log in' }).click();
+      await b
+        .getByRole('button', { name: 'Log in' })
+        .or(b.getByText(/Try again in \d+ s/))
+        .first()
+        .waitFor();
+      if ((await b.getByText(/Try again in \d+ s/).count()) > 0) break;
+    }
+    await b.getByText(/Too many attempts\. Try again in \d+ s\./).waitFor();
+    await expect(b.getByRole('button', { name: 'Log in' }).isDisabled()).resolves.toBe(true);
+    await shoot(b, 'login-throttled-desktop');
     expect(problems).toEqual([]);
     expect(violations).toEqual([]);
     await first.close();
