@@ -30,8 +30,8 @@ export function AuthScreen({ mode, message }: { mode: 'login' | 'signup'; messag
   };
 
   const fieldErrors = (field: string): string[] => error?.fieldErrors(field) ?? [];
-  // Field problems show under their fields; anything else above the form.
-  const general = error && error.details.length === 0 ? error : undefined;
+  // Field problems show under their fields, a throttle as its wait; anything else above the form.
+  const general = error && error.details.length === 0 && error.retryAfterSeconds === null ? error : undefined;
 
   return (
     <main className="auth" id="main">
