@@ -112,6 +112,8 @@ describe('web app in a browser', () => {
     const index = await fetch(`${base}/transactions`, { headers: { accept: 'text/html' } });
     expect(index.status).toBe(200);
     expect(index.headers.get('cache-control')).toBe('no-cache');
+    expect(index.headers.get('vary')).toBe('Accept, Accept-Encoding');
+    expect(index.headers.get('content-security-policy')).toMatch(/script-src 'self';/);
     const html = await index.text();
     const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
     expect(asset).toBeDefined();

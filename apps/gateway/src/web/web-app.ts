@@ -65,9 +65,10 @@ export function serveWebApp(app: NestFastifyApplication, webDir: string): void {
   });
   // Registered as a wildcard, so every route Nest registers (more specific) wins; an unknown path that is not
   // one of the app's falls through to the API's own 404.
+  // The same path answers the app to a browser and a 404 to an API client: caches key on Accept.
   fastify.get('/*', (request, reply) => {
     if (!isAppRoute(request)) return notFound(request, reply);
-    send(request, reply, index, REVALIDATE);
+    send(request, reply.header('Vary', 'Accept'), index, REVALIDATE);
   });
   fastify.get('/', (request, reply) => send(request, reply, index, REVALIDATE));
   logger.log({ webDir: root, assets: assets.size }, 'serving the web app at /');
@@ -90,7 +91,10 @@ function load(path: string, type: string): StaticFile {
 function send(request: FastifyRequest, reply: FastifyReply, file: StaticFile, cacheControl: string): void {
   const gzip = file.gzipped !== undefined && /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
   void reply.header('Content-Type', file.type).header('Cache-Control', cacheControl);
-  if (file.gzipped !== undefined) void reply.header('Vary', 'Accept-Encoding');
+  if (file.gzipped !== undefined) {
+    const vary = reply.getHeader('Vary');
+    void reply.header('Vary', typeof vary === 'string' ? `${vary}, Accept-Encoding` : 'Accept-Encoding');
+  }
   if (gzip) void reply.header('Content-Encoding', 'gzip');
   void reply.send(gzip ? file.gzipped : file.body);
 }
