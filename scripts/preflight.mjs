@@ -1,4 +1,6 @@
-// Before the e2e suite: are Postgres and RabbitMQ reachable where the tests will look? One clear line if not.
+// Before the e2e suite: are Postgres and RabbitMQ reachable where the tests will look, and is there a Chromium for
+// the web app's browser suite? One clear line if not.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -38,6 +40,16 @@ if (problems.length > 0) {
     `${problems.join('; ')}. Start them with \`docker compose up -d postgres rabbitmq\`, or locally with ` +
       '`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start` and `rabbitmq-server -detached`; ' +
       'or point TEST_DATABASE_URL / TEST_RABBITMQ_URL at running ones.\n',
+  );
+  process.exit(1);
+}
+
+// test/web.e2e-spec.ts drives Debian's Chromium; playwright-core never downloads a browser.
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!existsSync(chromium)) {
+  process.stderr.write(
+    `No Chromium at ${chromium} for the web app's browser suite: \`apt-get install -y chromium\` (what .ci/run ` +
+      'does), or point CHROMIUM_PATH at one.\n',
   );
   process.exit(1);
 }

@@ -24,6 +24,8 @@ const local = {
   RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
   PLAID_SANDBOX_URL: `http://127.0.0.1:${fileEnv.SANDBOX_PORT ?? 8090}`,
   PLAID_WEBHOOK_URL: `http://127.0.0.1:${fileEnv.PORT ?? 3000}/v1/webhooks/plaid`,
+  // The browser opens the emulator's Link page itself.
+  LINK_EMULATOR_URL: `http://localhost:${fileEnv.SANDBOX_PORT ?? 8090}`,
 };
 // One host: each service's health server needs its own port.
 const HTTP_PORTS = { auth: '8081', 'plaid-link': '8082', 'sync-worker': '8083' };

@@ -10,6 +10,7 @@ import { ItemsModule } from './items/items.module';
 import { GatewayLoggingModule } from './logging/logging.module';
 import { PlaidModule } from './plaid/plaid.module';
 import { TransactionsModule } from './transactions/transactions.module';
+import { WebModule } from './web/web.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
@@ -30,6 +31,7 @@ export class AppModule {
         WebhooksModule,
         EventsModule,
         HealthModule,
+        WebModule,
       ],
     };
   }

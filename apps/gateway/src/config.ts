@@ -58,6 +58,13 @@ export class GatewayConfig {
   @Max(900)
   ACCESS_TOKEN_TTL_SECONDS = 900;
 
+  // Lifetime of a browser session's refresh cookie (X-Session-Mode: cookie): auth's REFRESH_TOKEN_TTL_SECONDS.
+  // A shorter one only ends browser sessions earlier; auth refuses an expired token whatever the cookie says.
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  REFRESH_COOKIE_MAX_AGE_SECONDS = 30 * 24 * 3600;
+
   // The revocation list is re-read this often even when no broadcast went missing (a safety net).
   @Type(() => Number)
   @IsInt()
@@ -175,6 +182,18 @@ export class GatewayConfig {
   @Min(1)
   @Max(1000)
   STREAM_MAX_PER_USER = 10;
+
+  // The built web app served at `/` (relative to the working directory); absent = the API alone.
+  @IsString()
+  WEB_DIR = 'dist/web';
+
+  // Which Link the web app opens (GET /v1/config): Plaid's (real keys) or the emulator's stand-in page at
+  // LINK_EMULATOR_URL, the emulator's address as the browser reaches it.
+  @IsIn(['emulator', 'plaid'])
+  LINK_MODE: 'emulator' | 'plaid' = 'emulator';
+
+  @Matches(/^https?:\/\/[^/]+$/, { message: 'must be an origin (http[s]://host[:port], no path)' })
+  LINK_EMULATOR_URL = 'http://localhost:8090';
 
   // On SIGTERM: how long in-flight HTTP requests may take before the process exits anyway (exit 0; a message not
   // finished by then returns to its queue). Below the orchestrator's kill timeout (Kubernetes: 30 s).

@@ -14,6 +14,7 @@ import { sendError } from './errors/http-error.filter';
 import { applyBodyLimits } from './http/body-limits';
 import { applyBrowserSecurity } from './http/browser-security';
 import { fastifyTrustProxy } from './http/trust-proxy';
+import { serveWebApp } from './web/web-app';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit(GatewayConfig, 'gateway');
@@ -62,6 +63,7 @@ async function bootstrap(): Promise<void> {
   fastify.setErrorHandler((err, request, reply) => sendError(err, request, reply, errorLogger));
 
   if (config.DOCS_ENABLED) setUpDocs(app);
+  serveWebApp(app, config.WEB_DIR);
 
   drainOnSignal(app, config);
   await app.listen(config.PORT, config.HOST);

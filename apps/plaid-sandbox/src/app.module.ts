@@ -18,6 +18,7 @@ import { ItemsController } from './items/items.controller';
 import { ItemsService } from './items/items.service';
 import { ItemsStore } from './items/items.store';
 import { LinkController } from './link/link.controller';
+import { LinkPageController } from './link/link-page.controller';
 import { LinkService } from './link/link.service';
 import { SandboxController } from './sandbox/sandbox.controller';
 import { SandboxService } from './sandbox/sandbox.service';
@@ -61,6 +62,7 @@ export class AppModule {
       ],
       controllers: [
         LinkController,
+        LinkPageController,
         ItemsController,
         InstitutionsController,
         AccountsController,

@@ -1,12 +1,38 @@
-import { Body, Controller, Get, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { LoginDto, MessagePattern as P, RefreshDto, SignupDto, TokenPairDto, UserDto } from '@app/contracts';
+import { Body, Controller, Get, HttpCode, Inject, Ip, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  DomainError,
+  ErrorCode,
+  LoginDto,
+  MessagePattern as P,
+  SignupDto,
+  TokenPairDto,
+  UserDto,
+} from '@app/contracts';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { ErrorResponseDto } from '../errors/error-response.dto';
 import { RpcClients } from '../rpc/rpc-clients';
 import { CurrentUser, JwtAuthGuard } from './jwt-auth.guard';
 import { type AuthenticatedUser } from './jwt.strategy';
 import { AuthGatewayService } from './auth.service';
 import { RevocationsService } from './revocations.service';
+import { AccessTokenDto } from './dto/access-token.dto';
+import { RefreshRequestDto } from './dto/refresh-request.dto';
+import {
+  clearRefreshCookie,
+  readRefreshCookie,
+  setRefreshCookie,
+  wantsCookieSession,
+} from './session-cookie';
+
+const SESSION_MODE_DOC = {
+  name: 'X-Session-Mode',
+  required: false,
+  description:
+    '`cookie`: a browser session. The refresh token is set in an HttpOnly cookie (Path=/v1/auth) and read ' +
+    'from it, never in a body.',
+};
 
 @ApiTags('auth')
 @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
@@ -16,6 +42,7 @@ export class AuthController {
     private readonly rpc: RpcClients,
     private readonly revocations: RevocationsService,
     private readonly auth: AuthGatewayService,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   @Post('signup')
@@ -30,21 +57,49 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange email and password for an access and a refresh token' })
-  @ApiResponse({ status: 200, type: TokenPairDto })
+  @ApiHeader(SESSION_MODE_DOC)
+  @ApiResponse({ status: 200, type: TokenPairDto, description: 'AccessTokenDto with X-Session-Mode: cookie' })
   @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'INVALID_CREDENTIALS' })
   @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'RATE_LIMITED, with Retry-After' })
-  login(@Body() dto: LoginDto, @Ip() clientIp: string): Promise<TokenPairDto> {
-    return this.auth.login(dto, clientIp || 'unknown');
+  async login(
+    @Body() dto: LoginDto,
+    @Ip() clientIp: string,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TokenPairDto | AccessTokenDto> {
+    return this.deliver(await this.auth.login(dto, clientIp || 'unknown'), request, reply);
   }
 
   @Post('refresh')
   @HttpCode(200)
   @ApiOperation({ summary: 'Rotate the refresh token; a reused one revokes its whole session' })
-  @ApiResponse({ status: 200, type: TokenPairDto })
+  @ApiHeader(SESSION_MODE_DOC)
+  @ApiResponse({ status: 200, type: TokenPairDto, description: 'AccessTokenDto with X-Session-Mode: cookie' })
   @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'INVALID_REFRESH_TOKEN' })
   @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'RATE_LIMITED, with Retry-After' })
-  refresh(@Body() dto: RefreshDto): Promise<TokenPairDto> {
-    return this.auth.refresh(dto);
+  async refresh(
+    @Body() dto: RefreshRequestDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TokenPairDto | AccessTokenDto> {
+    if (!wantsCookieSession(request)) {
+      if (dto.refreshToken === undefined)
+        throw new DomainError(ErrorCode.ValidationFailed, 'Request validation failed', [
+          { field: 'refreshToken', messages: ['refreshToken must be a string'] },
+        ]);
+      return this.auth.refresh({ refreshToken: dto.refreshToken });
+    }
+    const refreshToken = readRefreshCookie(request);
+    if (refreshToken === undefined)
+      throw new DomainError(ErrorCode.InvalidRefreshToken, 'No session: log in again');
+    try {
+      return this.deliver(await this.auth.refresh({ refreshToken }), request, reply);
+    } catch (err) {
+      // A dead refresh token stays dead: drop the cookie so the browser stops presenting it.
+      if (err instanceof DomainError && err.code === ErrorCode.InvalidRefreshToken)
+        clearRefreshCookie(request, reply);
+      throw err;
+    }
   }
 
   @Post('logout')
@@ -52,12 +107,18 @@ export class AuthController {
   @UseGuards(JwtAuthGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Revoke this session: its access and refresh tokens stop working at once' })
-  @ApiResponse({ status: 204 })
+  @ApiHeader(SESSION_MODE_DOC)
+  @ApiResponse({ status: 204, description: 'With X-Session-Mode: cookie, the refresh cookie is cleared' })
   @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHORIZED' })
-  async logout(@CurrentUser() user: AuthenticatedUser): Promise<void> {
+  async logout(
+    @CurrentUser() user: AuthenticatedUser,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
     await this.rpc.auth.send(P.AuthLogout, user);
     // This instance stops accepting the token now; the others learn it from the broadcast.
     this.revocations.revokeLocally(user.sessionId);
+    if (wantsCookieSession(request)) clearRefreshCookie(request, reply);
   }
 
   @Get('me')
@@ -68,5 +129,16 @@ export class AuthController {
   @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHORIZED' })
   me(@CurrentUser() user: AuthenticatedUser): Promise<UserDto> {
     return this.rpc.auth.send(P.AuthMe, { userId: user.userId });
+  }
+
+  // A browser session gets the refresh token as an HttpOnly cookie and only the access token in the body.
+  private deliver(
+    pair: TokenPairDto,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): TokenPairDto | AccessTokenDto {
+    if (!wantsCookieSession(request)) return pair;
+    setRefreshCookie(request, reply, pair.refreshToken, this.config.REFRESH_COOKIE_MAX_AGE_SECONDS);
+    return { accessToken: pair.accessToken, tokenType: pair.tokenType, expiresIn: pair.expiresIn };
   }
 }

@@ -1,6 +1,6 @@
 import { loadConfig } from '@app/common';
 import { GatewayConfig } from '../config';
-import { parseCorsOrigins } from './browser-security';
+import { contentSecurityPolicy, parseCorsOrigins } from './browser-security';
 
 const SECRETS = { JWT_SECRET: 'x'.repeat(32), BROKER_SEALING_SECRET: 'y'.repeat(32) };
 
@@ -35,5 +35,25 @@ describe(parseCorsOrigins.name, () => {
 
   it('allows no cross-origin caller when CORS_ORIGINS is not set', () => {
     expect(loadConfig(GatewayConfig, SECRETS).CORS_ORIGINS).toEqual([]);
+  });
+});
+
+describe('contentSecurityPolicy', () => {
+  it('allows nothing beyond the gateway itself with the emulator’s Link', () => {
+    const csp = contentSecurityPolicy('emulator');
+    expect(csp['script-src']).toEqual(["'self'"]);
+    expect(csp['frame-src']).toBeUndefined();
+  });
+
+  it('adds exactly Plaid Link’s script, frame and API hosts with LINK_MODE=plaid', () => {
+    const csp = contentSecurityPolicy('plaid');
+    expect(csp['script-src']).toEqual(["'self'", 'https://cdn.plaid.com/link/v2/stable/link-initialize.js']);
+    expect(csp['frame-src']).toEqual(["'self'", 'https://cdn.plaid.com/']);
+    expect(csp['connect-src']).toEqual([
+      "'self'",
+      'https://production.plaid.com/',
+      'https://sandbox.plaid.com/',
+    ]);
+    expect(contentSecurityPolicy('emulator')['script-src']).toEqual(["'self'"]);
   });
 });

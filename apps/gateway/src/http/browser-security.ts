@@ -27,7 +27,7 @@ function isOrigin(entry: string): boolean {
   }
 }
 
-// One policy for every answer: the JSON API ignores it, and pages (the Swagger UI at /docs, later the web app)
+// One policy for every answer: the JSON API ignores it, and pages (the Swagger UI at /docs, the web app at /)
 // run only scripts served by the gateway itself. Swagger UI loads its bundle and its init script as files; its
 // HTML carries inline <style> blocks and style attributes, hence 'unsafe-inline' for styles (never for scripts).
 // No upgrade-insecure-requests: it would send /docs' assets to https on a plain-http local gateway.
@@ -36,7 +36,8 @@ const CONTENT_SECURITY_POLICY: Record<string, string[]> = {
   'script-src': ["'self'"],
   'script-src-attr': ["'none'"],
   'style-src': ["'self'", "'unsafe-inline'"],
-  'img-src': ["'self'", 'data:'],
+  // https: for the merchant and institution logos the transactions carry (logoUrl, on Plaid's CDN).
+  'img-src': ["'self'", 'data:', 'https:'],
   'font-src': ["'self'", 'data:'],
   'connect-src': ["'self'"],
   'object-src': ["'none'"],
@@ -45,8 +46,26 @@ const CONTENT_SECURITY_POLICY: Record<string, string[]> = {
   'frame-ancestors': ["'none'"],
 };
 
-const SECURITY_HEADERS: SecurityHeadersOptions = {
-  contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+// LINK_MODE=plaid: the web app loads Plaid Link's script, which runs Link in a frame from Plaid's CDN and talks to
+// Plaid's API (Plaid's published CSP requirements). The emulator's Link is a popup: nothing to allow.
+const PLAID_LINK_SOURCES: Record<string, string[]> = {
+  'script-src': ['https://cdn.plaid.com/link/v2/stable/link-initialize.js'],
+  'frame-src': ['https://cdn.plaid.com/'],
+  'connect-src': ['https://production.plaid.com/', 'https://sandbox.plaid.com/'],
+};
+
+export function contentSecurityPolicy(linkMode: 'emulator' | 'plaid'): Record<string, string[]> {
+  if (linkMode !== 'plaid') return CONTENT_SECURITY_POLICY;
+  const directives = { ...CONTENT_SECURITY_POLICY };
+  for (const [name, sources] of Object.entries(PLAID_LINK_SOURCES))
+    directives[name] = [...(directives[name] ?? ["'self'"]), ...sources];
+  return directives;
+}
+
+const SECURITY_HEADERS: Omit<SecurityHeadersOptions, 'contentSecurityPolicy'> = {
+  // The web app opens Link in a popup (the emulator's page; Plaid's OAuth institutions) and hears back through
+  // window.opener, which plain same-origin would cut.
+  crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
   referrerPolicy: { policy: 'no-referrer' },
   xContentTypeOptions: true,
   // frame-ancestors for current browsers, X-Frame-Options for old ones.
@@ -60,12 +79,20 @@ const STRICT_TRANSPORT_SECURITY = 'max-age=31536000';
 
 const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 // Last-Event-ID: what an EventSource sends when it reconnects to GET /v1/events (not a CORS-safelisted header).
-const CORS_REQUEST_HEADERS = ['Authorization', 'Content-Type', 'Last-Event-ID', REQUEST_ID_HEADER];
+// X-Session-Mode: a browser session's custom header (auth/session-cookie.ts); only allowed origins may send it.
+const CORS_REQUEST_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'Last-Event-ID',
+  'X-Session-Mode',
+  REQUEST_ID_HEADER,
+];
 const CORS_EXPOSED_HEADERS = [REQUEST_ID_HEADER, 'Retry-After'];
 
 export interface BrowserSecuritySettings {
   CORS_ORIGINS: string[];
   CORS_MAX_AGE_SECONDS: number;
+  LINK_MODE: 'emulator' | 'plaid';
 }
 
 // Before app.listen(): Nest installs both as request hooks that run for every route, 404s and errors included.
@@ -88,7 +115,10 @@ export function applyBrowserSecurity(app: NestFastifyApplication, settings: Brow
       preflightContinue: true,
     });
   }
-  app.useSecurityHeaders(SECURITY_HEADERS);
+  app.useSecurityHeaders({
+    ...SECURITY_HEADERS,
+    contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(settings.LINK_MODE) },
+  });
   // request.protocol believes X-Forwarded-Proto only from a peer TRUST_PROXY trusts.
   app
     .getHttpAdapter()
