@@ -296,6 +296,12 @@ describe('web app in a browser', () => {
 
     // Mobile width.
     await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('link', { name: 'Transactions' }).click();
+    await page
+      .getByRole('list', { name: 'Transactions, newest first' })
+      .getByRole('listitem')
+      .first()
+      .waitFor();
     await shoot(page, 'transactions-mobile');
     await page.getByRole('link', { name: 'Accounts' }).click();
     await page.getByRole('heading', { name: 'Net worth' }).waitFor();
