@@ -1,4 +1,4 @@
-import { type FormEvent, useCallback, useContext, useEffect, useRef, useState } from 'react';
+import { type FormEvent, type InputHTMLAttributes, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import { type ApiError, listAccounts, listItems, listTransactions, type Transaction } from '../api';
 import { ErrorNotice, Loading } from '../components';
 import { formatDate, formatMoney, humanize } from '../format';
@@ -167,6 +167,30 @@ function Logo({ t }: { t: Transaction }) {
   );
 }
 
+const AMOUNT = { type: 'number', inputMode: 'decimal', step: '0.01' } as const;
+
+// One labelled input of the filter form, bound to one filter of the draft.
+function FilterInput({
+  name,
+  label,
+  draft,
+  set,
+  ...input
+}: {
+  name: keyof Filters;
+  label: string;
+  draft: Filters;
+  set: (k: keyof Filters, v: string) => void;
+} & Pick<InputHTMLAttributes<HTMLInputElement>, 'type' | 'inputMode' | 'step'>) {
+  const id = `f-${name}`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} {...input} value={draft[name] ?? ''} onChange={(e) => set(name, e.target.value)} />
+    </div>
+  );
+}
+
 interface Options {
   items: { id: string; institutionName: string | null }[];
   accounts: { id: string; itemId: string; name: string; mask: string | null }[];
@@ -195,15 +219,7 @@ function FilterForm({ filters, options }: { filters: Filters; options: Options |
     <details className="filters-box" open={wide || active > 0}>
       <summary>Filters{active > 0 ? ` (${active})` : ''}</summary>
       <form className="filters" onSubmit={submit} aria-label="Filter transactions">
-        <div className="field">
-          <label htmlFor="f-search">Search</label>
-          <input
-            id="f-search"
-            type="search"
-            value={draft.search ?? ''}
-            onChange={(e) => set('search', e.target.value)}
-          />
-        </div>
+        <FilterInput name="search" label="Search" type="search" draft={draft} set={set} />
         <div className="field">
           <label htmlFor="f-item">Bank</label>
           <select
@@ -235,19 +251,8 @@ function FilterForm({ filters, options }: { filters: Filters; options: Options |
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="f-from">From</label>
-          <input
-            id="f-from"
-            type="date"
-            value={draft.from ?? ''}
-            onChange={(e) => set('from', e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="f-to">To</label>
-          <input id="f-to" type="date" value={draft.to ?? ''} onChange={(e) => set('to', e.target.value)} />
-        </div>
+        <FilterInput name="from" label="From" type="date" draft={draft} set={set} />
+        <FilterInput name="to" label="To" type="date" draft={draft} set={set} />
         <div className="field">
           <label htmlFor="f-pending">Status</label>
           <select id="f-pending" value={draft.pending ?? ''} onChange={(e) => set('pending', e.target.value)}>
@@ -256,28 +261,8 @@ function FilterForm({ filters, options }: { filters: Filters; options: Options |
             <option value="false">Posted only</option>
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="f-min">Min amount</label>
-          <input
-            id="f-min"
-            type="number"
-            inputMode="decimal"
-            step="0.01"
-            value={draft.minAmount ?? ''}
-            onChange={(e) => set('minAmount', e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="f-max">Max amount</label>
-          <input
-            id="f-max"
-            type="number"
-            inputMode="decimal"
-            step="0.01"
-            value={draft.maxAmount ?? ''}
-            onChange={(e) => set('maxAmount', e.target.value)}
-          />
-        </div>
+        <FilterInput name="minAmount" label="Min amount" {...AMOUNT} draft={draft} set={set} />
+        <FilterInput name="maxAmount" label="Max amount" {...AMOUNT} draft={draft} set={set} />
         <div className="filter-actions">
           <button className="primary" type="submit">
             Apply
