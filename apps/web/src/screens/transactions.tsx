@@ -1,4 +1,12 @@
-import { type FormEvent, type InputHTMLAttributes, useCallback, useContext, useEffect, useRef, useState } from 'react';
+import {
+  type FormEvent,
+  type InputHTMLAttributes,
+  useCallback,
+  useContext,
+  useEffect,
+  useRef,
+  useState,
+} from 'react';
 import { type ApiError, listAccounts, listItems, listTransactions, type Transaction } from '../api';
 import { ErrorNotice, Loading } from '../components';
 import { formatDate, formatMoney, humanize } from '../format';
