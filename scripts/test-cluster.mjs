@@ -139,6 +139,8 @@ try {
     ...process.env,
     PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
     TEST_RABBITMQ_URL: nodes.map((n) => n.url).join(','),
+    // The ordinary e2e run declares classic queues (test/support/system.ts); this one is about quorum queues.
+    TEST_QUEUE_TYPE: 'quorum',
     // bench/*.mjs take one node.
     BENCH_RABBITMQ_URL: nodes[0].url,
     CLUSTER_INFO: join(dir, 'cluster.json'),

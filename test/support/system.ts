@@ -120,10 +120,11 @@ export class TestSystem {
       // Short retry tiers so that retries and dead letters are observable within a test.
       EVENT_RETRY_DELAYS_MS: E2E_RETRY_TIERS_MS.join(','),
       EVENT_MAX_ATTEMPTS: '4',
-      // Classic queues here; quorum queues (the production default) are proven by `npm run test:cluster` with two
-      // instances of every service, and by libs/messaging's durable-queues spec. On RabbitMQ 3.10 a quorum queue
-      // keeps a max-length limit after its policy is cleared, and the linking suite refuses publishes with one.
-      QUEUE_TYPE: 'classic',
+      // Classic queues here; quorum queues (the production default) are proven by `npm run test:cluster` (which
+      // sets TEST_QUEUE_TYPE=quorum) with two instances of every service, and by libs/messaging's durable-queues
+      // spec. On RabbitMQ 3.10 a quorum queue keeps a max-length limit after its policy is cleared, and the linking
+      // suite refuses publishes with one.
+      QUEUE_TYPE: process.env.TEST_QUEUE_TYPE ?? 'classic',
     };
   }
 
