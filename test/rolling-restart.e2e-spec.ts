@@ -16,18 +16,18 @@ const GRACE_SECONDS = 10;
 const EXTRA = { SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS) };
 const t = (): ReturnType<typeof topology> => topology(runInfo().queuePrefix);
 
-// Queue -> [messages ready, unacked, consumers] of this run's queues.
+// Queue -> [messages ready, unacked] of this run's queues.
 function queues(): Map<string, number[]> {
   const out = execFileSync(
     'rabbitmqctl',
-    ['-q', 'list_queues', 'name', 'messages_ready', 'messages_unacknowledged', 'consumers'],
+    ['-q', 'list_queues', 'name', 'messages_ready', 'messages_unacknowledged'],
     { encoding: 'utf8' },
   );
   return new Map(
     out
       .split('\n')
       .map((line) => line.trim().split(/\s+/))
-      .filter((cols) => cols.length === 4 && cols[0].startsWith(runInfo().queuePrefix))
+      .filter((cols) => cols.length === 3 && cols[0].startsWith(runInfo().queuePrefix))
       .map(([name, ...counts]) => [name, counts.map(Number)]),
   );
 }

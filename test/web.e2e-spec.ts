@@ -225,6 +225,7 @@ describe('web app in a browser', () => {
     await page.getByRole('button', { name: 'Sign up' }).click();
     await page.getByRole('heading', { name: 'Connections' }).waitFor();
     await page.getByText('No bank connected yet.').waitFor();
+    await shoot(page, 'items-empty-desktop');
 
     await linkBank(page, 'First Platypus Bank');
     const card = page.getByRole('listitem').filter({ hasText: 'First Platypus Bank' });
