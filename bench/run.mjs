@@ -8,13 +8,13 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import amqp from 'amqplib';
-import autocannon from 'autocannon';
 import pg from 'pg';
+import { cannon, expectStatus, http, pollUntil, signupAndLogin, summarize, syncIngest } from './lib/client.mjs';
 import { feedBench } from './lib/feed.mjs';
 import { fetchEmulatorTransactions, ingestCeiling } from './lib/ingest-ceiling.mjs';
 import { PhaseSampler } from './lib/metrics.mjs';
 import { openLoop } from './lib/open-loop.mjs';
-import { transactionsListSql } from './lib/list-sql.mjs';
+import { transactionsListParams, transactionsListSql } from './lib/list-sql.mjs';
 import { renderConsole, writePerformanceDoc } from './lib/report.mjs';
 import { BenchSystem, RABBITMQ_URL, ROOT, freePort, sleep } from './lib/system.mjs';
 
@@ -96,54 +96,6 @@ const log = (msg) => process.stdout.write(`[bench ${new Date().toISOString().sli
 // ---------------------------------------------------------------------------------------------------------------
 // helpers
 
-async function http(method, url, { body, token, headers = {} } = {}) {
-  const res = await fetch(url, {
-    method,
-    headers: {
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = text;
-  }
-  return { status: res.status, body: json };
-}
-
-async function expectStatus(promise, status, what) {
-  const res = await promise;
-  if (res.status !== status)
-    throw new Error(`${what}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
-
-function cannon(options) {
-  return new Promise((resolve, reject) => {
-    autocannon(options, (err, result) => (err ? reject(err) : resolve(result)));
-  });
-}
-
-function summarize(r) {
-  const ok = r['2xx'];
-  return {
-    rps: ok / r.duration,
-    ok,
-    non2xx: r.non2xx,
-    errors: r.errors,
-    timeouts: r.timeouts,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    max: r.latency.max,
-    seconds: r.duration,
-  };
-}
-
 async function startChild(script, env) {
   const child = spawn(process.execPath, [join(ROOT, 'bench', 'ceilings', script)], {
     cwd: ROOT,
@@ -166,16 +118,6 @@ async function startChild(script, env) {
         setTimeout(() => child.kill('SIGKILL'), 5000).unref();
       }),
   };
-}
-
-async function pollUntil(fn, { timeoutMs, intervalMs = 100, what }) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(intervalMs);
-  }
 }
 
 function machineInfo(db) {
@@ -208,91 +150,6 @@ async function serverVersions(databaseUrl) {
 // ---------------------------------------------------------------------------------------------------------------
 // phases
 
-async function signupAndLogin(sys) {
-  const email = `bench-${Date.now().toString(36)}@example.com`;
-  const password = 'bench-password-0123456789';
-  await expectStatus(
-    http('POST', `${sys.gatewayUrl}/v1/auth/signup`, { body: { email, password } }),
-    201,
-    'signup',
-  );
-  const login = await expectStatus(
-    http('POST', `${sys.gatewayUrl}/v1/auth/login`, { body: { email, password } }),
-    200,
-    'login',
-  );
-  return login.accessToken;
-}
-
-async function syncIngest(sys, db, token) {
-  const { public_token: publicToken } = await expectStatus(
-    http('POST', `${sys.sandboxUrl}/sandbox/public_token/create`, {
-      body: {
-        client_id: sys.clientId,
-        secret: sys.secret,
-        institution_id: 'ins_109508',
-        initial_products: ['transactions'],
-        options: { webhook: sys.webhookUrl },
-      },
-    }),
-    200,
-    'sandbox public token',
-  );
-  const sampler = new PhaseSampler({ ...sys.pids(), bench: process.pid });
-  const t0 = performance.now();
-  const wall0 = new Date();
-  const exchanged = await expectStatus(
-    http('POST', `${sys.gatewayUrl}/v1/plaid/exchange`, { body: { publicToken }, token }),
-    202,
-    'exchange',
-  );
-  const itemId = exchanged.item.id;
-  const { rows } = await db.query('SELECT plaid_item_id, user_id FROM link.items WHERE id = $1', [itemId]);
-  const plaidItemId = rows[0].plaid_item_id;
-  const summary = await expectStatus(
-    http('GET', `${sys.sandboxUrl}/sandbox-control/items/${plaidItemId}`),
-    200,
-    'emulator item summary',
-  );
-  const expected = summary.transaction_count;
-  // The last page commits the rows and last_synced_at together: once it is set, every row is queryable.
-  const item = await pollUntil(
-    async () => {
-      const r = await db.query('SELECT created_at, last_synced_at FROM sync.items WHERE item_id = $1', [
-        itemId,
-      ]);
-      return r.rows[0]?.last_synced_at ? r.rows[0] : null;
-    },
-    { timeoutMs: 30 * 60_000, intervalMs: 50, what: 'the first sync to finish' },
-  );
-  const endToEnd = (performance.now() - t0) / 1000;
-  const phase = sampler.stop();
-  const stats = (
-    await db.query(
-      `SELECT count(*)::int AS n, min(updated_at) AS first_write, max(updated_at) AS last_write
-         FROM sync.transactions WHERE item_id = $1`,
-      [itemId],
-    )
-  ).rows[0];
-  if (stats.n !== expected)
-    throw new Error(`ingest: ${stats.n} rows in sync.transactions, emulator has ${expected}`);
-  const jobSeconds = (item.last_synced_at - item.created_at) / 1000;
-  const writeSeconds = (item.last_synced_at - stats.first_write) / 1000;
-  return {
-    itemId,
-    plaidItemId,
-    userId: rows[0].user_id,
-    rows: stats.n,
-    endToEndSeconds: endToEnd,
-    jobSeconds,
-    toJobStartSeconds: (item.created_at - wall0) / 1000,
-    firstPageToLastSeconds: writeSeconds,
-    txPerSecond: stats.n / jobSeconds,
-    txPerSecondEndToEnd: stats.n / endToEnd,
-    phase,
-  };
-}
-
 async function syncCeiling(sys, ingest) {
   log('ceiling: fetching the same number of rows from the emulator (outside the timing)');
   const fetched = await fetchEmulatorTransactions(sys.sandboxUrl, sys.clientId, sys.secret);
@@ -315,25 +172,10 @@ async function syncCeiling(sys, ingest) {
 
 async function explain(sys, userId, scenario) {
   const sql = transactionsListSql();
-  const q = Object.fromEntries(new URLSearchParams(scenario.query));
-  const cursor = q.cursor ? JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) : [null, null];
   const client = new pg.Client({ connectionString: sys.databaseUrl, options: '-c search_path=sync' });
   await client.connect();
   try {
-    const params = [
-      userId,
-      null,
-      null,
-      null,
-      null,
-      q.pending === undefined ? null : q.pending === 'true',
-      q.minAmount === undefined ? null : Number(q.minAmount),
-      null,
-      null,
-      cursor[0],
-      cursor[1],
-      Number(q.limit ?? 50) + 1,
-    ];
+    const params = transactionsListParams(userId, scenario.query);
     await client.query(sql, params); // warm the cache like the load did
     const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
     return rows.map((r) => r['QUERY PLAN']).join('\n');

@@ -40,3 +40,24 @@ export function transactionsListSql() {
   const json = transactionJson();
   return sql.replace('${TRANSACTION_JSON}', () => json);
 }
+
+// The statement's parameters for a query string of GET /v1/transactions (the subset the benches use), in the order
+// TransactionsRepository.page passes them.
+export function transactionsListParams(userId, query) {
+  const q = Object.fromEntries(new URLSearchParams(query));
+  const cursor = q.cursor ? JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) : [null, null];
+  return [
+    userId,
+    null,
+    null,
+    null,
+    null,
+    q.pending === undefined ? null : q.pending === 'true',
+    q.minAmount === undefined ? null : Number(q.minAmount),
+    null,
+    null,
+    cursor[0],
+    cursor[1],
+    Number(q.limit ?? 50) + 1,
+  ];
+}
