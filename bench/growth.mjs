@@ -11,7 +11,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { cannon, expectStatus, http, signupAndLogin, summarize, syncIngest } from './lib/client.mjs';
+import { cannon, expectStatus, http, login, signupAndLogin, summarize, syncIngest } from './lib/client.mjs';
 import { transactionsListParams, transactionsListSql } from './lib/list-sql.mjs';
 import { PhaseSampler } from './lib/metrics.mjs';
 import { BenchSystem, ROOT, sleep } from './lib/system.mjs';
@@ -34,7 +34,7 @@ Needs about 600 MB of disk per million transactions.
   --warmup S          seconds of unrecorded load before each (default 3)
   --connections N     autocannon connections (default 50)
   --chunk N           rows per seeding statement (default 250000)
-  --renice N          nice value for the system's processes and its database backends while measuring (default
+  --renice=N          nice value for the system's processes and its database backends while measuring (default
                       0: untouched; a negative value needs root — for a box shared with other work)
   --out FILE          report file (default docs/PERFORMANCE.md); --no-write to skip it
   --help`;
@@ -101,7 +101,10 @@ async function addSeedUsers(db, from, count, firstUserId) {
      SELECT item_id, user_id, 'seed-item-' || n, 'seed', 'seed', now() ${users}`,
     [from, count],
   );
-  await db.query(`INSERT INTO sync.item_owners (item_id, user_id) SELECT item_id, user_id ${users}`, [from, count]);
+  await db.query(`INSERT INTO sync.item_owners (item_id, user_id) SELECT item_id, user_id ${users}`, [
+    from,
+    count,
+  ]);
   await db.query(
     `INSERT INTO sync.accounts (id, item_id, user_id, plaid_account_id, name, type, subtype, balance_current,
                                 iso_currency_code)
@@ -118,9 +121,10 @@ async function seedChunk(db, { stageFrom, stageUsers, offset, rows }) {
   const before = (await db.query(`SELECT pg_current_wal_lsn() AS lsn`)).rows[0].lsn;
   const t0 = performance.now();
   await db.query('BEGIN');
-  await db.query(`SET LOCAL session_replication_role = replica`);
-  await db.query(
-    `INSERT INTO sync.transactions (plaid_transaction_id, item_id, user_id, account_id, amount, iso_currency_code,
+  try {
+    await db.query(`SET LOCAL session_replication_role = replica`);
+    await db.query(
+      `INSERT INTO sync.transactions (plaid_transaction_id, item_id, user_id, account_id, amount, iso_currency_code,
                                     date, authorized_date, name, merchant_name, pending, payment_channel,
                                     category_primary, category_detailed, updated_at)
      SELECT 'seed-' || u.n || '-' || s.seq, u.item_id, u.user_id, CASE WHEN s.seq % 3 = 0 THEN u.card ELSE u.checking END,
@@ -131,12 +135,31 @@ async function seedChunk(db, { stageFrom, stageUsers, offset, rows }) {
        FROM (SELECT $1::int + (g % $2::int) AS n, g / $2::int AS seq
                FROM generate_series($3::bigint, $3::bigint + $5::bigint - 1) g) s
        JOIN bench.seed_users u ON u.n = s.n`,
-    [stageFrom, stageUsers, offset, opts.perUser, rows],
-  );
-  await db.query('COMMIT');
+      [stageFrom, stageUsers, offset, opts.perUser, rows],
+    );
+    await db.query('COMMIT');
+  } catch (err) {
+    await db.query('ROLLBACK');
+    throw err;
+  }
   const seconds = (performance.now() - t0) / 1000;
-  const wal = (await db.query(`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1)::bigint AS b`, [before])).rows[0].b;
+  const wal = (await db.query(`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1)::bigint AS b`, [before]))
+    .rows[0].b;
   return { rows, seconds, rowsPerSecond: rows / seconds, walBytesPerRow: Number(wal) / rows };
+}
+
+// The lock table and shared memory are the whole server's: another database's heavy work can make one statement fail
+// with 53200 (out of shared memory); the chunk rolled back, so it is simply run again.
+async function retryTransient(fn, attempts = 5) {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= attempts || !['53200', '40P01'].includes(err.code)) throw err;
+      log(`seed: ${err.message} (${err.code}); retrying the chunk`);
+      await sleep(2000);
+    }
+  }
 }
 
 async function countTransactions(db) {
@@ -155,7 +178,7 @@ async function seedTo(db, state, target) {
   for (let offset = 0; offset < total; offset += opts.chunk) {
     const rows = Math.min(opts.chunk, total - offset);
     const tableRowsBefore = have + offset;
-    const c = await seedChunk(db, { stageFrom, stageUsers: users, offset, rows });
+    const c = await retryTransient(() => seedChunk(db, { stageFrom, stageUsers: users, offset, rows }));
     chunks.push({ tableRowsBefore, ...c });
     log(
       `seed: ${((tableRowsBefore + rows) / 1e6).toFixed(2)}M rows, ${c.rowsPerSecond.toFixed(0)} rows/s, ` +
@@ -197,8 +220,9 @@ async function sizes(db) {
 }
 
 async function deepCursor(db, userId) {
-  const { n } = (await db.query(`SELECT count(*)::int AS n FROM sync.transactions WHERE user_id = $1`, [userId]))
-    .rows[0];
+  const { n } = (
+    await db.query(`SELECT count(*)::int AS n FROM sync.transactions WHERE user_id = $1`, [userId])
+  ).rows[0];
   const mid = (
     await db.query(
       `SELECT date::text AS date, id FROM sync.transactions WHERE user_id = $1
@@ -224,8 +248,11 @@ async function sqlAlone(sys, userId, query, runs = 50) {
       await client.query(sql, params);
       ms.push(performance.now() - t0);
     }
-    const [{ 'QUERY PLAN': [plan] }] = (await client.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, params))
-      .rows;
+    const [
+      {
+        'QUERY PLAN': [plan],
+      },
+    ] = (await client.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, params)).rows;
     ms.sort((a, b) => a - b);
     return {
       medianMs: median(ms),
@@ -253,8 +280,11 @@ async function readLoads(sys, db, who) {
     if (check.data.length !== 50) throw new Error(`read ${s.name}: ${check.data.length} rows`);
     if (opts.warmup > 0) await cannon({ url, headers, connections: opts.connections, duration: opts.warmup });
     const sampler = new PhaseSampler({ ...sys.pids(), bench: process.pid });
-    const r = summarize(await cannon({ url, headers, connections: opts.connections, duration: opts.duration }));
-    if (r.non2xx > 0 || r.errors > 0) throw new Error(`read ${s.name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+    const r = summarize(
+      await cannon({ url, headers, connections: opts.connections, duration: opts.duration }),
+    );
+    if (r.non2xx > 0 || r.errors > 0)
+      throw new Error(`read ${s.name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
     const phase = sampler.stop();
     out.push({ name: s.name, ...r, phase, sql: await sqlAlone(sys, who.userId, s.query) });
     log(`read ${who.label} / ${s.name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms`);
@@ -265,12 +295,10 @@ async function readLoads(sys, db, who) {
 // Our processes and this database's backends first in line on a box shared with other work.
 function renice(sys, db) {
   if (opts.renice === 0) return Promise.resolve();
-  return db
-    .query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)
-    .then(({ rows }) => {
-      const pids = [...Object.values(sys.pids()), process.pid, ...rows.map((r) => r.pid)].filter(Boolean);
-      execFileSync('renice', ['-n', String(opts.renice), '-p', ...pids.map(String)], { stdio: 'ignore' });
-    });
+  return db.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`).then(({ rows }) => {
+    const pids = [...Object.values(sys.pids()), process.pid, ...rows.map((r) => r.pid)].filter(Boolean);
+    execFileSync('renice', ['-n', String(opts.renice), '-p', ...pids.map(String)], { stdio: 'ignore' });
+  });
 }
 
 async function atScale(sys, db, state, target) {
@@ -293,7 +321,11 @@ async function atScale(sys, db, state, target) {
   await renice(sys, db);
   const reads = [
     await readLoads(sys, db, state.syncedUser),
-    await readLoads(sys, db, { label: 'scattered user', token: state.scatteredToken, userId: state.scatteredUserId }),
+    await readLoads(sys, db, {
+      label: 'scattered user',
+      token: state.scatteredToken,
+      userId: state.scatteredUserId,
+    }),
   ];
   const rows = await countTransactions(db);
   const users = Number((await db.query(`SELECT count(DISTINCT user_id) AS n FROM sync.items`)).rows[0].n);
@@ -301,7 +333,17 @@ async function atScale(sys, db, state, target) {
   log('maintenance: ANALYZE, then VACUUM (ANALYZE) of the database');
   const analyze = await timed(db, 'ANALYZE sync.transactions');
   const vacuumAnalyzeDatabase = await timed(db, 'VACUUM (ANALYZE)');
-  return { target, rows, users, seeding, vacuumAfterLoad, ingests, reads, size, maintenance: { analyze, vacuumAnalyzeDatabase } };
+  return {
+    target,
+    rows,
+    users,
+    seeding,
+    vacuumAfterLoad,
+    ingests,
+    reads,
+    size,
+    maintenance: { analyze, vacuumAnalyzeDatabase },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -309,7 +351,11 @@ async function atScale(sys, db, state, target) {
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return s.length === 0
+    ? NaN
+    : s.length % 2
+      ? s[(s.length - 1) / 2]
+      : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const mb = (b) => (b / 1024 ** 2).toFixed(0);
 const x = (a, b) => `${(a / b).toFixed(2)}x`;
@@ -334,35 +380,74 @@ function render(results) {
       `${opts.warmup} s of warm-up.`,
   );
   lines.push('');
-  lines.push(`| | ${s.map((r) => `${(r.rows / 1e6).toFixed(2)}M rows`).join(' | ')} | ${lastS.target / 1e6}M ÷ ${first.target / 1e6}M |`);
+  lines.push(
+    `| | ${s.map((r) => `${(r.rows / 1e6).toFixed(2)}M rows`).join(' | ')} | ${lastS.target / 1e6}M ÷ ${first.target / 1e6}M |`,
+  );
   lines.push(`|---|${s.map(() => '---:').join('|')}|---:|`);
   const row = (label, f, fmt = (v) => v.toFixed(0), ratio = true) => {
     const v = s.map(f);
     lines.push(`| ${label} | ${v.map(fmt).join(' | ')} | ${ratio ? x(v[v.length - 1], v[0]) : ''} |`);
   };
-  row('users', (r) => r.users, (v) => v.toFixed(0), false);
+  row(
+    'users',
+    (r) => r.users,
+    (v) => v.toFixed(0),
+    false,
+  );
   row('ingest of a new item, tx/s (median)', (r) => median(r.ingests.map((i) => i.txPerSecond)));
   row('seeding insert, rows/s (last chunks)', (r) => seedingRate(r));
-  row('seeding WAL bytes per row (last chunks)', (r) => median(r.seeding.slice(-4).map((c) => c.walBytesPerRow)));
+  row('seeding WAL bytes per row (last chunks)', (r) =>
+    median(r.seeding.slice(-4).map((c) => c.walBytesPerRow)),
+  );
   for (const who of ['synced user', 'scattered user']) {
     for (const name of s[0].reads[0].scenarios.map((sc) => sc.name)) {
       const pick = (r) => r.reads.find((rd) => rd.user === who).scenarios.find((sc) => sc.name === name);
-      row(`${who}: ${name}, p50 ms`, (r) => pick(r).p50, (v) => String(v));
-      row(`${who}: ${name}, p99 ms`, (r) => pick(r).p99, (v) => String(v));
+      row(
+        `${who}: ${name}, p50 ms`,
+        (r) => pick(r).p50,
+        (v) => String(v),
+      );
+      row(
+        `${who}: ${name}, p99 ms`,
+        (r) => pick(r).p99,
+        (v) => String(v),
+      );
       row(`${who}: ${name}, req/s`, (r) => pick(r).rps);
-      row(`${who}: ${name}, SQL alone median ms`, (r) => pick(r).sql.medianMs, (v) => v.toFixed(2));
-      row(`${who}: ${name}, buffers touched`, (r) => pick(r).sql.buffers, (v) => String(v));
+      row(
+        `${who}: ${name}, SQL alone median ms`,
+        (r) => pick(r).sql.medianMs,
+        (v) => v.toFixed(2),
+      );
+      row(
+        `${who}: ${name}, buffers touched`,
+        (r) => pick(r).sql.buffers,
+        (v) => String(v),
+      );
     }
   }
   row('sync.transactions heap, MB', (r) => r.size.heap, mb);
   row('its indexes, MB', (r) => r.size.indexes, mb);
   row('database, MB', (r) => r.size.database, mb);
   row('table + indexes per million rows, MB', (r) => r.size.total / (r.rows / 1e6), mb);
-  row('ANALYZE sync.transactions, s', (r) => r.maintenance.analyze, (v) => v.toFixed(1));
-  row('VACUUM (ANALYZE) of the database, steady state, s', (r) => r.maintenance.vacuumAnalyzeDatabase, (v) => v.toFixed(1));
-  row('VACUUM (ANALYZE) right after loading the stage, s', (r) => r.vacuumAfterLoad, (v) => v.toFixed(1));
+  row(
+    'ANALYZE sync.transactions, s',
+    (r) => r.maintenance.analyze,
+    (v) => v.toFixed(1),
+  );
+  row(
+    'VACUUM (ANALYZE) of the database, steady state, s',
+    (r) => r.maintenance.vacuumAnalyzeDatabase,
+    (v) => v.toFixed(1),
+  );
+  row(
+    'VACUUM (ANALYZE) right after loading the stage, s',
+    (r) => r.vacuumAfterLoad,
+    (v) => v.toFixed(1),
+  );
   lines.push('');
-  lines.push('Seeding insert rate as the table grows (each statement inserts one chunk, as one sync page does):');
+  lines.push(
+    'Seeding insert rate as the table grows (each statement inserts one chunk, as one sync page does):',
+  );
   lines.push('');
   lines.push('| rows before the chunk | rows/s | WAL bytes/row |');
   lines.push('|---:|---:|---:|');
@@ -370,7 +455,9 @@ function render(results) {
   const step = Math.max(1, Math.floor(all.length / 12));
   for (let i = 0; i < all.length; i += step) {
     const c = all[i];
-    lines.push(`| ${(c.tableRowsBefore / 1e6).toFixed(2)}M | ${c.rowsPerSecond.toFixed(0)} | ${c.walBytesPerRow.toFixed(0)} |`);
+    lines.push(
+      `| ${(c.tableRowsBefore / 1e6).toFixed(2)}M | ${c.rowsPerSecond.toFixed(0)} | ${c.walBytesPerRow.toFixed(0)} |`,
+    );
   }
   lines.push('');
   lines.push(
@@ -399,7 +486,13 @@ async function writeDoc(file, body) {
 
 async function main() {
   const sys = new BenchSystem({ sandboxTransactions: opts.syncSize, nodeOptions: SERVICE_NODE_OPTIONS });
-  const results = { startedAt: new Date().toISOString(), argv: process.argv.slice(2), opts, runId: sys.runId, scales: [] };
+  const results = {
+    startedAt: new Date().toISOString(),
+    argv: process.argv.slice(2),
+    opts,
+    runId: sys.runId,
+    scales: [],
+  };
   const onSignal = () => {
     log('interrupted: tearing down');
     void sys.stop().finally(() => process.exit(130));
@@ -425,8 +518,11 @@ async function main() {
       };
       await createSeedTables(db);
       const email = `growth-scattered-${Date.now().toString(36)}@example.com`;
-      const state = { nextUser: 0, scatteredToken: await signupAndLogin(sys, email) };
-      state.scatteredUserId = (await db.query(`SELECT id FROM auth.users WHERE email = $1`, [email])).rows[0].id;
+      const state = { nextUser: 0, scatteredEmail: email };
+      await signupAndLogin(sys, email);
+      state.scatteredUserId = (
+        await db.query(`SELECT id FROM auth.users WHERE email = $1`, [email])
+      ).rows[0].id;
       for (const target of opts.scales) results.scales.push(await atScale(sys, db, state, target));
       await sleep(0);
     } finally {

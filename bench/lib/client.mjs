@@ -62,19 +62,24 @@ export async function pollUntil(fn, { timeoutMs, intervalMs = 100, what }) {
   }
 }
 
-export async function signupAndLogin(sys, email = `bench-${Date.now().toString(36)}@example.com`) {
-  const password = 'bench-password-0123456789';
-  await expectStatus(
-    http('POST', `${sys.gatewayUrl}/v1/auth/signup`, { body: { email, password } }),
-    201,
-    'signup',
-  );
-  const login = await expectStatus(
-    http('POST', `${sys.gatewayUrl}/v1/auth/login`, { body: { email, password } }),
+const BENCH_PASSWORD = 'bench-password-0123456789';
+
+export async function login(sys, email) {
+  const r = await expectStatus(
+    http('POST', `${sys.gatewayUrl}/v1/auth/login`, { body: { email, password: BENCH_PASSWORD } }),
     200,
     'login',
   );
-  return login.accessToken;
+  return r.accessToken;
+}
+
+export async function signupAndLogin(sys, email = `bench-${Date.now().toString(36)}@example.com`) {
+  await expectStatus(
+    http('POST', `${sys.gatewayUrl}/v1/auth/signup`, { body: { email, password: BENCH_PASSWORD } }),
+    201,
+    'signup',
+  );
+  return login(sys, email);
 }
 
 export async function syncIngest(sys, db, token) {
@@ -145,4 +150,3 @@ export async function syncIngest(sys, db, token) {
     phase,
   };
 }
-
