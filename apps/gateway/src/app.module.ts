@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MessagingModule } from '@app/messaging';
+import { AccountModule } from './account/account.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { AuthModule } from './auth/auth.module';
 import { GatewayConfigModule, type GatewayConfig } from './config';
@@ -24,6 +25,7 @@ export class AppModule {
         MessagingModule.forRoot({ url: config.RABBITMQ_URL }),
         ErrorsModule,
         AuthModule,
+        AccountModule,
         PlaidModule,
         ItemsModule,
         AccountsModule,
