@@ -12,6 +12,15 @@ export interface DeletionRow {
   completedAt: Date | null;
 }
 
+export interface StalledDeletion {
+  id: string;
+  userId: string;
+  state: DeletionState;
+}
+
+// What pg answers to UPDATE … RETURNING through TypeORM: the rows and the affected count.
+type UpdateResult<Row> = [Row[], number];
+
 const COLUMNS = `id, user_id AS "userId", status_token_hash AS "statusTokenHash", state,
   requested_at AS "requestedAt", completed_at AS "completedAt"`;
 
@@ -38,22 +47,22 @@ export class DeletionsRepository {
 
   // Moves the deletion from one step to the next; false when it is not at `from` (already moved).
   async advance(em: EntityManager, id: string, userId: string, from: DeletionState, to: DeletionState) {
-    const rows = await em.query<{ id: string }[]>(
+    const [, moved] = await em.query<UpdateResult<{ id: string }>>(
       `UPDATE deletions SET state = $4, updated_at = now()
         WHERE id = $1 AND user_id = $2 AND state = $3 RETURNING id`,
       [id, userId, from, to],
     );
-    return rows.length > 0;
+    return moved > 0;
   }
 
   // The last step: the row forgets the user id.
   async complete(em: EntityManager, id: string, userId: string): Promise<boolean> {
-    const rows = await em.query<{ id: string }[]>(
+    const [, completed] = await em.query<UpdateResult<{ id: string }>>(
       `UPDATE deletions SET state = 'completed', user_id = NULL, completed_at = now(), updated_at = now()
         WHERE id = $1 AND user_id = $2 AND state = 'deleting_data' RETURNING id`,
       [id, userId],
     );
-    return rows.length > 0;
+    return completed > 0;
   }
 
   async findById(id: string): Promise<DeletionRow | null> {
@@ -71,11 +80,8 @@ export class DeletionsRepository {
 
   // Pending deletions whose step has not moved for `seconds`, marked as re-driven now (so that several instances
   // do not all send them). Up to `limit`.
-  async claimStalled(
-    seconds: number,
-    limit: number,
-  ): Promise<{ id: string; userId: string; state: DeletionState }[]> {
-    return this.db.query(
+  async claimStalled(seconds: number, limit: number): Promise<StalledDeletion[]> {
+    const [rows] = await this.db.query<UpdateResult<StalledDeletion>>(
       `UPDATE deletions SET updated_at = now()
         WHERE id IN (SELECT id FROM deletions
                       WHERE state <> 'completed' AND updated_at < now() - make_interval(secs => $1)
@@ -83,6 +89,7 @@ export class DeletionsRepository {
         RETURNING id, user_id AS "userId", state`,
       [seconds, limit],
     );
+    return rows;
   }
 
   // Runs the deletion registry's statements (a handful, one per table) in the caller's transaction.

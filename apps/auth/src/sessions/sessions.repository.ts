@@ -73,7 +73,7 @@ export class SessionsRepository {
     reason: string,
     exceptSessionId: string | null,
   ): Promise<string[]> {
-    const rows = await em.query<{ id: string }[]>(
+    const [rows] = await em.query<UpdateResult<{ id: string }>>(
       `UPDATE sessions SET revoked_at = now(), revoke_reason = $2
         WHERE user_id = $1 AND revoked_at IS NULL AND ($3::uuid IS NULL OR id <> $3::uuid)
         RETURNING id`,

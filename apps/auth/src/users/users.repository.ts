@@ -42,10 +42,11 @@ export class UsersRepository {
 
   // Takes the user out of login (and frees its email) once; false when it was already being deleted or is gone.
   async markDeleting(em: EntityManager, id: string): Promise<boolean> {
-    const rows = await em.query<{ id: string }[]>(
+    // UPDATE … RETURNING through TypeORM answers [rows, affected].
+    const [, marked] = await em.query<[unknown[], number]>(
       `UPDATE users SET deleting_at = now() WHERE id = $1 AND deleting_at IS NULL RETURNING id`,
       [id],
     );
-    return rows.length > 0;
+    return marked > 0;
   }
 }
