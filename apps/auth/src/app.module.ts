@@ -5,6 +5,7 @@ import { databaseHealthHandler } from '@app/messaging';
 import { AuthModule } from './auth/auth.module';
 import { AuthConfigModule, type AuthConfig } from './config';
 import { DeletionsModule } from './deletion/deletions.module';
+import { ExportModule } from './export/export.module';
 import { authDataSourceOptions } from './database/database';
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { SessionsModule } from './sessions/sessions.module';
@@ -22,6 +23,7 @@ export class AppModule {
         TypeOrmModule.forRoot(authDataSourceOptions(config)),
         AuthModule,
         DeletionsModule,
+        ExportModule,
         HousekeepingModule,
         SessionsModule,
         StreamTicketsModule,

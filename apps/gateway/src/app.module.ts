@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module';
 import { GatewayConfigModule, type GatewayConfig } from './config';
 import { ErrorsModule } from './errors/errors.module';
 import { EventsModule } from './events/events.module';
+import { ExportModule } from './export/export.module';
 import { HealthModule } from './health/health.module';
 import { ItemsModule } from './items/items.module';
 import { GatewayLoggingModule } from './logging/logging.module';
@@ -30,6 +31,7 @@ export class AppModule {
         ItemsModule,
         AccountsModule,
         TransactionsModule,
+        ExportModule,
         WebhooksModule,
         EventsModule,
         HealthModule,
