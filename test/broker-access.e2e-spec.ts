@@ -60,6 +60,7 @@ describe('broker access', () => {
     [t.authRpc]: 'auth',
     [t.linkRpc]: 'plaid-link',
     [t.syncRpc]: 'sync-worker',
+    [t.events.auth]: 'auth',
     [t.events.link]: 'plaid-link',
     [t.events.sync]: 'sync-worker',
   };

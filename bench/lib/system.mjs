@@ -45,7 +45,7 @@ export async function freePort() {
 
 // Mirrors allQueues(prefix, tiers) of libs/contracts/src/queues.ts (plain ESM cannot import the TS source).
 export function allQueues(prefix, tiersMs = RETRY_TIERS_MS) {
-  const events = [`${prefix}link.events`, `${prefix}sync.events`].flatMap((q) => [
+  const events = [`${prefix}auth.events`, `${prefix}link.events`, `${prefix}sync.events`].flatMap((q) => [
     q,
     `${q}.dead`,
     ...tiersMs.map((d) => `${q}.retry.${d}ms`),

@@ -4,6 +4,8 @@ import { LoggingModule } from '@app/common';
 import { databaseHealthHandler } from '@app/messaging';
 import { AuthModule } from './auth/auth.module';
 import { AuthConfigModule, type AuthConfig } from './config';
+import { DeletionsModule } from './deletion/deletions.module';
+import { ExportModule } from './export/export.module';
 import { authDataSourceOptions } from './database/database';
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { SessionsModule } from './sessions/sessions.module';
@@ -20,6 +22,8 @@ export class AppModule {
         LoggingModule.forRoot({ service: 'auth', level: config.LOG_LEVEL }),
         TypeOrmModule.forRoot(authDataSourceOptions(config)),
         AuthModule,
+        DeletionsModule,
+        ExportModule,
         HousekeepingModule,
         SessionsModule,
         StreamTicketsModule,

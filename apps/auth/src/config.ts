@@ -108,6 +108,13 @@ export class AuthConfig extends ServiceBaseConfig {
   @Min(0)
   PRUNE_INTERVAL_SECONDS = 300;
 
+  // An account deletion whose current step has not moved for this long gets that step's event again (a message
+  // dead-lettered after its retries, e.g. Plaid down for long); also how often that is checked. 0 = never.
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  DELETION_REDRIVE_SECONDS = 300;
+
   // A used refresh token is kept this long so that its reuse is still detected (and revokes the session).
   @Type(() => Number)
   @IsInt()

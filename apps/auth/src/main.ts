@@ -10,4 +10,5 @@ runService({
   schema: AUTH_SCHEMA,
   module: (config) => AppModule.forRoot(config),
   rpcQueue: (t) => t.authRpc,
+  eventsQueue: (t) => t.events.auth,
 });

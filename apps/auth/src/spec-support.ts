@@ -72,6 +72,6 @@ export async function authTestingModule(
 
 export async function resetAuthTables(db: TestDatabase): Promise<void> {
   await db.dataSource.query(
-    `TRUNCATE users, sessions, refresh_tokens, stream_tickets, login_attempts, outbox CASCADE`,
+    `TRUNCATE users, sessions, refresh_tokens, stream_tickets, login_attempts, outbox, deletions CASCADE`,
   );
 }

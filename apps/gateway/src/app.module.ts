@@ -1,10 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MessagingModule } from '@app/messaging';
+import { AccountModule } from './account/account.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { AuthModule } from './auth/auth.module';
 import { GatewayConfigModule, type GatewayConfig } from './config';
 import { ErrorsModule } from './errors/errors.module';
 import { EventsModule } from './events/events.module';
+import { ExportModule } from './export/export.module';
 import { HealthModule } from './health/health.module';
 import { ItemsModule } from './items/items.module';
 import { GatewayLoggingModule } from './logging/logging.module';
@@ -24,10 +26,12 @@ export class AppModule {
         MessagingModule.forRoot({ url: config.RABBITMQ_URL }),
         ErrorsModule,
         AuthModule,
+        AccountModule,
         PlaidModule,
         ItemsModule,
         AccountsModule,
         TransactionsModule,
+        ExportModule,
         WebhooksModule,
         EventsModule,
         HealthModule,

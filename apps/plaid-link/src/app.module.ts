@@ -4,6 +4,7 @@ import { LoggingModule } from '@app/common';
 import { databaseHealthHandler } from '@app/messaging';
 import { LinkConfigModule, type LinkConfig } from './config';
 import { dataSourceOptions } from './database/database';
+import { UserDeletionModule } from './deletion/user-deletion.module';
 import { FeedModule } from './feed/feed.module';
 import { UserEventsExchange } from './feed/user-events-exchange';
 import { ItemsModule } from './items/items.module';
@@ -23,6 +24,7 @@ export class AppModule {
         ItemsModule,
         WebhooksModule,
         FeedModule,
+        UserDeletionModule,
       ],
       controllers: [databaseHealthHandler('plaid-link')],
       providers: [UserEventsExchange],

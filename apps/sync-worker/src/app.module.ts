@@ -6,6 +6,7 @@ import { AccountsModule } from './accounts/accounts.module';
 import { type SyncConfig } from './config';
 import { CoreModule } from './core.module';
 import { dataSourceOptions } from './database/database';
+import { UserDeletionModule } from './deletion/user-deletion.module';
 import { SyncModule } from './sync/sync.module';
 import { TransactionsModule } from './transactions/transactions.module';
 
@@ -21,6 +22,7 @@ export class AppModule {
         SyncModule,
         AccountsModule,
         TransactionsModule,
+        UserDeletionModule,
       ],
       controllers: [databaseHealthHandler('sync-worker')],
     };

@@ -91,4 +91,5 @@ export const SEAL_PURPOSE = {
   password: 'password',
   refreshToken: 'refresh-token',
   accessToken: 'access-token',
+  deletionStatusToken: 'deletion-status-token',
 } as const;

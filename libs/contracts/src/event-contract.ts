@@ -10,6 +10,7 @@ import {
   type PlaidWebhookEvent,
   type SyncRequestedEvent,
 } from './events/item.events';
+import { type UserDeletionStepEvent } from './events/user-deletion.events';
 import { type EventPattern } from './patterns';
 
 // The payload type of every event pattern.
@@ -25,6 +26,10 @@ export interface EventContract {
   [EventPattern.SyncRequested]: SyncRequestedEvent;
   [EventPattern.PlaidTransactionsWebhook]: PlaidWebhookEvent;
   [EventPattern.PlaidItemWebhook]: PlaidWebhookEvent;
+  [EventPattern.UserDeletionRequested]: UserDeletionStepEvent;
+  [EventPattern.UserLinkDataDeleted]: UserDeletionStepEvent;
+  [EventPattern.UserSyncDeletionRequested]: UserDeletionStepEvent;
+  [EventPattern.UserSyncDataDeleted]: UserDeletionStepEvent;
 }
 
 export type EventPayload<E extends EventPattern> = EventContract[E];

@@ -17,3 +17,5 @@ export * from './sync/transaction-changes.dto';
 export * from './sync/transaction-changes-cursor';
 export * from './link/webhook-key.dto';
 export * from './feed/feed.dto';
+export * from './account/account.dto';
+export * from './events/user-deletion.events';

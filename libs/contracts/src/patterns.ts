@@ -10,6 +10,13 @@ export enum MessagePattern {
   AuthRevocationsList = 'auth.revocations.list.v1',
   AuthStreamTicketIssue = 'auth.stream-ticket.issue.v1',
   AuthStreamTicketRedeem = 'auth.stream-ticket.redeem.v1',
+  AuthPasswordChange = 'auth.password.change.v1',
+  AuthSessionsList = 'auth.sessions.list.v1',
+  AuthSessionRevoke = 'auth.sessions.revoke.v1',
+  AuthDeletionRequest = 'auth.deletion.request.v1',
+  AuthDeletionStatus = 'auth.deletion.status.v1',
+  AuthDeletionStatusByToken = 'auth.deletion.status-by-token.v1',
+  AuthExportProfile = 'auth.export.profile.v1',
 
   LinkTokenCreate = 'link.token.create.v1',
   LinkExchange = 'link.exchange.v1',
@@ -48,6 +55,11 @@ export enum EventPattern {
   // Verified Plaid webhooks, routed by webhook_type.
   PlaidTransactionsWebhook = 'plaid.webhook.transactions.v1',
   PlaidItemWebhook = 'plaid.webhook.item.v1',
+  // The account deletion saga (auth orchestrates; see docs/architecture.md "Account deletion").
+  UserDeletionRequested = 'auth.user.deletion-requested.v1',
+  UserLinkDataDeleted = 'link.user.data-deleted.v1',
+  UserSyncDeletionRequested = 'auth.user.sync-deletion-requested.v1',
+  UserSyncDataDeleted = 'sync.user.data-deleted.v1',
 }
 
 // Broadcast events (fanout exchanges, one queue per subscriber instance).

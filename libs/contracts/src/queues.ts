@@ -1,7 +1,7 @@
 import { EventPattern } from './patterns';
 
 // Queue and exchange names. A prefix isolates one deployment (or one test run) from another on a shared broker.
-export type EventQueueOwner = 'link' | 'sync';
+export type EventQueueOwner = 'auth' | 'link' | 'sync';
 
 export interface Topology {
   authRpc: string;
@@ -19,7 +19,7 @@ export function topology(prefix = ''): Topology {
     syncRpc: `${prefix}sync.rpc`,
     revocationsExchange: `${prefix}auth.revocations`,
     userEventsExchange: `${prefix}link.user-events`,
-    events: { link: `${prefix}link.events`, sync: `${prefix}sync.events` },
+    events: { auth: `${prefix}auth.events`, link: `${prefix}link.events`, sync: `${prefix}sync.events` },
   };
 }
 
@@ -36,6 +36,10 @@ export const EVENT_ROUTES: Record<EventPattern, EventQueueOwner> = {
   [EventPattern.SyncRequested]: 'sync',
   [EventPattern.PlaidTransactionsWebhook]: 'sync',
   [EventPattern.PlaidItemWebhook]: 'link',
+  [EventPattern.UserDeletionRequested]: 'link',
+  [EventPattern.UserLinkDataDeleted]: 'auth',
+  [EventPattern.UserSyncDeletionRequested]: 'sync',
+  [EventPattern.UserSyncDataDeleted]: 'auth',
 };
 
 // Delayed-retry tiers of an events queue: messages wait in `<queue>.retry.<tier>` and dead-letter back.

@@ -19,6 +19,19 @@ import {
   type StreamTicketRedeemed,
 } from './feed/feed.dto';
 import { type PingResponse } from './health/ping';
+import {
+  type DeletionStatusByTokenRequest,
+  type DeletionStatusDto,
+  type DeletionStatusRequest,
+  type ExportProfileRequest,
+  type ExportProfileResponse,
+  type SealedDeletionAccepted,
+  type SealedDeletionRequest,
+  type SealedPasswordChangeRequest,
+  type SessionListDto,
+  type SessionRevokeRequest,
+  type SessionsListRequest,
+} from './account/account.dto';
 import { type MessagePattern } from './patterns';
 import {
   type ExchangeRequest,
@@ -59,6 +72,16 @@ export interface RpcContract {
     request: StreamTicketRedeemRequest;
     response: StreamTicketRedeemed;
   };
+  [MessagePattern.AuthPasswordChange]: { request: SealedPasswordChangeRequest; response: { changed: true } };
+  [MessagePattern.AuthSessionsList]: { request: SessionsListRequest; response: SessionListDto };
+  [MessagePattern.AuthSessionRevoke]: { request: SessionRevokeRequest; response: { revoked: true } };
+  [MessagePattern.AuthDeletionRequest]: { request: SealedDeletionRequest; response: SealedDeletionAccepted };
+  [MessagePattern.AuthDeletionStatus]: { request: DeletionStatusRequest; response: DeletionStatusDto };
+  [MessagePattern.AuthDeletionStatusByToken]: {
+    request: DeletionStatusByTokenRequest;
+    response: DeletionStatusDto;
+  };
+  [MessagePattern.AuthExportProfile]: { request: ExportProfileRequest; response: ExportProfileResponse };
   [MessagePattern.FeedSince]: { request: FeedSinceRequest; response: FeedSinceResponse };
   [MessagePattern.LinkTokenCreate]: { request: LinkTokenRequest; response: LinkTokenDto };
   [MessagePattern.LinkExchange]: { request: ExchangeRequest; response: ExchangeResultDto };

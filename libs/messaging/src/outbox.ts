@@ -63,6 +63,26 @@ export async function enqueueBroadcast(
   ]);
 }
 
+// Many broadcasts of one type in one statement (e.g. every session of a user revoked at once).
+export async function enqueueBroadcasts(
+  em: EntityManager,
+  exchange: string,
+  type: string,
+  payloads: readonly object[],
+): Promise<void> {
+  if (payloads.length === 0) return;
+  const requestId = requestContext.requestId();
+  await em.query(
+    `INSERT INTO outbox (pattern, queue, payload, headers) SELECT $1, $2, p, $4 FROM unnest($3::jsonb[]) AS p`,
+    [
+      type,
+      `${EXCHANGE_DESTINATION}${exchange}`,
+      payloads.map((p) => JSON.stringify(p)),
+      JSON.stringify(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}),
+    ],
+  );
+}
+
 // How long the relay sleeps between polls when nothing woke it (optional provider; 250 ms by default).
 export const OUTBOX_IDLE_MS = Symbol('OUTBOX_IDLE_MS');
 

@@ -1,2 +1,3 @@
 export * from './test-database';
 export * from './strict-mock';
+export * from './user-data';

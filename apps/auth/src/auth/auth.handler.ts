@@ -3,6 +3,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   MessagePattern as P,
   SealedLoginRequest,
+  SealedPasswordChangeRequest,
   SealedRefreshRequest,
   SealedSignupRequest,
   type SealedTokenPair,
@@ -22,6 +23,11 @@ export class AuthHandler {
   @MessagePattern(P.AuthLogin)
   login(@Payload() dto: SealedLoginRequest): Promise<SealedTokenPair> {
     return this.auth.login(dto);
+  }
+
+  @MessagePattern(P.AuthPasswordChange)
+  changePassword(@Payload() dto: SealedPasswordChangeRequest): Promise<{ changed: true }> {
+    return this.auth.changePassword(dto);
   }
 
   @MessagePattern(P.AuthRefresh)

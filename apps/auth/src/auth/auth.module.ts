@@ -22,5 +22,6 @@ import { PasswordsService } from './passwords.service';
     AuthService,
     PasswordsService,
   ],
+  exports: [AuthService, Sealer],
 })
 export class AuthModule {}

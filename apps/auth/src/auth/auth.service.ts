@@ -4,6 +4,7 @@ import {
   DomainError,
   ErrorCode,
   type SealedLoginRequest,
+  type SealedPasswordChangeRequest,
   type SealedRefreshRequest,
   type SealedSignupRequest,
   type SealedTokenPair,
@@ -13,7 +14,10 @@ import { SessionsService } from '../sessions/sessions.service';
 import { LoginThrottle, UNKNOWN_ADDRESS } from '../throttle/login-throttle.service';
 import { RequestThrottle } from '../throttle/request-throttle.service';
 import { TokensService } from '../tokens/tokens.service';
+import { type User } from '../users/user.entity';
+import { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
+import { DataSource } from 'typeorm';
 import { PasswordsService } from './passwords.service';
 
 // Signup, login and refresh: opens what the gateway sealed, checks, and answers with a sealed token pair.
@@ -29,6 +33,8 @@ export class AuthService {
     private readonly loginThrottle: LoginThrottle,
     private readonly requestThrottle: RequestThrottle,
     private readonly sealer: Sealer,
+    private readonly usersRepo: UsersRepository,
+    private readonly db: DataSource,
   ) {}
 
   async signup(dto: SealedSignupRequest): Promise<UserDto> {
@@ -58,15 +64,52 @@ export class AuthService {
       throw new DomainError(ErrorCode.InvalidCredentials, 'Invalid email or password');
     }
     await this.loginThrottle.rememberAddress(dto.email, dto.clientIp);
-    const session = await this.sessions.start(user.id);
+    const session = await this.sessions.start(user.id, { ip: dto.clientIp, userAgent: dto.userAgent });
     this.logger.log({ userId: user.id, sessionId: session.sessionId }, 'user logged in');
     return this.tokenPair(user.id, session.sessionId, session.refreshToken);
   }
 
   async refresh(dto: SealedRefreshRequest): Promise<SealedTokenPair> {
     const refreshToken = this.unseal(dto.sealedRefreshToken, SEAL_PURPOSE.refreshToken, 'refreshToken');
-    const rotated = await this.sessions.rotate(refreshToken);
+    const rotated = await this.sessions.rotate(refreshToken, {
+      ip: dto.clientIp,
+      userAgent: dto.userAgent,
+    });
     return this.tokenPair(rotated.userId, rotated.sessionId, rotated.refreshToken);
+  }
+
+  // The new password under the signup rules; every other session of the user ends (their tokens refused by every
+  // gateway), the asking one stays.
+  async changePassword(dto: SealedPasswordChangeRequest): Promise<{ changed: true }> {
+    const newPassword = this.unseal(dto.sealedNewPassword, SEAL_PURPOSE.password, 'newPassword');
+    if (newPassword.length < 8 || newPassword.length > 128) {
+      throw new DomainError(ErrorCode.ValidationFailed, 'Request validation failed', {
+        details: [{ field: 'newPassword', messages: ['newPassword must be 8 to 128 characters'] }],
+      });
+    }
+    const user = await this.checkOwnPassword(dto.userId, dto.sealedCurrentPassword, dto.clientIp);
+    const hash = await this.passwords.hash(newPassword);
+    const revoked = await this.db.transaction(async (em) => {
+      await this.usersRepo.setPasswordHash(em, user.id, hash);
+      return this.sessions.revokeAllInTransaction(em, user.id, 'password_changed', dto.sessionId);
+    });
+    this.sessions.kickRelay();
+    this.logger.log({ userId: user.id, revokedSessions: revoked.length }, 'password changed');
+    return { changed: true };
+  }
+
+  // A signed-in user proving their password again (password change, account deletion): the login throttle
+  // counts these guesses like logins, so a stolen access token cannot be used to brute-force the password.
+  async checkOwnPassword(userId: string, sealedPassword: string, clientIp: string): Promise<User> {
+    const password = this.unseal(sealedPassword, SEAL_PURPOSE.password, 'password');
+    const user = await this.users.findById(userId);
+    if (!user) throw new DomainError(ErrorCode.Unauthorized, 'Not signed in');
+    await this.loginThrottle.admit(user.email, clientIp);
+    if (!(await this.passwords.verify(user.passwordHash, password))) {
+      await this.loginThrottle.failed(user.email);
+      throw new DomainError(ErrorCode.InvalidCredentials, 'The password is wrong');
+    }
+    return user;
   }
 
   // Secrets arrive sealed by the gateway; what does not open is refused like a bad payload.

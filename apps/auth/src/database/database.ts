@@ -9,6 +9,7 @@ import { CreateAuthSchema1763900000000 } from './migrations/1763900000000-Create
 import { PruneAndThrottle1764400000000 } from './migrations/1764400000000-PruneAndThrottle';
 import { AddAuthOutbox1764400600000 } from './migrations/1764400600000-AddAuthOutbox';
 import { AddStreamTickets1764500000000 } from './migrations/1764500000000-AddStreamTickets';
+import { SessionsAndDeletions1765200000000 } from './migrations/1765200000000-SessionsAndDeletions';
 
 export const AUTH_SCHEMA = 'auth';
 
@@ -22,6 +23,7 @@ export function authDataSourceOptions(config: AuthConfig): DataSourceOptions {
       PruneAndThrottle1764400000000,
       AddAuthOutbox1764400600000,
       AddStreamTickets1764500000000,
+      SessionsAndDeletions1765200000000,
     ],
     migrationsRun: config.RUN_MIGRATIONS,
     poolSize: config.DB_POOL_SIZE,

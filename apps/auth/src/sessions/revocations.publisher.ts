@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BroadcastEvent, type SessionRevocation, topology } from '@app/contracts';
-import { enqueueBroadcast } from '@app/messaging';
+import { enqueueBroadcast, enqueueBroadcasts } from '@app/messaging';
 import { type EntityManager } from 'typeorm';
 import { AUTH_CONFIG, AuthConfig } from '../config';
 
@@ -17,5 +17,9 @@ export class RevocationsPublisher {
 
   publish(em: EntityManager, revocation: SessionRevocation): Promise<void> {
     return enqueueBroadcast(em, this.exchange, BroadcastEvent.SessionRevoked, revocation);
+  }
+
+  publishMany(em: EntityManager, revocations: readonly SessionRevocation[]): Promise<void> {
+    return enqueueBroadcasts(em, this.exchange, BroadcastEvent.SessionRevoked, revocations);
   }
 }

@@ -1,6 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { LogoutRequest, MessagePattern as P, type RevocationsListResponse } from '@app/contracts';
+import {
+  LogoutRequest,
+  MessagePattern as P,
+  type RevocationsListResponse,
+  type SessionListDto,
+  SessionRevokeRequest,
+  SessionsListRequest,
+} from '@app/contracts';
 import { SessionsService } from './sessions.service';
 
 @Controller()
@@ -10,6 +17,16 @@ export class SessionsHandler {
   @MessagePattern(P.AuthLogout)
   logout(@Payload() dto: LogoutRequest): Promise<{ revoked: true }> {
     return this.sessions.logout(dto.userId, dto.sessionId);
+  }
+
+  @MessagePattern(P.AuthSessionsList)
+  list(@Payload() dto: SessionsListRequest): Promise<SessionListDto> {
+    return this.sessions.list(dto.userId, dto.sessionId);
+  }
+
+  @MessagePattern(P.AuthSessionRevoke)
+  revoke(@Payload() dto: SessionRevokeRequest): Promise<{ revoked: true }> {
+    return this.sessions.revokeOne(dto.userId, dto.targetSessionId);
   }
 
   @MessagePattern(P.AuthRevocationsList)

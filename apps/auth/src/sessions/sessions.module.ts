@@ -13,6 +13,6 @@ import { SessionsService } from './sessions.service';
   imports: [ThrottleModule, TokensModule],
   controllers: [SessionsHandler],
   providers: [SessionsRepository, SessionsService, RevocationsPublisher, OutboxRelay],
-  exports: [SessionsService, SessionsRepository],
+  exports: [SessionsService, SessionsRepository, OutboxRelay],
 })
 export class SessionsModule {}

@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DomainError, ErrorCode, type RevocationsListResponse } from '@app/contracts';
+import { DomainError, ErrorCode, type RevocationsListResponse, type SessionListDto } from '@app/contracts';
+import { type EntityManager } from 'typeorm';
 import { OutboxRelay } from '@app/messaging';
 import { AUTH_CONFIG, AuthConfig } from '../config';
 import { RequestThrottle } from '../throttle/request-throttle.service';
 import { TokensService } from '../tokens/tokens.service';
 import { RevocationsPublisher } from './revocations.publisher';
-import { SessionsRepository } from './sessions.repository';
+import { type SessionClient, SessionsRepository } from './sessions.repository';
 
 export interface StartedSession {
   sessionId: string;
@@ -30,15 +31,15 @@ export class SessionsService {
     private readonly relay: OutboxRelay,
   ) {}
 
-  async start(userId: string): Promise<StartedSession> {
+  async start(userId: string, client: SessionClient = {}): Promise<StartedSession> {
     const refresh = this.tokens.issueRefreshToken();
     const expiresAt = new Date(Date.now() + this.config.REFRESH_TOKEN_TTL_SECONDS * 1000);
-    const sessionId = await this.sessions.createWithToken(userId, expiresAt, refresh);
+    const sessionId = await this.sessions.createWithToken(userId, expiresAt, refresh, client);
     return { sessionId, refreshToken: refresh.token };
   }
 
   // Trades a refresh token for its successor. Every failure looks the same to the caller.
-  async rotate(refreshToken: string): Promise<RotatedSession> {
+  async rotate(refreshToken: string, client: SessionClient = {}): Promise<RotatedSession> {
     const invalid = new DomainError(ErrorCode.InvalidRefreshToken, 'The refresh token is invalid or expired');
     const parsed = this.tokens.parseRefreshToken(refreshToken);
     if (!parsed) throw invalid;
@@ -51,7 +52,7 @@ export class SessionsService {
     // Counted per session once the token is proven, so a stranger cannot spend someone else's budget.
     await this.throttle.refresh(row.sessionId);
     const next = this.tokens.issueRefreshToken();
-    if (!(await this.sessions.rotate(row.id, row.sessionId, next))) {
+    if (!(await this.sessions.rotate(row.id, row.sessionId, next, client))) {
       // A token that was already rotated came back: it was stolen or replayed. Kill the whole family.
       await this.revoke(row.sessionId, 'refresh_token_reuse');
       this.logger.warn(
@@ -69,17 +70,61 @@ export class SessionsService {
     return { revoked: true };
   }
 
+  async list(userId: string, currentSessionId: string): Promise<SessionListDto> {
+    const rows = await this.sessions.listActive(userId);
+    return {
+      data: rows.map((r) => ({
+        id: r.id,
+        createdAt: new Date(r.createdAt).toISOString(),
+        lastUsedAt: new Date(r.lastUsedAt).toISOString(),
+        userAgent: r.userAgent,
+        ip: r.ip,
+        current: r.id === currentSessionId,
+      })),
+    };
+  }
+
+  // One session of the user's, revoked like a logout; another user's (or a dead) session is not found.
+  async revokeOne(userId: string, sessionId: string): Promise<{ revoked: true }> {
+    if (!(await this.revoke(sessionId, 'revoked_by_user', userId)))
+      throw new DomainError(ErrorCode.NotFound, 'Session not found');
+    this.logger.log({ userId, sessionId }, 'session revoked by its user');
+    return { revoked: true };
+  }
+
+  // Every live session of the user but `exceptSessionId`, revoked and broadcast in the caller's transaction (the
+  // caller kicks the relay after commit). Answers the revoked ids.
+  async revokeAllInTransaction(
+    em: EntityManager,
+    userId: string,
+    reason: string,
+    exceptSessionId: string | null,
+  ): Promise<string[]> {
+    const ids = await this.sessions.revokeAllOfUser(em, userId, reason, exceptSessionId);
+    const until = Math.floor(Date.now() / 1000) + this.tokens.accessTtlSeconds;
+    await this.revocations.publishMany(
+      em,
+      ids.map((sessionId) => ({ sessionId, until })),
+    );
+    return ids;
+  }
+
+  kickRelay(): void {
+    this.relay.kick();
+  }
+
   async activeRevocations(): Promise<RevocationsListResponse> {
     return { revocations: await this.sessions.revokedSince(this.tokens.accessTtlSeconds) };
   }
 
   // Only a session this call revoked is broadcast (a repeated logout stays quiet), from the outbox, in the same
   // transaction as revoked_at: no revocation is stored without its broadcast, or broadcast without being stored.
-  private async revoke(sessionId: string, reason: string, userId?: string): Promise<void> {
+  private async revoke(sessionId: string, reason: string, userId?: string): Promise<boolean> {
     const until = Math.floor(Date.now() / 1000) + this.tokens.accessTtlSeconds;
     const revoked = await this.sessions.revoke(sessionId, reason, userId, (em) =>
       this.revocations.publish(em, { sessionId, until }),
     );
     if (revoked) this.relay.kick();
+    return revoked;
   }
 }

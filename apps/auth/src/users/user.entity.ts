@@ -5,11 +5,15 @@ export class User {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Column({ type: 'text', unique: true })
+  // Unique among users not being deleted (a partial unique index).
+  @Column({ type: 'text' })
   email: string;
 
   @Column({ name: 'password_hash', type: 'text' })
   passwordHash: string;
+
+  @Column({ name: 'deleting_at', type: 'timestamptz', nullable: true })
+  deletingAt: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

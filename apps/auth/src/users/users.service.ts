@@ -18,6 +18,11 @@ export class UsersService {
     return this.users.findByEmail(email);
   }
 
+  // With the password hash: for checks only.
+  findById(userId: string): Promise<User | null> {
+    return this.users.findById(userId);
+  }
+
   async me(userId: string): Promise<UserDto> {
     const user = await this.users.findById(userId);
     if (!user) throw new DomainError(ErrorCode.NotFound, 'User not found');
@@ -25,6 +30,6 @@ export class UsersService {
   }
 }
 
-function toUserDto(user: Pick<User, 'id' | 'email' | 'createdAt'>): UserDto {
+export function toUserDto(user: Pick<User, 'id' | 'email' | 'createdAt'>): UserDto {
   return { id: user.id, email: user.email, createdAt: new Date(user.createdAt).toISOString() };
 }

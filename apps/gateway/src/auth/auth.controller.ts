@@ -19,6 +19,7 @@ import { AuthGatewayService } from './auth.service';
 import { RevocationsService } from './revocations.service';
 import { AccessTokenDto } from './dto/access-token.dto';
 import { RefreshRequestDto } from './dto/refresh-request.dto';
+import { userAgentOf } from './client-info';
 import {
   clearRefreshCookie,
   readRefreshCookie,
@@ -67,7 +68,11 @@ export class AuthController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TokenPairDto | AccessTokenDto> {
-    return this.deliver(await this.auth.login(dto, clientIp || 'unknown'), request, reply);
+    return this.deliver(
+      await this.auth.login(dto, { ip: clientIp || 'unknown', userAgent: userAgentOf(request) }),
+      request,
+      reply,
+    );
   }
 
   @Post('refresh')
@@ -79,21 +84,23 @@ export class AuthController {
   @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'RATE_LIMITED, with Retry-After' })
   async refresh(
     @Body() dto: RefreshRequestDto,
+    @Ip() clientIp: string,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TokenPairDto | AccessTokenDto> {
+    const client = { ip: clientIp || 'unknown', userAgent: userAgentOf(request) };
     if (!wantsCookieSession(request)) {
       if (dto.refreshToken === undefined)
         throw new DomainError(ErrorCode.ValidationFailed, 'Request validation failed', [
           { field: 'refreshToken', messages: ['refreshToken must be a string'] },
         ]);
-      return this.auth.refresh({ refreshToken: dto.refreshToken });
+      return this.auth.refresh({ refreshToken: dto.refreshToken }, client);
     }
     const refreshToken = readRefreshCookie(request);
     if (refreshToken === undefined)
       throw new DomainError(ErrorCode.InvalidRefreshToken, 'No session: log in again');
     try {
-      return this.deliver(await this.auth.refresh({ refreshToken }), request, reply);
+      return this.deliver(await this.auth.refresh({ refreshToken }, client), request, reply);
     } catch (err) {
       // A dead refresh token stays dead: drop the cookie so the browser stops presenting it.
       if (err instanceof DomainError && err.code === ErrorCode.InvalidRefreshToken)

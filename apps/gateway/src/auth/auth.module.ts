@@ -5,7 +5,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { RpcModule } from '../rpc/rpc.module';
 import { AuthController } from './auth.controller';
 import { AuthGatewayService } from './auth.service';
-import { JwtStrategy } from './jwt.strategy';
+import { DeletionStatusJwtStrategy, JwtStrategy } from './jwt.strategy';
 import { RevocationsService } from './revocations.service';
 
 // Sign-up, login and sessions (through the auth service), and the access-token check every other feature's
@@ -15,6 +15,7 @@ import { RevocationsService } from './revocations.service';
   controllers: [AuthController],
   providers: [
     JwtStrategy,
+    DeletionStatusJwtStrategy,
     AuthGatewayService,
     RevocationsService,
     {
@@ -23,6 +24,6 @@ import { RevocationsService } from './revocations.service';
       useFactory: (c: GatewayConfig) => new Sealer(c.BROKER_SEALING_SECRET),
     },
   ],
-  exports: [RevocationsService],
+  exports: [RevocationsService, Sealer],
 })
 export class AuthModule {}

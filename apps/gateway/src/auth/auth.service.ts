@@ -12,6 +12,7 @@ import {
   type UserDto,
 } from '@app/contracts';
 import { RpcClients } from '../rpc/rpc-clients';
+import { type ClientInfo } from './client-info';
 
 // The gateway's side of the auth calls: passwords and tokens cross the broker sealed, never in plaintext.
 @Injectable()
@@ -29,18 +30,21 @@ export class AuthGatewayService {
     });
   }
 
-  async login(dto: LoginDto, clientIp: string): Promise<TokenPairDto> {
+  async login(dto: LoginDto, client: ClientInfo): Promise<TokenPairDto> {
     const pair = await this.rpc.auth.send(P.AuthLogin, {
       email: dto.email,
       sealedPassword: this.sealer.seal(dto.password, SEAL_PURPOSE.password),
-      clientIp,
+      clientIp: client.ip,
+      userAgent: client.userAgent,
     });
     return this.open(pair);
   }
 
-  async refresh(dto: RefreshDto): Promise<TokenPairDto> {
+  async refresh(dto: RefreshDto, client?: ClientInfo): Promise<TokenPairDto> {
     const pair = await this.rpc.auth.send(P.AuthRefresh, {
       sealedRefreshToken: this.sealer.seal(dto.refreshToken, SEAL_PURPOSE.refreshToken),
+      clientIp: client?.ip,
+      userAgent: client?.userAgent,
     });
     return this.open(pair);
   }

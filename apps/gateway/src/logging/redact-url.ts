@@ -1,5 +1,6 @@
-// Query parameters that carry a credential (the event-stream ticket): their values never reach a log line.
-const SECRET_PARAMS = ['ticket'];
+// Query parameters that carry a credential (the event-stream ticket, an account deletion's status token): their
+// values never reach a log line.
+const SECRET_PARAMS = ['ticket', 'token'];
 
 const SECRET_PARAM = new RegExp(`([?&](?:${SECRET_PARAMS.join('|')})=)[^&#]*`, 'gi');
 

@@ -64,10 +64,26 @@ export class SealedLoginRequest {
   @IsString()
   @MaxLength(64)
   clientIp: string;
+
+  // For the user's sessions list; absent from a gateway of the previous release.
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  userAgent?: string;
 }
 
 export class SealedRefreshRequest {
   @IsString()
   @Length(20, 2048)
   sealedRefreshToken: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  clientIp?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  userAgent?: string;
 }
