@@ -323,7 +323,8 @@ async function atScale(sys, db, state, target) {
     await readLoads(sys, db, state.syncedUser),
     await readLoads(sys, db, {
       label: 'scattered user',
-      token: state.scatteredToken,
+      // Access tokens live minutes; a scale takes longer.
+      token: await login(sys, state.scatteredEmail),
       userId: state.scatteredUserId,
     }),
   ];
