@@ -333,6 +333,7 @@ async function explain(sys, userId, scenario) {
       cursor[0],
       cursor[1],
       Number(q.limit ?? 50) + 1,
+      q.includeHidden === 'true',
     ];
     await client.query(sql, params); // warm the cache like the load did
     const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);

@@ -2,13 +2,17 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { MessagingModule } from '@app/messaging';
 import { AccountsModule } from './accounts/accounts.module';
 import { AuthModule } from './auth/auth.module';
+import { CategoriesModule } from './categories/categories.module';
 import { GatewayConfigModule, type GatewayConfig } from './config';
 import { ErrorsModule } from './errors/errors.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { InsightsModule } from './insights/insights.module';
 import { ItemsModule } from './items/items.module';
 import { GatewayLoggingModule } from './logging/logging.module';
 import { PlaidModule } from './plaid/plaid.module';
+import { RecurringModule } from './recurring/recurring.module';
+import { RulesModule } from './rules/rules.module';
 import { TransactionsModule } from './transactions/transactions.module';
 import { WebModule } from './web/web.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -28,6 +32,10 @@ export class AppModule {
         ItemsModule,
         AccountsModule,
         TransactionsModule,
+        CategoriesModule,
+        RulesModule,
+        RecurringModule,
+        InsightsModule,
         WebhooksModule,
         EventsModule,
         HealthModule,

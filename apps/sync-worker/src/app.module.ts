@@ -6,6 +6,9 @@ import { AccountsModule } from './accounts/accounts.module';
 import { type SyncConfig } from './config';
 import { CoreModule } from './core.module';
 import { dataSourceOptions } from './database/database';
+import { InsightsModule } from './insights/insights.module';
+import { RecurringModule } from './recurring/recurring.module';
+import { RulesModule } from './rules/rules.module';
 import { SyncModule } from './sync/sync.module';
 import { TransactionsModule } from './transactions/transactions.module';
 
@@ -21,6 +24,9 @@ export class AppModule {
         SyncModule,
         AccountsModule,
         TransactionsModule,
+        RulesModule,
+        RecurringModule,
+        InsightsModule,
       ],
       controllers: [databaseHealthHandler('sync-worker')],
     };

@@ -17,3 +17,8 @@ export * from './sync/transaction-changes.dto';
 export * from './sync/transaction-changes-cursor';
 export * from './link/webhook-key.dto';
 export * from './feed/feed.dto';
+export * from './sync/categories';
+export * from './sync/transaction-edits.dto';
+export * from './sync/rules.dto';
+export * from './sync/recurring.dto';
+export * from './sync/insights.dto';

@@ -29,7 +29,9 @@ import {
 } from '../spec-support';
 import { TransactionChangesRepository } from '../transactions/transaction-changes.repository';
 import { TransactionChangesService } from '../transactions/transaction-changes.service';
+import { TransactionEditsRepository } from '../transactions/transaction-edits.repository';
 import { TransactionsWriter } from '../transactions/transactions.writer';
+import { TransfersRepository } from '../transactions/transfers.repository';
 import { SyncRunService } from './sync-run.service';
 
 // Plaid's answers for /transactions/sync, one per call, in order: a page, or an error to throw.
@@ -73,6 +75,8 @@ describe(SyncRunService.name, () => {
         TransactionsWriter,
         TransactionChangesRepository,
         TransactionChangesService,
+        TransactionEditsRepository,
+        TransfersRepository,
         PlaidRateLimiter,
         PlaidCallWindowsRepository,
         { provide: CONFIG, useValue: config },

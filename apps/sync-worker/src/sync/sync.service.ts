@@ -17,6 +17,7 @@ import { DataSource } from 'typeorm';
 import { AccountsWriter } from '../accounts/accounts.writer';
 import { CONFIG, SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
+import { RecurringService } from '../recurring/recurring.service';
 import { ItemMetadataService } from './item-metadata.service';
 import { PlaidFailurePolicy } from './plaid-failure-policy.service';
 import { SyncCoordinator } from './sync-coordinator.service';
@@ -30,6 +31,9 @@ const SYNC_CODES = new Set([
   'DEFAULT_UPDATE',
   'TRANSACTIONS_REMOVED',
 ]);
+
+// Plaid's recurring streams of the item changed: fetch them again.
+const RECURRING_UPDATE = 'RECURRING_TRANSACTIONS_UPDATE';
 
 // The sync worker's entry: what each message means, in terms of a metadata refresh, a coordinated sync run
 // and the Plaid failure policy. The delivery attempt is read here, once, and passed down.
@@ -48,6 +52,7 @@ export class SyncService {
     private readonly metadata: ItemMetadataService,
     private readonly runs: SyncRunService,
     private readonly failures: PlaidFailurePolicy,
+    private readonly recurring: RecurringService,
   ) {}
 
   // The job behind "item linked": item metadata, institution name, accounts, then the first sync.
@@ -110,6 +115,10 @@ export class SyncService {
       );
       return;
     }
+    if (event.webhookCode === RECURRING_UPDATE) {
+      await this.recurring.refresh(item, 'webhook');
+      return;
+    }
     if (!SYNC_CODES.has(event.webhookCode)) {
       this.logger.log(
         { webhookCode: event.webhookCode, itemId: item.itemId },
@@ -156,11 +165,14 @@ export class SyncService {
   private async syncOnce(itemId: string, attempt: number): Promise<void> {
     const item = await this.mustFind(itemId);
     await this.failures.deferIfPaused(item);
+    let outcome;
     try {
-      await this.runs.run(item);
+      outcome = await this.runs.run(item);
     } catch (err) {
-      await this.failures.handle(item, err, attempt);
+      return this.failures.handle(item, err, attempt);
     }
+    // A run that changed transactions may have changed the recurring streams (never throws).
+    if (outcome.upserted + outcome.removed > 0) await this.recurring.refresh(item, 'sync');
   }
 
   private async mustFind(itemId: string): Promise<SyncItem> {
