@@ -3,7 +3,7 @@ import { ControlPost } from '../common/plaid-endpoint';
 import { PlaidApiError } from '../common/plaid-error';
 import { optionalBoolean, optionalString, requiredString, type JsonObject } from '../common/request-fields';
 import { ItemsStore } from '../items/items.store';
-import { RecurringService, type RecurringUnavailable } from '../transactions/recurring.service';
+import { RecurringService } from '../transactions/recurring.service';
 import { type PostOptions, ScenariosService } from '../transactions/scenarios.service';
 import { controlBody } from './control.service';
 
@@ -89,7 +89,7 @@ export class ScenariosController {
         'unavailable must be PRODUCTS_NOT_SUPPORTED, PRODUCT_NOT_ENABLED or null',
       );
     }
-    this.recurring.setUnavailable(item, code as RecurringUnavailable | null);
+    this.recurring.setUnavailable(item, code);
     return { unavailable: code };
   }
 }
