@@ -3,7 +3,6 @@ import { type SpendingGroupBy } from '@app/contracts';
 import { DataSource } from 'typeorm';
 
 export interface SpendingRow {
-  total: boolean;
   key: string | null;
   currency: string | null;
   outflow: number;
@@ -15,46 +14,73 @@ export type SpendingResult =
   { kind: 'rows'; rows: SpendingRow[] } | { kind: 'not-found'; missing: 'item' | 'account' };
 
 // What counts: not hidden, not excluded from spending (the user's edit, else a rule), not half of a transfer pair.
-// Two branches so the big one reads only transactions_user_spending_idx (its predicate is written out here): rows
-// no rule hid or excluded (unless the user's edit does), and the few a rule did but the user's edit brought back.
-const COUNTED = (groupKey: string): string => `
-         SELECT t.amount, coalesce(t.iso_currency_code, t.unofficial_currency_code) AS currency, ${groupKey} AS key
-           FROM transactions t
-           LEFT JOIN transaction_edits e
-             ON e.user_id = t.user_id AND e.plaid_transaction_id = t.plaid_transaction_id
-          WHERE t.user_id = $1
-            AND t.transfer_pair_id IS NULL AND t.rule_hidden IS NOT TRUE AND t.rule_exclude_from_spending IS NOT TRUE
-            AND ($2::date IS NULL OR t.date >= $2::date) AND ($3::date IS NULL OR t.date <= $3::date)
-            AND ($4::uuid IS NULL OR t.item_id = $4::uuid) AND ($5::uuid IS NULL OR t.account_id = $5::uuid)
-            AND e.hidden IS NOT TRUE AND e.exclude_from_spending IS NOT TRUE
-         UNION ALL
-         SELECT t.amount, coalesce(t.iso_currency_code, t.unofficial_currency_code), ${groupKey}
-           FROM transaction_edits e
-           JOIN transactions t ON t.user_id = e.user_id AND t.plaid_transaction_id = e.plaid_transaction_id
-          WHERE e.user_id = $1 AND (e.hidden IS FALSE OR e.exclude_from_spending IS FALSE)
-            AND t.transfer_pair_id IS NULL
-            AND (t.rule_hidden IS TRUE OR t.rule_exclude_from_spending IS TRUE)
-            AND NOT coalesce(e.hidden, t.rule_hidden, false)
-            AND NOT coalesce(e.exclude_from_spending, t.rule_exclude_from_spending, false)
-            AND ($2::date IS NULL OR t.date >= $2::date) AND ($3::date IS NULL OR t.date <= $3::date)
+// Edits are few and transactions many, so the big branch reads transactions_user_spending_idx alone (index only;
+// its predicate is written out here) as if nothing were edited, and two small branches driven by the user's
+// edits correct it: minus each edited row as the big branch counted it, plus the row as the user sees it (when it
+// counts). `sign` carries the correction; a group whose rows all moved away nets to zero and is dropped.
+const FILTERS = `($2::date IS NULL OR t.date >= $2::date) AND ($3::date IS NULL OR t.date <= $3::date)
             AND ($4::uuid IS NULL OR t.item_id = $4::uuid) AND ($5::uuid IS NULL OR t.account_id = $5::uuid)`;
+const INDEXED = `t.transfer_pair_id IS NULL AND t.rule_hidden IS NOT TRUE AND t.rule_exclude_from_spending IS NOT TRUE`;
+// Each edit's transaction, looked up by its unique id (LIMIT 1 keeps it a per-edit index probe: joined whole, the
+// planner would scan all the user's transactions to hash them).
+const EDITED = `transaction_edits e
+          CROSS JOIN LATERAL (
+            SELECT * FROM transactions t
+             WHERE t.plaid_transaction_id = e.plaid_transaction_id AND t.user_id = e.user_id LIMIT 1
+          ) t
+          WHERE e.user_id = $1`;
 
-// The group key of each grouping: the effective primary category, the merchant as the user sees it, the month.
-const GROUP_KEYS: Record<SpendingGroupBy, string> = {
-  category: 'coalesce(e.category_primary, t.rule_category_primary, t.category_primary)',
-  merchant: 'coalesce(e.display_name, t.rule_display_name, t.merchant_name, t.name)',
-  month: `to_char(t.date, 'YYYY-MM')`,
+// Per grouping: the key as the big branch sees a row (no edit), as the user sees it, and as answered.
+interface GroupKey {
+  raw: string;
+  effective: string;
+  out: string;
+}
+
+const GROUP_KEYS: Record<SpendingGroupBy, GroupKey> = {
+  category: {
+    raw: 'coalesce(t.rule_category_primary, t.category_primary)',
+    effective: 'coalesce(e.category_primary, t.rule_category_primary, t.category_primary)',
+    out: 'key',
+  },
+  merchant: {
+    raw: 'coalesce(t.rule_display_name, t.merchant_name, t.name)',
+    effective: 'coalesce(e.display_name, t.rule_display_name, t.merchant_name, t.name)',
+    out: 'key',
+  },
+  month: {
+    raw: `date_trunc('month', t.date)::date`,
+    effective: `date_trunc('month', t.date)::date`,
+    out: `to_char(key, 'YYYY-MM')`,
+  },
 };
 
 function spendingSql(groupBy: SpendingGroupBy): string {
-  return `WITH x AS (${COUNTED(GROUP_KEYS[groupBy])})
-       (SELECT GROUPING(key) = 1 AS total, key, currency,
-               coalesce(sum(amount) FILTER (WHERE amount > 0), 0)::float8 AS outflow,
-               coalesce(-sum(amount) FILTER (WHERE amount < 0), 0)::float8 AS inflow,
-               count(*)::int AS count
-          FROM x
-         GROUP BY GROUPING SETS ((key, currency), (currency))
-         ORDER BY outflow DESC, key NULLS LAST, currency NULLS LAST)
+  const k = GROUP_KEYS[groupBy];
+  const currency = 'coalesce(t.iso_currency_code, t.unofficial_currency_code)';
+  return `WITH x AS (
+         SELECT t.amount, ${currency} AS currency, ${k.raw} AS key, 1 AS sign
+           FROM transactions t
+          WHERE t.user_id = $1 AND ${INDEXED} AND ${FILTERS}
+         UNION ALL
+         SELECT t.amount, ${currency}, ${k.raw}, -1 FROM ${EDITED} AND ${INDEXED} AND ${FILTERS}
+         UNION ALL
+         SELECT t.amount, ${currency}, ${k.effective}, 1 FROM ${EDITED}
+            AND t.transfer_pair_id IS NULL
+            AND NOT coalesce(e.hidden, t.rule_hidden, false)
+            AND NOT coalesce(e.exclude_from_spending, t.rule_exclude_from_spending, false)
+            AND ${FILTERS}
+       ), g AS (
+         SELECT key, currency,
+                coalesce(sum(amount * sign) FILTER (WHERE amount > 0), 0) AS outflow,
+                coalesce(-sum(amount * sign) FILTER (WHERE amount < 0), 0) AS inflow,
+                sum(sign)::int AS count
+           FROM x
+          GROUP BY key, currency
+         HAVING sum(sign) <> 0
+       )
+       (SELECT false AS total, ${k.out} AS key, currency, outflow::float8 AS outflow, inflow::float8 AS inflow, count
+          FROM g ORDER BY outflow DESC, key NULLS LAST, currency NULLS LAST)
        UNION ALL
        SELECT NULL, 'item', NULL, NULL, NULL, NULL
         WHERE $4::uuid IS NOT NULL
@@ -66,7 +92,7 @@ function spendingSql(groupBy: SpendingGroupBy): string {
           AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = $5::uuid AND a.user_id = $1)`;
 }
 
-const SQL: Record<SpendingGroupBy, string> = {
+export const SPENDING_SQL: Record<SpendingGroupBy, string> = {
   category: spendingSql('category'),
   merchant: spendingSql('merchant'),
   month: spendingSql('month'),
@@ -93,7 +119,13 @@ export class InsightsRepository {
     itemId: string | null;
     accountId: string | null;
   }): Promise<SpendingResult> {
-    const rows = await this.db.query<Row[]>(SQL[q.groupBy], [q.userId, q.from, q.to, q.itemId, q.accountId]);
+    const rows = await this.db.query<Row[]>(SPENDING_SQL[q.groupBy], [
+      q.userId,
+      q.from,
+      q.to,
+      q.itemId,
+      q.accountId,
+    ]);
     let missing: 'item' | 'account' | null = null;
     const out: SpendingRow[] = [];
     for (const r of rows) {
@@ -101,7 +133,6 @@ export class InsightsRepository {
         if (missing !== 'item') missing = r.key === 'item' ? 'item' : 'account';
       } else {
         out.push({
-          total: r.total,
           key: r.key,
           currency: r.currency,
           outflow: r.outflow ?? 0,

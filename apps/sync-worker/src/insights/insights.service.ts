@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, type SpendingDto, type SpendingRequest } from '@app/contracts';
+import {
+  DomainError,
+  ErrorCode,
+  type SpendingDto,
+  type SpendingRequest,
+  type SpendingTotalDto,
+} from '@app/contracts';
 import { InsightsRepository } from './insights.repository';
 
 // Spending insights over the user's transactions with their effective fields (edits, rules, transfer pairs).
@@ -29,25 +35,27 @@ export class InsightsService {
       );
     }
     const money = (n: number): number => Math.round(n * 100) / 100;
+    // Per currency, never across currencies: the sums of its groups.
+    const totals = new Map<string | null, SpendingTotalDto>();
+    for (const r of result.rows) {
+      const t = totals.get(r.currency) ?? { currency: r.currency, outflow: 0, inflow: 0, count: 0 };
+      t.outflow += r.outflow;
+      t.inflow += r.inflow;
+      t.count += r.count;
+      totals.set(r.currency, t);
+    }
     return {
       groupBy,
-      groups: result.rows
-        .filter((r) => !r.total)
-        .map((r) => ({
-          key: r.key,
-          currency: r.currency,
-          outflow: money(r.outflow),
-          inflow: money(r.inflow),
-          count: r.count,
-        })),
-      totals: result.rows
-        .filter((r) => r.total)
-        .map((r) => ({
-          currency: r.currency,
-          outflow: money(r.outflow),
-          inflow: money(r.inflow),
-          count: r.count,
-        })),
+      groups: result.rows.map((r) => ({
+        key: r.key,
+        currency: r.currency,
+        outflow: money(r.outflow),
+        inflow: money(r.inflow),
+        count: r.count,
+      })),
+      totals: [...totals.values()]
+        .map((t) => ({ ...t, outflow: money(t.outflow), inflow: money(t.inflow) }))
+        .sort((a, b) => (a.currency ?? '~').localeCompare(b.currency ?? '~')),
     };
   }
 }
