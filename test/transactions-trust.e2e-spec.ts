@@ -183,6 +183,27 @@ describe('transactions people can trust', () => {
       expect(second.note).toBe('posted first');
     });
 
+    it('keeps an edit through a modified update from Plaid that lands in a restarted sync', async () => {
+      const posted = await post(await pending(19), {});
+      await seen(posted.transaction_id, 'the posted transaction');
+      await patch(user, posted.transaction_id, { note: 'keep me', excludeFromSpending: true });
+      await quiescent(item.plaidId);
+      await control('POST', '/failures', {
+        endpoint: '/transactions/sync',
+        item_id: item.plaidId,
+        http_status: 400,
+        error_type: 'TRANSACTIONS_ERROR',
+        error_code: 'TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION',
+        times: 1,
+      });
+
+      const mutation = await control('POST', `/items/${item.plaidId}/transactions/mutate`, { modify: 1 });
+
+      expect(mutation.modified).toEqual([posted.transaction_id]);
+      const t = await seen(posted.transaction_id, 'the modified amount', (x) => x.amount === 20);
+      expect(t).toMatchObject({ note: 'keep me', excludeFromSpending: true });
+    });
+
     it('leaves the edit with the pending id when the posted one does not name it (no guessing)', async () => {
       const id = await pending(21);
       await patch(user, id, { note: 'cannot follow' });
