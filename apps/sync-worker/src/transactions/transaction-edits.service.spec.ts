@@ -132,6 +132,26 @@ describe(TransactionEditsService.name, () => {
     });
   });
 
+  it('finds a transaction by the display name or note the user gave it', async () => {
+    const t = tx({ name: 'SQ *XYZ 1234', merchant_name: null });
+    await page([t, tx()]);
+    await sut.edit({
+      userId: item.userId,
+      id: t.transaction_id,
+      displayName: 'Farmers market',
+      note: 'apples',
+    });
+    const search = async (text: string): Promise<string[]> =>
+      (
+        JSON.parse(
+          await moduleRef.get(TransactionsService).page({ userId: item.userId, search: text }),
+        ) as TransactionPageDto
+      ).data.map((x) => x.id);
+
+    expect(await search('farmers')).toEqual([t.transaction_id]);
+    expect(await search('APPLES')).toEqual([t.transaction_id]);
+  });
+
   it('leaves hidden transactions out of the list unless includeHidden', async () => {
     const [a, b] = [tx(), tx()];
     await page([a, b]);

@@ -32,7 +32,8 @@ const LIST_SQL = `(SELECT t.id, t.date::text AS date, ${TRANSACTION_JSON} AS jso
           AND ($6::boolean IS NULL OR t.pending = $6::boolean)
           AND ($7::numeric IS NULL OR t.amount >= $7::numeric)
           AND ($8::numeric IS NULL OR t.amount <= $8::numeric)
-          AND ($9::text IS NULL OR t.name ILIKE $9::text OR t.merchant_name ILIKE $9::text)
+          AND ($9::text IS NULL OR t.name ILIKE $9::text OR t.merchant_name ILIKE $9::text
+               OR coalesce(e.display_name, t.rule_display_name) ILIKE $9::text OR e.note ILIKE $9::text)
           AND ($10::date IS NULL OR (t.date, t.id) < ($10::date, $11::uuid))
           AND ($13::boolean IS TRUE OR NOT coalesce(e.hidden, t.rule_hidden, false))
         ORDER BY t.date DESC, t.id DESC

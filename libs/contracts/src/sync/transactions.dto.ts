@@ -46,7 +46,9 @@ export class TransactionsQueryDto {
   @IsNumber({ allowNaN: false, allowInfinity: false })
   maxAmount?: number;
 
-  @ApiPropertyOptional({ description: 'Case-insensitive match on name or merchant name' })
+  @ApiPropertyOptional({
+    description: 'Case-insensitive match on name, merchant name, your display name or note',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 100)
