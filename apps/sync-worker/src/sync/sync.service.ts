@@ -18,6 +18,7 @@ import { AccountsWriter } from '../accounts/accounts.writer';
 import { CONFIG, SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
 import { RecurringService } from '../recurring/recurring.service';
+import { TransfersRepository } from '../transactions/transfers.repository';
 import { ItemMetadataService } from './item-metadata.service';
 import { PlaidFailurePolicy } from './plaid-failure-policy.service';
 import { SyncCoordinator } from './sync-coordinator.service';
@@ -53,6 +54,7 @@ export class SyncService {
     private readonly runs: SyncRunService,
     private readonly failures: PlaidFailurePolicy,
     private readonly recurring: RecurringService,
+    private readonly transfers: TransfersRepository,
   ) {}
 
   // The job behind "item linked": item metadata, institution name, accounts, then the first sync.
@@ -86,11 +88,14 @@ export class SyncService {
 
   async onItemRemoved(event: ItemRemovedEvent): Promise<void> {
     await this.items.delete(event.itemId);
+    // A transfer between this item and another of the user's is no pair any more.
+    await this.db.transaction((em) => this.transfers.pair(em, event.userId, null, null));
     this.logger.log({ itemId: event.itemId }, 'item data deleted');
   }
 
   async onDataRevoked(event: ItemDataRevokedEvent): Promise<void> {
     const { itemId, plaidAccountId } = event;
+    const owner = await this.items.find(itemId);
     await this.db.transaction(async (em) => {
       if (plaidAccountId) {
         await this.accounts.deleteOne(em, itemId, plaidAccountId);
@@ -98,6 +103,7 @@ export class SyncService {
         await this.accounts.deleteForItem(em, itemId);
         await this.items.deleteSyncState(em, itemId);
       }
+      if (owner) await this.transfers.pair(em, owner.userId, null, null);
     });
     this.relay.kick();
     this.logger.log(

@@ -354,6 +354,21 @@ describe(TransactionEditsService.name, () => {
     expect(spending.totals).toEqual([{ currency: 'USD', outflow: 4.5, inflow: 0, count: 1 }]);
   });
 
+  it('unpairs the half whose other half is gone', async () => {
+    const out = tx({ amount: 80, date: '2026-11-03' });
+    const into = makeTransaction(card.account_id, { amount: -80, date: '2026-11-03' });
+    await page([out, into]);
+    const transfers = moduleRef.get(TransfersRepository);
+    await db.dataSource.transaction((em) => transfers.pair(em, item.userId, '2026-11-03', '2026-11-03'));
+    const paired = (await get(out.transaction_id)).transferPairId;
+
+    await page([], [into.transaction_id]);
+    await db.dataSource.transaction((em) => transfers.pair(em, item.userId, null, null));
+
+    expect(paired).not.toBeNull();
+    expect((await get(out.transaction_id)).transferPairId).toBeNull();
+  });
+
   it('totals spending per group and currency, without hidden or excluded transactions', async () => {
     const [a, b, c, d] = [
       tx({ amount: 10, date: '2026-10-01' }),
