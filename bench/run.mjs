@@ -280,9 +280,58 @@ async function readApi(sys, token, ingest) {
     }
     const openLoop =
       opts.openRate > 0 ? await openLoopRead(sys, token, scenarios[0], ceilingPort, ceiling.pid) : null;
-    return { scenarios: results, stale, openLoop };
+    const insights = await insightsRead(sys, token, ingest);
+    return { scenarios: results, stale, openLoop, insights };
   } finally {
     await ceiling.stop();
+  }
+}
+
+// Spending insights beside the list: GET /v1/insights/spending over the ingested user's whole history (every
+// transaction counted: the worst case of the index-only scan), at the same connections. No bare ceiling: the
+// number to watch is p99 next to the list's, and the plan (transactions_user_spending_idx, index only).
+async function insightsRead(sys, token, ingest) {
+  const out = [];
+  for (const groupBy of ['category', 'month']) {
+    const query = `groupBy=${groupBy}`;
+    const url = `${sys.gatewayUrl}/v1/insights/spending?${query}`;
+    const check = await http('GET', url, { token });
+    const counted = (check.body?.totals ?? []).reduce((n, t) => n + t.count, 0);
+    if (check.status !== 200 || counted === 0) {
+      throw new Error(`insights ${groupBy}: ${check.status}, ${counted} transactions counted`);
+    }
+    if (opts.warmup > 0) {
+      await cannon({ url, headers: { authorization: `Bearer ${token}` }, connections: opts.connections, duration: opts.warmup });
+    }
+    log(`read: insights groupBy=${groupBy} through the gateway`);
+    const sampler = new PhaseSampler({ ...sys.pids(), bench: process.pid });
+    const r = await cannon({
+      url,
+      headers: { authorization: `Bearer ${token}` },
+      connections: opts.connections,
+      duration: opts.duration,
+    });
+    out.push({ name: `insights ${query}`, query, counted, system: { ...summarize(r), phase: sampler.stop() } });
+  }
+  const client = new pg.Client({ connectionString: sys.databaseUrl, options: '-c search_path=sync' });
+  await client.connect();
+  try {
+    // The plan of the big branch of the statement (apps/sync-worker/src/insights/insights.repository.ts).
+    const { rows } = await client.query(
+      `EXPLAIN (ANALYZE, BUFFERS)
+       SELECT coalesce(e.category_primary, t.rule_category_primary, t.category_primary) AS key,
+              coalesce(t.iso_currency_code, t.unofficial_currency_code) AS currency, sum(t.amount), count(*)
+         FROM transactions t
+         LEFT JOIN transaction_edits e ON e.user_id = t.user_id AND e.plaid_transaction_id = t.plaid_transaction_id
+        WHERE t.user_id = $1
+          AND t.transfer_pair_id IS NULL AND t.rule_hidden IS NOT TRUE AND t.rule_exclude_from_spending IS NOT TRUE
+          AND e.hidden IS NOT TRUE AND e.exclude_from_spending IS NOT TRUE
+        GROUP BY 1, 2`,
+      [ingest.userId],
+    );
+    return { scenarios: out, explain: rows.map((r) => r['QUERY PLAN']).join('\n') };
+  } finally {
+    await client.end();
   }
 }
 
@@ -548,8 +597,9 @@ async function main() {
       log(`sync ingest: ${results.ingest.rows} rows, ${results.ingest.txPerSecond.toFixed(0)} tx/s`);
       if (opts.only.has('sync')) results.ingestCeiling = await syncCeiling(sys, results.ingest);
       if (opts.only.has('read')) {
-        const { scenarios, stale, openLoop } = await readApi(sys, token, results.ingest);
+        const { scenarios, stale, openLoop, insights } = await readApi(sys, token, results.ingest);
         results.read = scenarios;
+        results.readInsights = insights;
         results.readStale = stale;
         results.readOpenLoop = openLoop;
       }

@@ -41,6 +41,12 @@ describe('transactions sync', () => {
         'paymentChannel',
         'pending',
         'pendingTransactionId',
+        'plaidCategory',
+        'note',
+        'hidden',
+        'excludeFromSpending',
+        'displayName',
+        'transferPairId',
       ].sort(),
     );
     expect(t.itemId).toBe(item.id);
@@ -271,6 +277,16 @@ describe('transactions sync', () => {
               ? { primary: r.category_primary, detailed: r.category_detailed }
               : null,
           logoUrl: r.logo_url,
+          // Nothing edited, no rule, no transfer: the effective category is Plaid's.
+          plaidCategory:
+            r.category_primary || r.category_detailed
+              ? { primary: r.category_primary, detailed: r.category_detailed }
+              : null,
+          note: null,
+          hidden: false,
+          excludeFromSpending: false,
+          displayName: null,
+          transferPairId: null,
         });
       }
       // The sample covers the shapes that need care: a datetime, a category, a fractional amount.

@@ -39,6 +39,7 @@ app.get('/v1/transactions', async (request, reply) => {
     after?.date ?? null,
     after?.id ?? null,
     limit + 1,
+    q.includeHidden === 'true',
   ]);
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;

@@ -59,5 +59,6 @@ export function transactionsListParams(userId, query) {
     cursor[0],
     cursor[1],
     Number(q.limit ?? 50) + 1,
+    q.includeHidden === 'true',
   ];
 }

@@ -42,6 +42,18 @@ export function summaryRows(r) {
       ]);
     }
   }
+  const list = r.read?.[0];
+  for (const s of r.readInsights?.scenarios ?? []) {
+    rows.push([
+      'read API',
+      `GET /v1/insights/spending?${s.query} (${n0(s.counted)} tx), ${r.opts.connections} connections`,
+      `${n0(s.system.rps)} rps, p50 ${ms(s.system.p50)}, p99 ${ms(s.system.p99)}, CPU/req ${cpuPerRequest(s.system)}`,
+      list ? `list ${list.name}: p99 ${ms(list.system.p99)}` : '—',
+      '—',
+      'p99 beside the list’s',
+      yes(s.system.non2xx === 0 && s.system.errors === 0),
+    ]);
+  }
   for (const s of r.read ?? []) {
     const cpu = cpuRatio(s);
     rows.push([

@@ -3,14 +3,18 @@ import { MessagingModule } from '@app/messaging';
 import { AccountModule } from './account/account.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { AuthModule } from './auth/auth.module';
+import { CategoriesModule } from './categories/categories.module';
 import { GatewayConfigModule, type GatewayConfig } from './config';
 import { ErrorsModule } from './errors/errors.module';
 import { EventsModule } from './events/events.module';
 import { ExportModule } from './export/export.module';
 import { HealthModule } from './health/health.module';
+import { InsightsModule } from './insights/insights.module';
 import { ItemsModule } from './items/items.module';
 import { GatewayLoggingModule } from './logging/logging.module';
 import { PlaidModule } from './plaid/plaid.module';
+import { RecurringModule } from './recurring/recurring.module';
+import { RulesModule } from './rules/rules.module';
 import { TransactionsModule } from './transactions/transactions.module';
 import { WebModule } from './web/web.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -32,6 +36,10 @@ export class AppModule {
         AccountsModule,
         TransactionsModule,
         ExportModule,
+        CategoriesModule,
+        RulesModule,
+        RecurringModule,
+        InsightsModule,
         WebhooksModule,
         EventsModule,
         HealthModule,

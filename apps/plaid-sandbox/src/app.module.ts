@@ -10,6 +10,7 @@ import { SANDBOX_CONFIG, type SandboxConfig } from './config';
 import { CallsService } from './control/calls.service';
 import { ControlController } from './control/control.controller';
 import { ControlService } from './control/control.service';
+import { ScenariosController } from './control/scenarios.controller';
 import { FailuresService } from './control/failures.service';
 import { HealthController } from './health/health.controller';
 import { InstitutionsController } from './institutions/institutions.controller';
@@ -22,6 +23,9 @@ import { LinkPageController } from './link/link-page.controller';
 import { LinkService } from './link/link.service';
 import { SandboxController } from './sandbox/sandbox.controller';
 import { SandboxService } from './sandbox/sandbox.service';
+import { RecurringController } from './transactions/recurring.controller';
+import { RecurringService } from './transactions/recurring.service';
+import { ScenariosService } from './transactions/scenarios.service';
 import { TransactionsController } from './transactions/transactions.controller';
 import { TransactionsService } from './transactions/transactions.service';
 import { WebhookKeysService } from './webhooks/webhook-keys.service';
@@ -67,9 +71,11 @@ export class AppModule {
         InstitutionsController,
         AccountsController,
         TransactionsController,
+        RecurringController,
         WebhooksController,
         SandboxController,
         ControlController,
+        ScenariosController,
         HealthController,
       ],
       providers: [
@@ -83,6 +89,8 @@ export class AppModule {
         LinkService,
         AccountsService,
         TransactionsService,
+        RecurringService,
+        ScenariosService,
         WebhookKeysService,
         WebhooksService,
         SandboxService,

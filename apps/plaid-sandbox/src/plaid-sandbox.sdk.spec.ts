@@ -410,6 +410,124 @@ describe('plaid-sandbox through the official SDK', () => {
     expect([nothing.added, nothing.modified, nothing.removed]).toEqual([[], [], []]);
   });
 
+  it('derives recurring streams from the history and sends RECURRING_TRANSACTIONS_UPDATE', async () => {
+    const { accessToken, itemId } = await linkItem();
+    const before = ok(
+      '/transactions/recurring/get',
+      (await plaid.transactionsRecurringGet({ access_token: accessToken })).data,
+    );
+    const series = await control<Record<string, string[]>>(
+      'POST',
+      `/items/${itemId}/transactions/recurring`,
+      {},
+    );
+
+    const after = ok(
+      '/transactions/recurring/get',
+      (await plaid.transactionsRecurringGet({ access_token: accessToken })).data,
+    );
+    const again = (await plaid.transactionsRecurringGet({ access_token: accessToken })).data;
+    const webhook = await waitFor(
+      () => receiver.for(itemId, 'RECURRING_TRANSACTIONS_UPDATE')[0],
+      5000,
+      'RECURRING_TRANSACTIONS_UPDATE',
+    );
+    expect([before.inflow_streams, before.outflow_streams]).toEqual([[], []]);
+    const byMerchant = Object.fromEntries(
+      [...after.inflow_streams, ...after.outflow_streams].map((s) => [s.merchant_name, s]),
+    );
+    expect(after.inflow_streams.map((s) => s.merchant_name)).toEqual(['Acme Corp']);
+    expect(byMerchant['Acme Corp']).toMatchObject({
+      frequency: 'BIWEEKLY',
+      status: 'MATURE',
+      is_active: true,
+    });
+    expect(byMerchant['Acme Properties']).toMatchObject({ frequency: 'MONTHLY', status: 'MATURE' });
+    expect(byMerchant['Acme Properties'].transaction_ids.sort()).toEqual([...series.rent].sort());
+    expect(byMerchant['Blue Bottle Coffee']).toMatchObject({ frequency: 'WEEKLY', is_active: true });
+    expect(byMerchant.Spotify).toMatchObject({
+      status: 'TOMBSTONED',
+      is_active: false,
+      predicted_next_date: null,
+    });
+    expect(again.outflow_streams.map((s) => s.stream_id)).toEqual(
+      after.outflow_streams.map((s) => s.stream_id),
+    );
+    expect(validator.errors('RecurringTransactionsUpdateWebhook', webhook.body)).toEqual([]);
+    await verifyWebhook(webhook);
+
+    await control('POST', `/items/${itemId}/recurring`, { unavailable: 'PRODUCT_NOT_ENABLED' });
+    const disabled = await plaidError(plaid.transactionsRecurringGet({ access_token: accessToken }));
+    expect(disabled).toMatchObject({
+      http: 400,
+      error_type: 'ITEM_ERROR',
+      error_code: 'PRODUCT_NOT_ENABLED',
+    });
+  });
+
+  it('posts pending transactions with and without pending_transaction_id, with a tip, or lets one vanish', async () => {
+    const { accessToken, itemId } = await linkItem({ webhook: null });
+    const start = await drain(accessToken, undefined);
+    const pending = async (): Promise<string> =>
+      (
+        await control<{ transaction_id: string }>('POST', `/items/${itemId}/transactions/pending`, {
+          amount: 40,
+        })
+      ).transaction_id;
+    const [a, b, c, d] = [await pending(), await pending(), await pending(), await pending()];
+    const transfer = await control<{ out: string; in: string }>(
+      'POST',
+      `/items/${itemId}/transactions/transfer`,
+      {
+        amount: 300,
+        webhook: false,
+      },
+    );
+    const withId = await control<{ transaction_id: string }>(
+      'POST',
+      `/items/${itemId}/transactions/${a}/post`,
+      {
+        amount: 48,
+        webhook: false,
+      },
+    );
+    const withoutId = await control<{ transaction_id: string }>(
+      'POST',
+      `/items/${itemId}/transactions/${b}/post`,
+      {
+        with_pending_transaction_id: false,
+        webhook: false,
+      },
+    );
+    await control('POST', `/items/${itemId}/transactions/${c}/vanish`, { webhook: false });
+    const split = await control<{ transaction_id: string; fillers: number }>(
+      'POST',
+      `/items/${itemId}/transactions/${d}/post`,
+      { split_pages: 'removed-first', page_size: 10, webhook: false },
+    );
+
+    const diff = await drain(accessToken, start.cursor, 10);
+    const added = new Map(diff.added.map((t) => [t.transaction_id, t]));
+    expect(added.get(withId.transaction_id)).toMatchObject({
+      pending: false,
+      pending_transaction_id: a,
+      amount: 48,
+    });
+    expect(added.get(withoutId.transaction_id)).toMatchObject({
+      pending: false,
+      pending_transaction_id: null,
+    });
+    expect(added.get(transfer.out)?.amount).toBe(300);
+    expect(added.get(transfer.in)).toMatchObject({
+      amount: -300,
+      personal_finance_category: { primary: 'TRANSFER_IN' },
+    });
+    expect([a, b, c, d].some((id) => added.has(id))).toBe(false);
+    expect(split.fillers).toBe(10);
+    expect(diff.pages).toBeGreaterThan(1);
+    expect(added.get(split.transaction_id)).toMatchObject({ pending_transaction_id: d });
+  });
+
   it('answers TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION when data changes mid-run', async () => {
     const { accessToken, itemId } = await linkItem({ webhook: null });
     const page = (await plaid.transactionsSync({ access_token: accessToken, count: 10 })).data;

@@ -7,6 +7,9 @@ import { type SyncConfig } from './config';
 import { CoreModule } from './core.module';
 import { dataSourceOptions } from './database/database';
 import { UserDeletionModule } from './deletion/user-deletion.module';
+import { InsightsModule } from './insights/insights.module';
+import { RecurringModule } from './recurring/recurring.module';
+import { RulesModule } from './rules/rules.module';
 import { SyncModule } from './sync/sync.module';
 import { TransactionsModule } from './transactions/transactions.module';
 
@@ -23,6 +26,9 @@ export class AppModule {
         AccountsModule,
         TransactionsModule,
         UserDeletionModule,
+        RulesModule,
+        RecurringModule,
+        InsightsModule,
       ],
       controllers: [databaseHealthHandler('sync-worker')],
     };

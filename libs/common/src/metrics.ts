@@ -69,6 +69,19 @@ export const metrics = {
     labelNames: ['kind'],
     registers,
   }),
+  // A posted transaction arrived without pending_transaction_id (or the pending one vanished): the user's edit of
+  // the pending transaction stays with its id, counted once here rather than guessed onto another transaction.
+  transactionEditsOrphaned: new Counter({
+    name: 'sync_transaction_edits_orphaned_total',
+    help: 'User edits left on a transaction that is gone, with no posted transaction naming it as its pending one',
+    registers,
+  }),
+  recurringFetches: new Counter({
+    name: 'sync_recurring_fetches_total',
+    help: 'Fetches of /transactions/recurring/get by outcome (ok, unavailable, failed)',
+    labelNames: ['outcome'],
+    registers,
+  }),
 };
 
 // A gauge whose values are read (e.g. from the database) when Prometheus scrapes.

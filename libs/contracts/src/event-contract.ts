@@ -9,6 +9,7 @@ import {
   type ItemRemovedEvent,
   type PlaidWebhookEvent,
   type SyncRequestedEvent,
+  type TransactionsEditedEvent,
 } from './events/item.events';
 import { type UserDeletionStepEvent } from './events/user-deletion.events';
 import { type EventPattern } from './patterns';
@@ -21,6 +22,7 @@ export interface EventContract {
   [EventPattern.ItemSynced]: ItemSyncedEvent;
   [EventPattern.ItemErrorRecorded]: ItemErrorRecordedEvent;
   [EventPattern.ItemAccountsChanged]: ItemAccountsChangedEvent;
+  [EventPattern.TransactionsEdited]: TransactionsEditedEvent;
   [EventPattern.LegacyItemRefreshed]: LegacyItemRefreshedEvent;
   [EventPattern.ItemDataRevoked]: ItemDataRevokedEvent;
   [EventPattern.SyncRequested]: SyncRequestedEvent;

@@ -19,3 +19,8 @@ export * from './link/webhook-key.dto';
 export * from './feed/feed.dto';
 export * from './account/account.dto';
 export * from './events/user-deletion.events';
+export * from './sync/categories';
+export * from './sync/transaction-edits.dto';
+export * from './sync/rules.dto';
+export * from './sync/recurring.dto';
+export * from './sync/insights.dto';

@@ -35,6 +35,14 @@ export enum MessagePattern {
   TransactionsListV1 = 'sync.transactions.list.v1',
   TransactionsChanges = 'sync.transactions.changes.v1',
   SyncRequest = 'sync.item.sync-request.v1',
+  TransactionsGet = 'sync.transactions.get.v1',
+  TransactionsEdit = 'sync.transactions.edit.v1',
+  RulesList = 'sync.rules.list.v1',
+  RulesCreate = 'sync.rules.create.v1',
+  RulesUpdate = 'sync.rules.update.v1',
+  RulesDelete = 'sync.rules.delete.v1',
+  RecurringList = 'sync.recurring.list.v1',
+  InsightsSpending = 'sync.insights.spending.v1',
 }
 
 // Events: fire-and-forget, delivered at least once through a service's events queue (see EVENT_ROUTES).
@@ -47,6 +55,8 @@ export enum EventPattern {
   ItemErrorRecorded = 'sync.item.error-recorded.v1',
   // Accounts of the item added, removed or with changed balances (committed with the change).
   ItemAccountsChanged = 'sync.item.accounts-changed.v1',
+  // The user changed transactions of the item (an edit, a rule applied to existing ones, an unpaired transfer).
+  TransactionsEdited = 'sync.transactions.edited.v1',
   // Deprecated: published by the previous release, still consumed during a rolling upgrade.
   LegacyItemRefreshed = 'sync.item.refreshed.v1',
   // Item data the user no longer lets us keep (revoked access, one revoked account).

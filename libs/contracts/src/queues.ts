@@ -31,6 +31,7 @@ export const EVENT_ROUTES: Record<EventPattern, EventQueueOwner> = {
   [EventPattern.ItemSynced]: 'link',
   [EventPattern.ItemErrorRecorded]: 'link',
   [EventPattern.ItemAccountsChanged]: 'link',
+  [EventPattern.TransactionsEdited]: 'link',
   [EventPattern.LegacyItemRefreshed]: 'link',
   [EventPattern.ItemDataRevoked]: 'sync',
   [EventPattern.SyncRequested]: 'sync',

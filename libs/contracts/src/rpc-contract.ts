@@ -50,6 +50,18 @@ import {
   type SyncRequestAcceptedDto,
 } from './sync/transactions.dto';
 import { type TransactionChangesDto, type TransactionChangesRequest } from './sync/transaction-changes.dto';
+import { type TransactionEditRequest, type TransactionRef } from './sync/transaction-edits.dto';
+import {
+  type RuleCreateRequest,
+  type RuleDto,
+  type RuleListDto,
+  type RuleRef,
+  type RuleUpdateRequest,
+  type RulesListRequest,
+} from './sync/rules.dto';
+import { type RecurringListDto, type RecurringListRequest } from './sync/recurring.dto';
+import { type SpendingDto, type SpendingRequest } from './sync/insights.dto';
+import { type TransactionDto } from './sync/transactions.dto';
 import { type WebhookKeyRequest, type WebhookKeyResponse } from './link/webhook-key.dto';
 
 // A response the service serialised itself: JSON text of T, passed through by the gateway unparsed.
@@ -99,6 +111,14 @@ export interface RpcContract {
     response: JsonText<TransactionChangesDto>;
   };
   [MessagePattern.SyncRequest]: { request: ItemRef; response: SyncRequestAcceptedDto };
+  [MessagePattern.TransactionsGet]: { request: TransactionRef; response: JsonText<TransactionDto> };
+  [MessagePattern.TransactionsEdit]: { request: TransactionEditRequest; response: JsonText<TransactionDto> };
+  [MessagePattern.RulesList]: { request: RulesListRequest; response: RuleListDto };
+  [MessagePattern.RulesCreate]: { request: RuleCreateRequest; response: RuleDto };
+  [MessagePattern.RulesUpdate]: { request: RuleUpdateRequest; response: RuleDto };
+  [MessagePattern.RulesDelete]: { request: RuleRef; response: { deleted: true } };
+  [MessagePattern.RecurringList]: { request: RecurringListRequest; response: RecurringListDto };
+  [MessagePattern.InsightsSpending]: { request: SpendingRequest; response: SpendingDto };
   [MessagePattern.WebhookKeyGet]: { request: WebhookKeyRequest; response: WebhookKeyResponse };
 }
 

@@ -1,10 +1,12 @@
-import { Controller, Get, Header, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Header, Param, Patch, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   type JsonText,
   MessagePattern as P,
   TransactionChangesDto,
   TransactionChangesQueryDto,
+  TransactionDto,
+  TransactionEditDto,
   TransactionPageDto,
   TransactionsQueryDto,
 } from '@app/contracts';
@@ -53,5 +55,41 @@ export class TransactionsController {
     @Query() query: TransactionChangesQueryDto,
   ): Promise<JsonText<TransactionChangesDto>> {
     return this.rpc.sync.send(P.TransactionsChanges, { ...query, userId: user.userId });
+  }
+
+  @Get(':id')
+  @Header('Content-Type', 'application/json; charset=utf-8')
+  @ApiOperation({ summary: 'One of your transactions (hidden ones too), with your edits applied' })
+  @ApiParam({ name: 'id', description: "Plaid's transaction_id" })
+  @ApiResponse({ status: 200, type: TransactionDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not your transaction' })
+  get(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string): Promise<JsonText<TransactionDto>> {
+    return this.rpc.sync.send(P.TransactionsGet, { userId: user.userId, id });
+  }
+
+  @Patch(':id')
+  @Header('Content-Type', 'application/json; charset=utf-8')
+  @ApiOperation({
+    summary:
+      'Edit a transaction: category, note, hidden, excludeFromSpending, displayName, unpair a transfer',
+    description:
+      "Edits are kept apart from Plaid's data and win over it (and over rules); every later sync keeps them, " +
+      "and a posted transaction takes over its pending one's edit. A field left out stays; null clears it. " +
+      'transferPairId: null unpairs both halves for good.',
+  })
+  @ApiParam({ name: 'id', description: "Plaid's transaction_id" })
+  @ApiResponse({ status: 200, type: TransactionDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'VALIDATION_FAILED: e.g. an unknown category',
+  })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not your transaction' })
+  edit(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id') id: string,
+    @Body() body: TransactionEditDto,
+  ): Promise<JsonText<TransactionDto>> {
+    return this.rpc.sync.send(P.TransactionsEdit, { ...body, userId: user.userId, id });
   }
 }

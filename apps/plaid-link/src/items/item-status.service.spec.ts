@@ -396,6 +396,36 @@ describe(ItemStatusService.name, () => {
 
       expect(await feedEvents(db)).toEqual([]);
     });
+
+    it('appends transactions.changed for a user edit once per editedAt, leaving the item as it is', async () => {
+      const item = await insertItem(db, { userId: OWNER });
+      const before = comparable(await reloadItem(db, item.id));
+      const edit = {
+        itemId: item.id,
+        modified: 2,
+        changesCursor: 'cursor-1',
+        editedAt: new Date().toISOString(),
+      };
+
+      await sut.applyTransactionsEdited(edit);
+      await sut.applyTransactionsEdited(edit);
+      await sut.applyTransactionsEdited({
+        itemId: UNKNOWN_ITEM,
+        modified: 1,
+        changesCursor: 'c',
+        editedAt: edit.editedAt,
+      });
+
+      expect(await feedEvents(db)).toEqual([
+        {
+          userId: OWNER,
+          id: 1,
+          event: 'transactions.changed',
+          data: { itemId: item.id, added: 0, modified: 2, removed: 0, cursor: 'cursor-1' },
+        },
+      ]);
+      expect(comparable(await reloadItem(db, item.id))).toEqual(before);
+    });
   });
 });
 

@@ -6,6 +6,7 @@ import {
   type ItemProblemPayload,
   type ItemSyncedEvent,
   type LegacyItemRefreshedEvent,
+  type TransactionsEditedEvent,
 } from '@app/contracts';
 import { OutboxRelay } from '@app/messaging';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -83,6 +84,23 @@ export class ItemStatusService {
         'accounts.changed',
         { itemId: item.id },
         `accounts:${item.id}:${event.changedAt}`,
+      );
+      return appended !== null;
+    });
+  }
+
+  // The user changed transactions of the item (edit, rule, unpaired transfer): transactions.changed in the feed,
+  // as after a sync, keyed by editedAt (a redelivery adds nothing). The item's status does not change.
+  async applyTransactionsEdited(event: TransactionsEditedEvent): Promise<void> {
+    await this.inTransaction(async (em) => {
+      const item = await this.items.lockById(em, event.itemId);
+      if (!item) return this.unknown(event.itemId);
+      const appended = await this.feed.append(
+        em,
+        item.userId,
+        'transactions.changed',
+        { itemId: item.id, added: 0, modified: event.modified, removed: 0, cursor: event.changesCursor },
+        `edit:${item.id}:${event.editedAt}`,
       );
       return appended !== null;
     });

@@ -5,6 +5,7 @@ import {
   type ItemDto,
   type ItemListDto,
   ItemAccountsChangedEvent,
+  TransactionsEditedEvent,
   ItemErrorRecordedEvent,
   ItemMetadataRefreshedEvent,
   ItemRef,
@@ -56,6 +57,11 @@ export class ItemsHandler {
   @EventPattern(E.ItemAccountsChanged)
   accountsChanged(@Payload() event: ItemAccountsChangedEvent): Promise<void> {
     return this.status.applyAccountsChanged(event);
+  }
+
+  @EventPattern(E.TransactionsEdited)
+  transactionsEdited(@Payload() event: TransactionsEditedEvent): Promise<void> {
+    return this.status.applyTransactionsEdited(event);
   }
 
   @EventPattern(E.LegacyItemRefreshed)

@@ -162,6 +162,11 @@ export const ERROR_CATALOG: Record<string, ErrorSpec> = {
     message:
       'the requested product is not yet ready. please provide a webhook or try the request again later',
   },
+  PRODUCT_NOT_ENABLED: {
+    type: PlaidErrorType.ItemError,
+    status: 400,
+    message: 'a requested product is not enabled for the current access token',
+  },
   PRODUCTS_NOT_SUPPORTED: {
     type: PlaidErrorType.ItemError,
     status: 400,

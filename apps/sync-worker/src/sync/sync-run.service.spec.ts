@@ -29,7 +29,9 @@ import {
 } from '../spec-support';
 import { TransactionChangesRepository } from '../transactions/transaction-changes.repository';
 import { TransactionChangesService } from '../transactions/transaction-changes.service';
+import { TransactionEditsRepository } from '../transactions/transaction-edits.repository';
 import { TransactionsWriter } from '../transactions/transactions.writer';
+import { TransfersRepository } from '../transactions/transfers.repository';
 import { SyncRunService } from './sync-run.service';
 
 // Plaid's answers for /transactions/sync, one per call, in order: a page, or an error to throw.
@@ -73,6 +75,8 @@ describe(SyncRunService.name, () => {
         TransactionsWriter,
         TransactionChangesRepository,
         TransactionChangesService,
+        TransactionEditsRepository,
+        TransfersRepository,
         PlaidRateLimiter,
         PlaidCallWindowsRepository,
         { provide: CONFIG, useValue: config },
@@ -138,6 +142,51 @@ describe(SyncRunService.name, () => {
       [item.itemId],
     );
     expect(row).toEqual({ cursor: 'cursor-3', synced: true });
+  });
+
+  it('moves an edit from pending to posted across pages, pairs a transfer and marks an edit left behind', async () => {
+    const item = await insertItem(db, cipher);
+    const [checking, savings] = [makeAccount(), makeAccount({ name: 'Savings' })];
+    const followed = makeTransaction(checking.account_id, { pending: true });
+    const lost = makeTransaction(checking.account_id, { pending: true });
+    answers = [makeSyncPage({ accounts: [checking, savings], added: [followed, lost] })];
+    await sut.run(item);
+    await db.dataSource.query(
+      `INSERT INTO transaction_edits (user_id, plaid_transaction_id, item_id, note)
+       VALUES ($1, $2, $4, 'followed'), ($1, $3, $4, 'lost')`,
+      [item.userId, followed.transaction_id, lost.transaction_id, item.itemId],
+    );
+    const posted = makeTransaction(checking.account_id, { pending_transaction_id: followed.transaction_id });
+    const unnamed = makeTransaction(checking.account_id);
+    const out = makeTransaction(checking.account_id, { amount: 500, date: '2026-11-02' });
+    const into = makeTransaction(savings.account_id, { amount: -500, date: '2026-11-03' });
+    const removed = [followed, lost].map((t) => ({
+      transaction_id: t.transaction_id,
+      account_id: t.account_id,
+    }));
+    answers = [
+      makeSyncPage({ accounts: [checking, savings], removed, has_more: true, next_cursor: 'c1' }),
+      makeSyncPage({ accounts: [checking, savings], added: [posted, unnamed, out, into] }),
+    ];
+
+    await sut.run(item);
+
+    const edits = await db.dataSource.query<{ id: string; orphaned: boolean }[]>(
+      `SELECT plaid_transaction_id AS id, orphaned_at IS NOT NULL AS orphaned FROM transaction_edits
+        WHERE item_id = $1 ORDER BY note`,
+      [item.itemId],
+    );
+    const pairs = await db.dataSource.query<{ id: string; pair: string | null }[]>(
+      `SELECT plaid_transaction_id AS id, transfer_pair_id AS pair FROM transactions
+        WHERE plaid_transaction_id = ANY($1) ORDER BY amount`,
+      [[out.transaction_id, into.transaction_id]],
+    );
+    expect(edits).toEqual([
+      { id: posted.transaction_id, orphaned: false },
+      { id: lost.transaction_id, orphaned: true },
+    ]);
+    expect(pairs[0].pair).not.toBeNull();
+    expect(pairs[1].pair).toBe(pairs[0].pair);
   });
 
   it('publishes ItemSynced with the counts of the run', async () => {

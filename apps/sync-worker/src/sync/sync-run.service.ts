@@ -10,7 +10,9 @@ import { CONFIG, SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
 import { PlaidRateLimiter } from '../plaid-limits/plaid-rate-limiter.service';
 import { TransactionChangesRepository } from '../transactions/transaction-changes.repository';
+import { TransactionEditsRepository } from '../transactions/transaction-edits.repository';
 import { TransactionsWriter } from '../transactions/transactions.writer';
+import { TransfersRepository } from '../transactions/transfers.repository';
 
 export interface SyncOutcome {
   pages: number;
@@ -26,6 +28,9 @@ interface PassTotals {
   removed: number;
   added: number;
   modified: number;
+  // The dates the pass's added and modified transactions span (where transfer pairs may have appeared).
+  firstDate: string | null;
+  lastDate: string | null;
 }
 
 const PAGE_SIZE = 500;
@@ -49,6 +54,8 @@ export class SyncRunService {
     private readonly accounts: AccountsWriter,
     private readonly transactions: TransactionsWriter,
     private readonly changes: TransactionChangesRepository,
+    private readonly edits: TransactionEditsRepository,
+    private readonly transfers: TransfersRepository,
     private readonly limiter: PlaidRateLimiter,
     private readonly relay: OutboxRelay,
   ) {}
@@ -89,7 +96,15 @@ export class SyncRunService {
   // passes after an abandoned one); the last page also deletes the provisional ids this pass never confirmed.
   private async pass(item: SyncItem, accessToken: string, provisional: Set<string>): Promise<PassTotals> {
     const confirmed = new Set<string>();
-    const totals: PassTotals = { pages: 0, upserted: 0, removed: 0, added: 0, modified: 0 };
+    const totals: PassTotals = {
+      pages: 0,
+      upserted: 0,
+      removed: 0,
+      added: 0,
+      modified: 0,
+      firstDate: null,
+      lastDate: null,
+    };
     let pending = this.fetchPage(item, accessToken, item.cursor ?? undefined);
     for (;;) {
       const page = await pending;
@@ -103,6 +118,10 @@ export class SyncRunService {
       const changed: Transaction[] = [...page.added, ...page.modified];
       totals.added += page.added.length;
       totals.modified += page.modified.length;
+      for (const t of changed) {
+        if (totals.firstDate === null || t.date < totals.firstDate) totals.firstDate = t.date;
+        if (totals.lastDate === null || t.date > totals.lastDate) totals.lastDate = t.date;
+      }
       const cleanup = page.has_more ? [] : unconfirmed(provisional, confirmed, changed);
       await this.applyPage(item, page, changed, cleanup, totals);
       for (const t of changed) {
@@ -150,6 +169,12 @@ export class SyncRunService {
   ): Promise<void> {
     const syncedAt = new Date();
     await this.items.saveCursor(em, item.itemId, cursor, syncedAt);
+    if (totals.added + totals.modified + totals.removed > 0) {
+      // In bulk over the whole run (its pages are committed): edits left without their transaction (a posted one
+      // that did not name its pending one), and transfer pairs between the user's accounts.
+      metrics.transactionEditsOrphaned.inc(await this.edits.markOrphans(em, item.itemId));
+      await this.transfers.pair(em, item.userId, totals.firstDate, totals.lastDate);
+    }
     // Where the user's delta stands once this run commits: a client reading GET /v1/transactions/changes from
     // here gets exactly what was committed after it.
     const seq = await this.changes.positionForUser(em, item.userId);

@@ -3,6 +3,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { InstitutionsModule } from '../institutions/institutions.module';
 import { ItemsModule } from '../items/items.module';
 import { PlaidLimitsModule } from '../plaid-limits/plaid-limits.module';
+import { RecurringModule } from '../recurring/recurring.module';
 import { TransactionsModule } from '../transactions/transactions.module';
 import { ItemMetadataService } from './item-metadata.service';
 import { PlaidFailurePolicy } from './plaid-failure-policy.service';
@@ -16,7 +17,14 @@ import { SyncService } from './sync.service';
 // The sync path: the entry service behind the item and webhook events, the per-item coordinator, one sync run,
 // the metadata refresh, the Plaid failure policy, and the stale-item scheduler. Exports nothing.
 @Module({
-  imports: [ItemsModule, AccountsModule, TransactionsModule, InstitutionsModule, PlaidLimitsModule],
+  imports: [
+    ItemsModule,
+    AccountsModule,
+    TransactionsModule,
+    InstitutionsModule,
+    PlaidLimitsModule,
+    RecurringModule,
+  ],
   controllers: [SyncHandler],
   providers: [
     SyncService,

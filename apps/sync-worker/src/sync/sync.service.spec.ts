@@ -56,6 +56,14 @@ describe(SyncService.name, () => {
       }),
     ),
     accountsGet: jest.fn(async () => plaidOk({ accounts: [account], item: {}, request_id: 'r' })),
+    transactionsRecurringGet: jest.fn(async () =>
+      plaidOk({
+        inflow_streams: [],
+        outflow_streams: [],
+        updated_datetime: '2026-11-01T00:00:00Z',
+        request_id: 'r',
+      }),
+    ),
     transactionsSync: jest.fn(async () =>
       plaidOk(makeSyncPage({ accounts: [account], added: [makeTransaction(account.account_id)] })),
     ),

@@ -17,6 +17,8 @@ import { DataSource } from 'typeorm';
 import { AccountsWriter } from '../accounts/accounts.writer';
 import { CONFIG, SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
+import { RecurringService } from '../recurring/recurring.service';
+import { TransfersRepository } from '../transactions/transfers.repository';
 import { ItemMetadataService } from './item-metadata.service';
 import { PlaidFailurePolicy } from './plaid-failure-policy.service';
 import { SyncCoordinator } from './sync-coordinator.service';
@@ -30,6 +32,9 @@ const SYNC_CODES = new Set([
   'DEFAULT_UPDATE',
   'TRANSACTIONS_REMOVED',
 ]);
+
+// Plaid's recurring streams of the item changed: fetch them again.
+const RECURRING_UPDATE = 'RECURRING_TRANSACTIONS_UPDATE';
 
 // The sync worker's entry: what each message means, in terms of a metadata refresh, a coordinated sync run
 // and the Plaid failure policy. The delivery attempt is read here, once, and passed down.
@@ -48,6 +53,8 @@ export class SyncService {
     private readonly metadata: ItemMetadataService,
     private readonly runs: SyncRunService,
     private readonly failures: PlaidFailurePolicy,
+    private readonly recurring: RecurringService,
+    private readonly transfers: TransfersRepository,
   ) {}
 
   // The job behind "item linked": item metadata, institution name, accounts, then the first sync.
@@ -81,11 +88,14 @@ export class SyncService {
 
   async onItemRemoved(event: ItemRemovedEvent): Promise<void> {
     await this.items.delete(event.itemId);
+    // A transfer between this item and another of the user's is no pair any more.
+    await this.db.transaction((em) => this.transfers.pair(em, event.userId, null, null));
     this.logger.log({ itemId: event.itemId }, 'item data deleted');
   }
 
   async onDataRevoked(event: ItemDataRevokedEvent): Promise<void> {
     const { itemId, plaidAccountId } = event;
+    const owner = await this.items.find(itemId);
     await this.db.transaction(async (em) => {
       if (plaidAccountId) {
         await this.accounts.deleteOne(em, itemId, plaidAccountId);
@@ -93,6 +103,7 @@ export class SyncService {
         await this.accounts.deleteForItem(em, itemId);
         await this.items.deleteSyncState(em, itemId);
       }
+      if (owner) await this.transfers.pair(em, owner.userId, null, null);
     });
     this.relay.kick();
     this.logger.log(
@@ -108,6 +119,10 @@ export class SyncService {
         { webhookCode: event.webhookCode, plaidItemId: event.plaidItemId },
         'webhook for an unknown item; acknowledged',
       );
+      return;
+    }
+    if (event.webhookCode === RECURRING_UPDATE) {
+      await this.recurring.refresh(item, 'webhook');
       return;
     }
     if (!SYNC_CODES.has(event.webhookCode)) {
@@ -156,11 +171,14 @@ export class SyncService {
   private async syncOnce(itemId: string, attempt: number): Promise<void> {
     const item = await this.mustFind(itemId);
     await this.failures.deferIfPaused(item);
+    let outcome;
     try {
-      await this.runs.run(item);
+      outcome = await this.runs.run(item);
     } catch (err) {
-      await this.failures.handle(item, err, attempt);
+      return this.failures.handle(item, err, attempt);
     }
+    // A run that changed transactions may have changed the recurring streams (never throws).
+    if (outcome.upserted + outcome.removed > 0) await this.recurring.refresh(item, 'sync');
   }
 
   private async mustFind(itemId: string): Promise<SyncItem> {

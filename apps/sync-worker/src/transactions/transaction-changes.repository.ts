@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { TRANSACTION_JSON } from './transaction.projection';
+import { EDITS_JOIN, TRANSACTION_JSON } from './transaction.projection';
 
 export interface ChangesScope {
   userId: string;
@@ -59,6 +59,7 @@ const SNAPSHOT_SQL = `WITH high AS (
        (SELECT 'row' AS tag, t.date::text AS date, t.id::text AS id, ${TRANSACTION_JSON} AS json,
                NULL::bigint AS seq
           FROM transactions t
+          ${EDITS_JOIN}
          WHERE t.user_id = $1
            AND ($2::uuid IS NULL OR t.item_id = $2::uuid)
            AND ($4::date IS NULL OR (t.date, t.id) < ($4::date, $5::uuid))
@@ -94,6 +95,7 @@ const LOG_SQL = `WITH c AS (
                CASE WHEN t.id IS NULL THEN NULL ELSE ${TRANSACTION_JSON} END AS json, g.seq
           FROM g
           LEFT JOIN transactions t ON t.plaid_transaction_id = g.transaction_id AND t.user_id = $1
+          ${EDITS_JOIN}
          ORDER BY g.seq)
        UNION ALL
        SELECT 'last', NULL, NULL, NULL, (SELECT max(seq) FROM page)

@@ -91,6 +91,16 @@ describe('TransactionDto and the SQL projection', () => {
     await db.dataSource.transaction(async (em) => {
       await moduleRef.get(AccountsRepository).upsertMany(em, item.itemId, item.userId, [account]);
       await moduleRef.get(TransactionsWriter).upsert(em, item.itemId, item.userId, [full, bare]);
+      // The user's side of the full one: an edit and a transfer pair.
+      await em.query(
+        `INSERT INTO transaction_edits (user_id, plaid_transaction_id, item_id, note, display_name)
+         VALUES ($1, $2, $3, 'a note', 'A name')`,
+        [item.userId, full.transaction_id, item.itemId],
+      );
+      await em.query(
+        `UPDATE transactions SET transfer_pair_id = gen_random_uuid() WHERE plaid_transaction_id = $1`,
+        [full.transaction_id],
+      );
     });
     page = JSON.parse(await sut.page({ userId: item.userId, itemId: item.itemId })) as TransactionPageDto;
   });

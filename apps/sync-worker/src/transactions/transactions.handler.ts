@@ -7,7 +7,11 @@ import {
   TransactionChangesRequest,
   type TransactionPageDto,
   TransactionsListRequest,
+  type TransactionDto,
+  TransactionEditRequest,
+  TransactionRef,
 } from '@app/contracts';
+import { TransactionEditsService } from './transaction-edits.service';
 import { TransactionChangesService } from './transaction-changes.service';
 import { TransactionsService } from './transactions.service';
 
@@ -16,7 +20,18 @@ export class TransactionsHandler {
   constructor(
     private readonly transactions: TransactionsService,
     private readonly changes: TransactionChangesService,
+    private readonly edits: TransactionEditsService,
   ) {}
+
+  @MessagePattern(P.TransactionsGet)
+  get(@Payload() dto: TransactionRef): Promise<JsonText<TransactionDto>> {
+    return this.edits.get(dto);
+  }
+
+  @MessagePattern(P.TransactionsEdit)
+  edit(@Payload() dto: TransactionEditRequest): Promise<JsonText<TransactionDto>> {
+    return this.edits.edit(dto);
+  }
 
   @MessagePattern(P.TransactionsList)
   list(@Payload() dto: TransactionsListRequest): Promise<JsonText<TransactionPageDto>> {

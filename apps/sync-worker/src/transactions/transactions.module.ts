@@ -2,12 +2,16 @@ import { Module } from '@nestjs/common';
 import { TransactionChangesCompactor } from './transaction-changes.compactor';
 import { TransactionChangesRepository } from './transaction-changes.repository';
 import { TransactionChangesService } from './transaction-changes.service';
+import { TransactionEditsRepository } from './transaction-edits.repository';
+import { TransactionEditsService } from './transaction-edits.service';
+import { TransactionsEditedAnnouncer } from './transactions-edited.announcer';
+import { TransfersRepository } from './transfers.repository';
 import { TransactionsHandler } from './transactions.handler';
 import { TransactionsRepository } from './transactions.repository';
 import { TransactionsService } from './transactions.service';
 import { TransactionsWriter } from './transactions.writer';
 
-// The transactions read API (RPC: the list and the delta changes), the writer the sync run applies pages with,
+// The transactions read API (RPC: the list, one transaction, the delta changes), the user's edits, the writer the sync run applies pages with,
 // and the compaction of the change log the delta API reads (written by triggers on sync.transactions).
 @Module({
   controllers: [TransactionsHandler],
@@ -18,7 +22,17 @@ import { TransactionsWriter } from './transactions.writer';
     TransactionChangesRepository,
     TransactionChangesService,
     TransactionChangesCompactor,
+    TransactionEditsRepository,
+    TransactionEditsService,
+    TransactionsEditedAnnouncer,
+    TransfersRepository,
   ],
-  exports: [TransactionsWriter, TransactionChangesRepository],
+  exports: [
+    TransactionsWriter,
+    TransactionChangesRepository,
+    TransactionEditsRepository,
+    TransactionsEditedAnnouncer,
+    TransfersRepository,
+  ],
 })
 export class TransactionsModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type TransactionsCursor, type TransactionsListRequest } from '@app/contracts';
-import { DataSource } from 'typeorm';
-import { TRANSACTION_JSON } from './transaction.projection';
+import { DataSource, type EntityManager } from 'typeorm';
+import { EDITS_JOIN, TRANSACTION_JSON } from './transaction.projection';
 
 export interface TransactionsPageQuery extends Omit<TransactionsListRequest, 'cursor' | 'limit'> {
   after: TransactionsCursor | null;
@@ -15,13 +15,15 @@ export type TransactionsPageResult =
 
 type ListRow = { id: string; date: string; json: string; missing: null } | { missing: 'item' | 'account' };
 
-// Newest first, keyset on (date, id). The two sentinel branches answer "not the caller's" in the same round
+// Newest first, keyset on (date, id); the user's hidden transactions only with includeHidden ($13). The two sentinel branches answer "not the caller's" in the same round
 // trip: they only produce a row when the item (as item_owners knows it) or the account is not the user's, and
 // then the first branch is empty (every row carries its owner's user_id). An item the worker does not know yet
 // counts as not the user's. `items` is asked too: during a rolling upgrade, workers of the previous release
 // link items without an item_owners row. `bench/lib/list-sql.mjs` reads this statement.
 const LIST_SQL = `(SELECT t.id, t.date::text AS date, ${TRANSACTION_JSON} AS json, NULL::text AS missing
          FROM transactions t
+         LEFT JOIN transaction_edits e
+           ON e.user_id = t.user_id AND e.plaid_transaction_id = t.plaid_transaction_id
         WHERE t.user_id = $1
           AND ($2::uuid IS NULL OR t.item_id = $2::uuid)
           AND ($3::uuid IS NULL OR t.account_id = $3::uuid)
@@ -30,8 +32,10 @@ const LIST_SQL = `(SELECT t.id, t.date::text AS date, ${TRANSACTION_JSON} AS jso
           AND ($6::boolean IS NULL OR t.pending = $6::boolean)
           AND ($7::numeric IS NULL OR t.amount >= $7::numeric)
           AND ($8::numeric IS NULL OR t.amount <= $8::numeric)
-          AND ($9::text IS NULL OR t.name ILIKE $9::text OR t.merchant_name ILIKE $9::text)
+          AND ($9::text IS NULL OR t.name ILIKE $9::text OR t.merchant_name ILIKE $9::text
+               OR coalesce(e.display_name, t.rule_display_name) ILIKE $9::text OR e.note ILIKE $9::text)
           AND ($10::date IS NULL OR (t.date, t.id) < ($10::date, $11::uuid))
+          AND ($13::boolean IS TRUE OR NOT coalesce(e.hidden, t.rule_hidden, false))
         ORDER BY t.date DESC, t.id DESC
         LIMIT $12)
        UNION ALL
@@ -67,6 +71,7 @@ export class TransactionsRepository {
       q.after?.date ?? null,
       q.after?.id ?? null,
       q.limit,
+      q.includeHidden ?? false,
     ]);
     const page: { id: string; date: string; json: string }[] = [];
     // The item first: it is what the gateway used to check before the account.
@@ -76,5 +81,15 @@ export class TransactionsRepository {
       else if (missing !== 'item') missing = row.missing;
     }
     return missing ? { kind: 'not-found', missing } : { kind: 'page', rows: page };
+  }
+
+  // One of the user's transactions (hidden or not) as JSON text, or null.
+  async one(userId: string, plaidTransactionId: string, em?: EntityManager): Promise<string | null> {
+    const rows = await (em ?? this.db.manager).query<{ json: string }[]>(
+      `SELECT ${TRANSACTION_JSON} AS json FROM transactions t ${EDITS_JOIN}
+        WHERE t.user_id = $1 AND t.plaid_transaction_id = $2`,
+      [userId, plaidTransactionId],
+    );
+    return rows[0]?.json ?? null;
   }
 }

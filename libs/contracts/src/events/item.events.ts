@@ -136,6 +136,24 @@ export class ItemAccountsChangedEvent {
   changedAt: string;
 }
 
+// sync-worker → plaid-link: the user changed transactions of the item (committed with the change): the feed gets
+// transactions.changed with the user's delta cursor right after it. Keyed by editedAt: a redelivery adds nothing.
+export class TransactionsEditedEvent {
+  @IsUUID()
+  itemId: string;
+
+  @IsInt()
+  @Min(0)
+  modified: number;
+
+  @IsString()
+  @Length(1, 512)
+  changesCursor: string;
+
+  @IsISO8601()
+  editedAt: string;
+}
+
 // sync-worker → plaid-link: the Plaid failure policy recorded an item-level error (the user must act, or the
 // retries are used up).
 export class ItemErrorRecordedEvent {

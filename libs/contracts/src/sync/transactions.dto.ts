@@ -46,7 +46,9 @@ export class TransactionsQueryDto {
   @IsNumber({ allowNaN: false, allowInfinity: false })
   maxAmount?: number;
 
-  @ApiPropertyOptional({ description: 'Case-insensitive match on name or merchant name' })
+  @ApiPropertyOptional({
+    description: 'Case-insensitive match on name, merchant name, your display name or note',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 100)
@@ -64,6 +66,12 @@ export class TransactionsQueryDto {
   @IsOptional()
   @IsTransactionsCursor()
   cursor?: string;
+
+  @ApiPropertyOptional({ type: Boolean, description: 'Include transactions you hid (default false)' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'includeHidden must be true or false' })
+  includeHidden?: boolean;
 }
 
 export class TransactionsListRequest extends TransactionsQueryDto {
@@ -123,11 +131,43 @@ export class TransactionDto {
   @ApiProperty({ nullable: true, type: String, example: 'in store' })
   paymentChannel: string | null;
 
-  @ApiProperty({ type: CategoryDto, nullable: true })
+  @ApiProperty({
+    type: CategoryDto,
+    nullable: true,
+    description: "Effective category: your edit, else the first rule that sets one, else Plaid's",
+  })
   category: CategoryDto | null;
 
   @ApiProperty({ nullable: true, type: String })
   logoUrl: string | null;
+
+  @ApiProperty({ type: CategoryDto, nullable: true, description: 'The category Plaid gave (never edited)' })
+  plaidCategory: CategoryDto | null;
+
+  @ApiProperty({ nullable: true, type: String, description: 'Your note' })
+  note: string | null;
+
+  @ApiProperty({ description: 'Hidden from lists and totals (your edit, else a rule)' })
+  hidden: boolean;
+
+  @ApiProperty({ description: 'Left out of spending insights (your edit, else a rule)' })
+  excludeFromSpending: boolean;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Your name for it (edit, else a rule); null: use name',
+  })
+  displayName: string | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    description:
+      'Shared with the other half of a transfer between two of your accounts (left out of spending)',
+  })
+  transferPairId: string | null;
 }
 
 export class TransactionPageDto {

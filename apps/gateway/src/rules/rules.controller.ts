@@ -1,0 +1,90 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  CreateRuleDto,
+  DeleteRuleQueryDto,
+  MessagePattern as P,
+  RuleDto,
+  RuleListDto,
+  UpdateRuleDto,
+} from '@app/contracts';
+import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { type AuthenticatedUser } from '../auth/jwt.strategy';
+import { ErrorResponseDto } from '../errors/error-response.dto';
+import { RpcClients } from '../rpc/rpc-clients';
+
+@ApiTags('rules')
+@ApiBearerAuth()
+@UseGuards(JwtAuthGuard)
+@ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHORIZED' })
+@Controller('v1/rules')
+export class RulesController {
+  constructor(private readonly rpc: RpcClients) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Your rules, in the order they apply (priority, then age)' })
+  @ApiResponse({ status: 200, type: RuleListDto })
+  list(@CurrentUser() user: AuthenticatedUser): Promise<RuleListDto> {
+    return this.rpc.sync.send(P.RulesList, { userId: user.userId });
+  }
+
+  @Post()
+  @ApiOperation({
+    summary: 'Create a rule: every transaction it matches gets what it sets (your own edits still win)',
+    description:
+      'Applied to each transaction as it is synced; applyToExisting re-applies your rules to the ones you have. ' +
+      'Per field, the first matching rule by priority wins.',
+  })
+  @ApiResponse({ status: 201, type: RuleDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
+  @ApiResponse({
+    status: 404,
+    type: ErrorResponseDto,
+    description: 'NOT_FOUND: match.accountId is not yours',
+  })
+  create(@CurrentUser() user: AuthenticatedUser, @Body() body: CreateRuleDto): Promise<RuleDto> {
+    return this.rpc.sync.send(P.RulesCreate, { ...body, userId: user.userId });
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change a rule (match and set are replaced whole)' })
+  @ApiResponse({ status: 200, type: RuleDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND' })
+  update(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: UpdateRuleDto,
+  ): Promise<RuleDto> {
+    return this.rpc.sync.send(P.RulesUpdate, { ...body, userId: user.userId, id });
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a rule (applyToExisting=true re-applies the remaining rules)' })
+  @ApiResponse({ status: 204 })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND' })
+  async delete(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: DeleteRuleQueryDto,
+  ): Promise<void> {
+    await this.rpc.sync.send(P.RulesDelete, {
+      userId: user.userId,
+      id,
+      applyToExisting: query.applyToExisting,
+    });
+  }
+}
