@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AccountLifecycleController } from './accounts/account-lifecycle.controller';
+import { AccountLifecycleService } from './accounts/account-lifecycle.service';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
 import { PlaidAuthGuard } from './common/plaid-auth.guard';
@@ -70,6 +72,7 @@ export class AppModule {
         WebhooksController,
         SandboxController,
         ControlController,
+        AccountLifecycleController,
         HealthController,
       ],
       providers: [
@@ -82,6 +85,7 @@ export class AppModule {
         InstitutionsService,
         LinkService,
         AccountsService,
+        AccountLifecycleService,
         TransactionsService,
         WebhookKeysService,
         WebhooksService,
