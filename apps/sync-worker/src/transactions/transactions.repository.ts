@@ -32,6 +32,7 @@ const LIST_SQL = `(SELECT t.id, t.date::text AS date, ${TRANSACTION_JSON} AS jso
           AND ($8::numeric IS NULL OR t.amount <= $8::numeric)
           AND ($9::text IS NULL OR t.name ILIKE $9::text OR t.merchant_name ILIKE $9::text)
           AND ($10::date IS NULL OR (t.date, t.id) < ($10::date, $11::uuid))
+          AND NOT (t.account_id = ANY (ARRAY(SELECT id FROM accounts WHERE user_id = $1 AND hidden)))
         ORDER BY t.date DESC, t.id DESC
         LIMIT $12)
        UNION ALL
@@ -43,6 +44,11 @@ const LIST_SQL = `(SELECT t.id, t.date::text AS date, ${TRANSACTION_JSON} AS jso
        SELECT NULL, NULL, NULL, 'account'
         WHERE $3::uuid IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = $3::uuid AND a.user_id = $1)`;
+// Transactions of accounts the user hid stay out of the list unless includeHidden (the subquery runs once).
+const HIDDEN_ACCOUNTS_FILTER =
+  'AND NOT (t.account_id = ANY (ARRAY(SELECT id FROM accounts WHERE user_id = $1 AND hidden)))';
+if (!LIST_SQL.includes(HIDDEN_ACCOUNTS_FILTER)) throw new Error('the hidden-accounts filter is not in LIST_SQL');
+const LIST_SQL_WITH_HIDDEN = LIST_SQL.replace(HIDDEN_ACCOUNTS_FILTER, '');
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -54,7 +60,7 @@ export class TransactionsRepository {
 
   // Up to `limit` rows, each with its TransactionDto already rendered as JSON text by Postgres.
   async page(q: TransactionsPageQuery): Promise<TransactionsPageResult> {
-    const rows = await this.db.query<ListRow[]>(LIST_SQL, [
+    const rows = await this.db.query<ListRow[]>(q.includeHidden ? LIST_SQL_WITH_HIDDEN : LIST_SQL, [
       q.userId,
       q.itemId ?? null,
       q.accountId ?? null,

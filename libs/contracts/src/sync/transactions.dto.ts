@@ -64,6 +64,12 @@ export class TransactionsQueryDto {
   @IsOptional()
   @IsTransactionsCursor()
   cursor?: string;
+
+  @ApiPropertyOptional({ type: Boolean, description: 'Include transactions of accounts you hid (default false)' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'includeHidden must be true or false' })
+  includeHidden?: boolean;
 }
 
 export class TransactionsListRequest extends TransactionsQueryDto {
