@@ -223,6 +223,11 @@ describe('accounts, balances and net worth', () => {
     expect(refreshed.status).toBe(200);
     expect(byName(refreshed.body.data, 'Holiday Savings')).toMatchObject({ status: 'active' });
     expect(byName(refreshed.body.data, 'Plaid Saving')).toMatchObject({ status: 'unlinked' });
+    await waitFor(
+      async () =>
+        (await l.user.api.get(`/v1/items/${l.itemId}`, l.user.accessToken)).body.newAccountsAvailable === false,
+      { what: 'newAccountsAvailable cleared once the selection is applied' },
+    );
     const holiday = byName(refreshed.body.data, 'Holiday Savings');
     await waitFor(
       async () => (await allTransactions(l.user, `accountId=${holiday.id}`)).length === 4,
@@ -268,6 +273,18 @@ describe('accounts, balances and net worth', () => {
       lastSyncedAt: expect.any(String),
       plaidLastUpdatedAt: expect.any(String),
       stale: false,
+    });
+  });
+
+  it('documents every route in OpenAPI', async () => {
+    const doc = await new Api().get('/docs/openapi.json');
+
+    expect(doc.body.paths).toMatchObject({
+      '/v1/accounts/{id}': { patch: expect.any(Object) },
+      '/v1/accounts/{id}/balances': { get: expect.any(Object) },
+      '/v1/accounts/balance/refresh': { post: expect.any(Object) },
+      '/v1/net-worth': { get: expect.any(Object) },
+      '/v1/items/{id}/accounts/refresh': { post: expect.any(Object) },
     });
   });
 

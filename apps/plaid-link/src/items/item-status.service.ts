@@ -41,6 +41,7 @@ export class ItemStatusService {
       if (event.plaidLastUpdatedAt !== undefined) {
         patch.plaidLastUpdatedAt = event.plaidLastUpdatedAt ? new Date(event.plaidLastUpdatedAt) : null;
       }
+      if (event.accountSelectionApplied) patch.newAccountsAvailable = false;
       if (event.error) Object.assign(patch, problemPatch(event.error));
       else if (item.status === 'pending') patch.status = 'healthy';
       return patch;

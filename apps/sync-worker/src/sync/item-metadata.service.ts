@@ -72,7 +72,10 @@ export class ItemMetadataService {
       // accounts change (the selection was made); until then a later sync still treats absences as unshared.
       const applied = options.selectionDone === true || (pending && result.changed > 0);
       await this.items.markReconciled(em, item.itemId, now, applied);
-      await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemMetadataRefreshed, refreshed);
+      await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemMetadataRefreshed, {
+        ...refreshed,
+        accountSelectionApplied: applied,
+      });
       return result;
     });
     this.relay.kick();

@@ -102,6 +102,12 @@ export class ItemMetadataRefreshedEvent {
   @IsOptional()
   @IsISO8601()
   plaidLastUpdatedAt?: string | null;
+
+  // The owner's account selection (update mode) was applied by this refresh: Plaid's NEW_ACCOUNTS_AVAILABLE is
+  // answered. Optional for the same reason as plaidLastUpdatedAt.
+  @IsOptional()
+  @IsBoolean()
+  accountSelectionApplied?: boolean;
 }
 
 // sync-worker → plaid-link: one sync run committed (cursor stored); the counts are that run's.
