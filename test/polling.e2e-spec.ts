@@ -1,7 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Products } from 'plaid';
 import { Api, type LoggedInUser, livePids, runInfo, signupAndLogin, startExtra } from './support/api';
-import { plaidItemId, waitHealthy } from './support/linking';
+import { plaidItemId } from './support/linking';
 import { type ServiceProcess } from './support/processes';
 import { control, plaidClient } from './support/sandbox';
 import { allTransactions, quiescent } from './support/sync';
@@ -31,6 +32,15 @@ function alive(pid: number): boolean {
   }
 }
 
+// Both of its consumers (sync.rpc, sync.events) are up: a start takes seconds on a loaded machine.
+async function started(worker: ServiceProcess): Promise<void> {
+  const log = join(runInfo().logDir, `${worker.name}.log`);
+  await waitFor(
+    () => existsSync(log) && readFileSync(log, 'utf8').split('Nest microservice successfully started').length > 2,
+    { what: `${worker.name} to start`, timeoutMs: 90_000, intervalMs: 250 },
+  );
+}
+
 const calls = async (plaidId: string, endpoint: string): Promise<number> =>
   (await control('GET', `/calls?item_id=${plaidId}&endpoint=${endpoint}`)).total;
 
@@ -43,7 +53,13 @@ async function linkWithoutWebhook(user: LoggedInUser): Promise<{ id: string; pla
   });
   const res = await user.api.post('/v1/plaid/exchange', { publicToken: created.data.public_token }, user.accessToken);
   expect(res.status).toBe(202);
-  await waitHealthy(user, res.body.item.id);
+  await waitFor(
+    async () => {
+      const item = (await user.api.get(`/v1/items/${res.body.item.id}`, user.accessToken)).body;
+      return item.status === 'healthy' && item.lastSyncedAt;
+    },
+    { what: 'the item linked and synced', timeoutMs: 60_000 },
+  );
   return { id: res.body.item.id, plaidId: await plaidItemId(res.body.item.id) };
 }
 
@@ -61,17 +77,19 @@ describe('polling without webhooks', () => {
       STALE_SYNC_CHECK_SECONDS: '1',
       TRANSACTIONS_REFRESH_ON_MANUAL_SYNC: 'false',
     });
-  }, 60_000);
+    await started(poller);
+  }, 150_000);
 
   afterAll(async () => {
     await poller?.stop();
     // The run's sync worker again, with the run's settings; tests that kill "the" worker by pid find this one.
     const replacement = startExtra('sync-worker');
+    await started(replacement);
     const info = JSON.parse(readFileSync(RUN_FILE, 'utf8'));
     info.services['sync-worker'].pid = replacement.pid;
     writeFileSync(RUN_FILE, JSON.stringify(info, null, 2));
     expect(runInfo().services['sync-worker']).toBeDefined();
-  }, 60_000);
+  }, 150_000);
 
   it('keeps an item fresh with no webhook ever delivered', async () => {
     const user = await signupAndLogin(new Api(), 'polling');
