@@ -45,7 +45,7 @@ const calls = async (plaidId: string, endpoint: string): Promise<number> =>
   (await control('GET', `/calls?item_id=${plaidId}&endpoint=${endpoint}`)).total;
 
 // An item whose Plaid side has no webhook URL, linked through the API.
-async function linkWithoutWebhook(user: LoggedInUser): Promise<{ id: string; plaidId: string }> {
+async function linkWithoutWebhook(user: LoggedInUser): Promise<{ id: string; plaidId: string; item: any }> {
   const created = await plaidClient().sandboxPublicTokenCreate({
     institution_id: 'ins_109508',
     initial_products: [Products.Transactions],
@@ -53,14 +53,14 @@ async function linkWithoutWebhook(user: LoggedInUser): Promise<{ id: string; pla
   });
   const res = await user.api.post('/v1/plaid/exchange', { publicToken: created.data.public_token }, user.accessToken);
   expect(res.status).toBe(202);
-  await waitFor(
+  const item = await waitFor(
     async () => {
-      const item = (await user.api.get(`/v1/items/${res.body.item.id}`, user.accessToken)).body;
-      return item.status === 'healthy' && item.lastSyncedAt;
+      const body = (await user.api.get(`/v1/items/${res.body.item.id}`, user.accessToken)).body;
+      return body.status === 'healthy' && body.lastSyncedAt ? body : undefined;
     },
     { what: 'the item linked and synced', timeoutMs: 60_000 },
   );
-  return { id: res.body.item.id, plaidId: await plaidItemId(res.body.item.id) };
+  return { id: res.body.item.id, plaidId: await plaidItemId(res.body.item.id), item };
 }
 
 describe('polling without webhooks', () => {
@@ -94,7 +94,7 @@ describe('polling without webhooks', () => {
   it('keeps an item fresh with no webhook ever delivered', async () => {
     const user = await signupAndLogin(new Api(), 'polling');
     const item = await linkWithoutWebhook(user);
-    const first = (await user.api.get(`/v1/items/${item.id}`, user.accessToken)).body;
+    const first = item.item;
     const before = (await allTransactions(user)).length;
 
     const added = await control<{ added: string[] }>('POST', `/items/${item.plaidId}/transactions/mutate`, {
