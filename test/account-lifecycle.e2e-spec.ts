@@ -135,6 +135,28 @@ async function closeRunConnections(): Promise<number> {
   return closed;
 }
 
+// What a user makes beyond the bank's data: an edit on one transaction, a hidden one, a rule, a hidden account.
+async function addUserData(user: LoggedInUser): Promise<void> {
+  const page = await user.api.get('/v1/transactions?limit=2', user.accessToken);
+  expect(page.status).toBe(200);
+  const [first, second] = page.body.data;
+  const patch = (path: string, body: object) =>
+    user.api.request('PATCH', path, { body, token: user.accessToken });
+  const edited = await patch(`/v1/transactions/${encodeURIComponent(first.id)}`, { note: 'exported note' });
+  expect(edited.status).toBe(200);
+  const hidden = await patch(`/v1/transactions/${encodeURIComponent(second.id)}`, { hidden: true });
+  expect(hidden.status).toBe(200);
+  const rule = await user.api.post(
+    '/v1/rules',
+    { name: 'Coffee shops', match: { nameContains: 'coffee' }, set: { excludeFromSpending: true } },
+    user.accessToken,
+  );
+  expect(rule.status).toBe(201);
+  const accounts = await user.api.get('/v1/accounts', user.accessToken);
+  const hideAccount = await patch(`/v1/accounts/${accounts.body.data[0].id}`, { hidden: true });
+  expect(hideAccount.status).toBe(200);
+}
+
 describe('password and sessions', () => {
   it('lists the active sessions with the asking one marked current, client details and last use', async () => {
     const user = await signupAndLogin(new Api(), 'sessions');
@@ -254,6 +276,7 @@ describe('export', () => {
     );
     transactions = n;
     expect(transactions).toBeGreaterThan(0);
+    await addUserData(user);
   });
 
   it('streams every piece of the user as one JSON document, without secrets', async () => {
@@ -269,6 +292,12 @@ describe('export', () => {
     expect(doc.accounts.length).toBeGreaterThan(0);
     expect(doc.balances).toHaveLength(doc.accounts.length);
     expect(doc.transactions).toHaveLength(transactions);
+    expect(doc.transactions.filter((t: any) => t.note === 'exported note')).toHaveLength(1);
+    expect(doc.transactions.filter((t: any) => t.hidden)).toHaveLength(1);
+    expect(doc.rules).toEqual([expect.objectContaining({ name: 'Coffee shops' })]);
+    expect(doc.accounts.filter((a: any) => a.hidden)).toHaveLength(1);
+    expect(doc.balanceHistory.length).toBeGreaterThanOrEqual(doc.accounts.length);
+    expect(Array.isArray(doc.recurring)).toBe(true);
     expect(new Set(doc.transactions.map((t: any) => t.id)).size).toBe(transactions);
     const text = JSON.stringify(doc);
     for (const secret of ['access-sandbox', 'argon2', 'password', 'refresh', 'token_hash', user.password])
@@ -289,9 +318,12 @@ describe('export', () => {
       const names = (await run('zipinfo', ['-1', path])).stdout.trim().split('\n').sort();
       expect(names).toEqual([
         'accounts.csv',
+        'balanceHistory.csv',
         'balances.csv',
         'items.csv',
         'profile.csv',
+        'recurring.csv',
+        'rules.csv',
         'sessions.csv',
         'transactions.csv',
       ]);
@@ -343,6 +375,7 @@ describe('account deletion', () => {
     ];
     await Promise.all(items.map((i) => waitHealthy(user, i.id)));
     const plaidIds = await Promise.all(items.map((i) => plaidItemId(i.id)));
+    await addUserData(user);
 
     const res = await deleteAccount(user);
     const at = Date.now();

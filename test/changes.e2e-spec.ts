@@ -86,10 +86,15 @@ describe('transaction changes (delta sync)', () => {
           webhook_code: 'USER_ACCOUNT_REVOKED',
           account_id: account,
         });
+        // The account stays, as `revoked`, without its transactions.
         await waitFor(
           async () =>
-            (await db('SELECT 1 FROM sync.accounts WHERE plaid_account_id = $1', [account])).length === 0,
-          { what: 'the revoked account to go' },
+            (
+              await db("SELECT 1 FROM sync.accounts WHERE plaid_account_id = $1 AND status = 'revoked'", [
+                account,
+              ])
+            ).length === 1,
+          { what: 'the revoked account’s data to go' },
         );
         return `revoke account ${account} of ${item.plaidId}`;
       }

@@ -46,14 +46,18 @@ describe('bank linking', () => {
     for (const a of accounts.body.data) {
       expect(Object.keys(a).sort()).toEqual([
         'balances',
+        'displayName',
+        'hidden',
         'id',
         'itemId',
         'mask',
         'name',
         'officialName',
+        'status',
         'subtype',
         'type',
       ]);
+      expect(a).toMatchObject({ status: 'active', hidden: false, displayName: null });
       expect(a.itemId).toBe(item.id);
       expect(typeof a.name).toBe('string');
       expect(

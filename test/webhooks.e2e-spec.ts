@@ -556,7 +556,7 @@ describe('Plaid webhooks: ITEM webhooks delivered by the emulator', () => {
     expect(flagged).toEqual({ ...linked.item, newAccountsAvailable: true });
   });
 
-  it("deletes one account and its transactions on USER_ACCOUNT_REVOKED, and keeps the item's others", async () => {
+  it("deletes one account's transactions on USER_ACCOUNT_REVOKED, shows it as revoked, keeps the others", async () => {
     const linked = await armedItem('item-account-revoked');
     const perAccount = await db<{ plaid_account_id: string; id: string; n: string }>(
       `SELECT a.plaid_account_id, a.id, count(t.id) AS n
@@ -571,17 +571,27 @@ describe('Plaid webhooks: ITEM webhooks delivered by the emulator', () => {
 
     await deliver(linked, 'ITEM', 'USER_ACCOUNT_REVOKED', { account_id: revoked.plaid_account_id });
 
+    // The account stays listed, as `revoked` and without balances, so the user sees what happened.
     const accounts = await waitFor(
       async () => {
         const res = await linked.user.api.get(
           `/v1/accounts?itemId=${linked.item.id}`,
           linked.user.accessToken,
         );
-        return res.body.data.length === kept.length ? res.body.data : undefined;
+        return res.body.data.some((a: any) => a.status === 'revoked') ? res.body.data : undefined;
       },
-      { what: 'the revoked account to disappear' },
+      { what: 'the revoked account to show as revoked' },
     );
-    expect(accounts.map((a: any) => a.id).sort()).toEqual(kept.map((a) => a.id).sort());
+    expect(
+      accounts
+        .filter((a: any) => a.status === 'active')
+        .map((a: any) => a.id)
+        .sort(),
+    ).toEqual(kept.map((a) => a.id).sort());
+    expect(accounts.find((a: any) => a.id === revoked.id)).toMatchObject({
+      status: 'revoked',
+      balances: { available: null, current: null },
+    });
     expect(
       await dbCount('SELECT count(*) AS n FROM sync.transactions WHERE account_id = $1', [revoked.id]),
     ).toBe(0);

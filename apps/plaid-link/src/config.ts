@@ -27,6 +27,13 @@ export class LinkConfig extends PlaidServiceConfig {
   @Min(1)
   LINK_TOKEN_RATE_LIMIT = 20;
 
+  // An item whose data (our last sync, or Plaid's last update from the bank) is older than this is `stale`, and
+  // counted by the items_stale gauge for alerting.
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  ITEM_STALE_AFTER_HOURS = 36;
+
   @Type(() => Number)
   @IsInt()
   @Min(1)

@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AccountLifecycleController } from './accounts/account-lifecycle.controller';
+import { AccountLifecycleService } from './accounts/account-lifecycle.service';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
 import { PlaidAuthGuard } from './common/plaid-auth.guard';
@@ -76,6 +78,7 @@ export class AppModule {
         SandboxController,
         ControlController,
         ScenariosController,
+        AccountLifecycleController,
         HealthController,
       ],
       providers: [
@@ -88,6 +91,7 @@ export class AppModule {
         InstitutionsService,
         LinkService,
         AccountsService,
+        AccountLifecycleService,
         TransactionsService,
         RecurringService,
         ScenariosService,

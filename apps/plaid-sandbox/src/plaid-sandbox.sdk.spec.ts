@@ -733,6 +733,71 @@ describe('plaid-sandbox through the official SDK', () => {
     expect(refused.http).toBe(400);
   });
 
+  it('opens, shares through account selection, closes accounts and moves balances deterministically', async () => {
+    const { accessToken, itemId } = await linkItem();
+    const first = ok('/accounts/get', (await plaid.accountsGet({ access_token: accessToken })).data);
+    const history = await drain(accessToken, undefined);
+
+    // A new account at the institution waits for the user to share it; NEW_ACCOUNTS_AVAILABLE says so.
+    const opened = await control<{ account_id: string }>('POST', `/items/${itemId}/accounts`, {
+      type: 'credit',
+      current: 250,
+      limit: 1000,
+      history: 3,
+    });
+    await waitFor(() => receiver.for(itemId, 'NEW_ACCOUNTS_AVAILABLE')[0], 5000, 'NEW_ACCOUNTS_AVAILABLE');
+    expect((await plaid.accountsGet({ access_token: accessToken })).data.accounts).toHaveLength(
+      first.accounts.length,
+    );
+
+    const update = ok(
+      '/link/token/create',
+      (
+        await plaid.linkTokenCreate({
+          client_name: 'Budget App',
+          language: 'en',
+          country_codes: [CountryCode.Us],
+          user: { client_user_id: 'user-123' },
+          access_token: accessToken,
+          update: { account_selection_enabled: true },
+        })
+      ).data,
+    );
+    const dropped = first.accounts[1].account_id;
+    const selected = [
+      ...first.accounts.map((a) => a.account_id).filter((id) => id !== dropped),
+      opened.account_id,
+    ];
+    await control('POST', '/link/complete', { link_token: update.link_token, account_ids: selected });
+    const after = ok('/accounts/get', (await plaid.accountsGet({ access_token: accessToken })).data);
+    expect(after.accounts.map((a) => a.account_id).sort()).toEqual([...selected].sort());
+    const diff = await drain(accessToken, history.cursor);
+    expect(diff.added.filter((t) => t.account_id === opened.account_id)).toHaveLength(3);
+
+    ok('/transactions/refresh', (await plaid.transactionsRefresh({ access_token: accessToken })).data);
+
+    // Balances move the same way for the same seed; as_of becomes last_updated_datetime.
+    const before = after.accounts.find((a) => a.account_id === opened.account_id)!.balances.current;
+    await control('POST', `/items/${itemId}/balances`, { days: 2, as_of: '2026-01-02T10:00:00Z' });
+    const moved = ok(
+      '/accounts/balance/get',
+      (await plaid.accountsBalanceGet({ access_token: accessToken })).data,
+    );
+    const card = moved.accounts.find((a) => a.account_id === opened.account_id)!;
+    expect(card.balances.current).not.toBe(before);
+    expect(card.balances.last_updated_datetime).toBe('2026-01-02T10:00:00Z');
+    await control('POST', `/items/${itemId}/balances`, {
+      accounts: [{ account_id: opened.account_id, current: 99.5 }],
+      as_of: null,
+    });
+    const set = ok('/accounts/get', (await plaid.accountsGet({ access_token: accessToken })).data);
+    expect(set.accounts.find((a) => a.account_id === opened.account_id)!.balances.current).toBe(99.5);
+
+    await control('POST', `/items/${itemId}/accounts/${opened.account_id}/close`);
+    const closed = ok('/accounts/get', (await plaid.accountsGet({ access_token: accessToken })).data);
+    expect(closed.accounts.map((a) => a.account_id)).not.toContain(opened.account_id);
+  });
+
   it('supports user_custom: Link-time errors, ITEM_LOGIN_REQUIRED items and override_accounts', async () => {
     const locked = await plaidError(
       plaid.sandboxPublicTokenCreate({

@@ -1,6 +1,7 @@
+import { envBoolean } from '@app/common';
 import { PlaidServiceConfig } from '@app/plaid';
-import { Type } from 'class-transformer';
-import { IsInt, Matches, Max, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsNumber, Matches, Max, Min } from 'class-validator';
 
 export class SyncConfig extends PlaidServiceConfig {
   @Matches(/^[A-Z]{2}(,[A-Z]{2})*$/, { message: 'comma-separated ISO country codes, e.g. US,CA' })
@@ -66,6 +67,32 @@ export class SyncConfig extends PlaidServiceConfig {
   @Min(100)
   CHANGE_LOG_COMPACTION_BATCH = 10_000;
 
+  // POST /v1/items/:id/sync first asks Plaid to refresh the item (/transactions/refresh, billed per call by Plaid);
+  // false: the manual sync only pulls what Plaid already has.
+  @Transform(envBoolean)
+  @IsBoolean()
+  TRANSACTIONS_REFRESH_ON_MANUAL_SYNC = true;
+
+  // With PLAID_WEBHOOK_URL empty (no public URL: no webhooks), every item is synced about this often (each item
+  // at its own jittered moment, ±20%). Fractions are allowed (tests).
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.05)
+  POLL_INTERVAL_MINUTES = 60;
+
+  // POST /v1/accounts/balance/refresh (Plaid's real-time /accounts/balance/get) at most once per item this often.
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  BALANCE_REFRESH_MIN_INTERVAL_SECONDS = 300;
+
+  // A sync also asks /item/get (Plaid's own freshness) and reconciles the item's accounts with /accounts/get when
+  // the last reconciliation is older than this (and always on a manual sync or after account selection).
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  ACCOUNTS_RECONCILE_MINUTES = 60;
+
   // On SIGTERM: how long the messages in hand (RPCs, events, a sync) may take before the process exits anyway (exit 0; a message not
   // finished by then returns to its queue). Below the orchestrator's kill timeout (Kubernetes: 30 s).
   @Type(() => Number)
@@ -76,3 +103,8 @@ export class SyncConfig extends PlaidServiceConfig {
 }
 
 export const CONFIG = Symbol('CONFIG');
+
+// No webhook URL: Plaid can tell us nothing, so items are polled.
+export function pollingMode(config: SyncConfig): boolean {
+  return !config.PLAID_WEBHOOK_URL;
+}

@@ -40,13 +40,16 @@ export async function insertItem(
     accessTokenEnc: cipher ? cipher.encrypt('access-sandbox-token', plaidItemId) : 'not-a-real-token',
     cursor: null,
     lastSyncedAt: null,
+    // Reconciled just now: a sync in a spec asks /item/get and /accounts/get only when the spec says so.
+    accountsReconciledAt: new Date(),
+    accountSelectionAt: null,
     ...overrides,
   };
   await db.dataSource.query(
     `WITH owner AS (INSERT INTO item_owners (item_id, user_id) VALUES ($1, $2))
      INSERT INTO items (item_id, user_id, plaid_item_id, access_token_enc, institution_id, cursor, last_synced_at,
-                        last_sync_error, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, now()))`,
+                        last_sync_error, created_at, accounts_reconciled_at, account_selection_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, now()), $10, $11)`,
     [
       item.itemId,
       item.userId,
@@ -57,6 +60,8 @@ export async function insertItem(
       item.lastSyncedAt,
       overrides.lastSyncError ?? null,
       overrides.createdAt ?? null,
+      item.accountsReconciledAt,
+      item.accountSelectionAt,
     ],
   );
   return item;

@@ -197,6 +197,8 @@ export interface Item {
   error: { code: string; message: string } | null;
   consentExpiresAt: string | null;
   lastSyncedAt: string | null;
+  plaidLastUpdatedAt: string | null;
+  stale: boolean;
   newAccountsAvailable: boolean;
   createdAt: string;
 }
@@ -205,6 +207,9 @@ export interface Account {
   id: string;
   itemId: string;
   name: string;
+  displayName: string | null;
+  status: 'active' | 'unlinked' | 'closed' | 'revoked';
+  hidden: boolean;
   officialName: string | null;
   mask: string | null;
   type: string;

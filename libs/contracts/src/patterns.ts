@@ -29,6 +29,12 @@ export enum MessagePattern {
   WebhookKeyGet = 'link.webhook-key.get.v1',
 
   AccountsList = 'sync.accounts.list.v1',
+  AccountsUpdate = 'sync.accounts.update.v1',
+  AccountBalances = 'sync.accounts.balances.v1',
+  NetWorth = 'sync.net-worth.v1',
+  BalanceRefresh = 'sync.accounts.balance-refresh.v1',
+  ItemAccountsRefresh = 'sync.item.accounts-refresh.v1',
+  AccountSelectionStarted = 'sync.item.account-selection-started.v1',
   // v2 answers with the page as JSON text (built by Postgres); v1, the same page as an object, stays served
   // for gateways of the previous release during a rolling upgrade.
   TransactionsList = 'sync.transactions.list.v2',

@@ -43,7 +43,18 @@ import {
   type LinkTokenRequest,
   type UserScope,
 } from './link/link.dto';
-import { type AccountListDto, type AccountsListRequest } from './sync/accounts.dto';
+import {
+  type AccountBalancesDto,
+  type AccountBalancesRequest,
+  type AccountDto,
+  type AccountListDto,
+  type AccountSelectionStartedRequest,
+  type AccountUpdateRequest,
+  type AccountsListRequest,
+  type BalanceRefreshRequest,
+  type NetWorthDto,
+  type NetWorthRequest,
+} from './sync/accounts.dto';
 import {
   type TransactionPageDto,
   type TransactionsListRequest,
@@ -101,6 +112,15 @@ export interface RpcContract {
   [MessagePattern.ItemsGet]: { request: ItemRef; response: ItemDto };
   [MessagePattern.ItemsDelete]: { request: ItemRef; response: { deleted: true } };
   [MessagePattern.AccountsList]: { request: AccountsListRequest; response: AccountListDto };
+  [MessagePattern.AccountsUpdate]: { request: AccountUpdateRequest; response: AccountDto };
+  [MessagePattern.AccountBalances]: { request: AccountBalancesRequest; response: AccountBalancesDto };
+  [MessagePattern.NetWorth]: { request: NetWorthRequest; response: NetWorthDto };
+  [MessagePattern.BalanceRefresh]: { request: BalanceRefreshRequest; response: AccountListDto };
+  [MessagePattern.ItemAccountsRefresh]: { request: ItemRef; response: AccountListDto };
+  [MessagePattern.AccountSelectionStarted]: {
+    request: AccountSelectionStartedRequest;
+    response: { accepted: true };
+  };
   [MessagePattern.TransactionsList]: {
     request: TransactionsListRequest;
     response: JsonText<TransactionPageDto>;

@@ -67,6 +67,12 @@ describe(PlaidServiceConfig.name, () => {
     }
   });
 
+  it('reads an empty PLAID_WEBHOOK_URL as no webhook (polling mode)', () => {
+    const config = load({ PLAID_WEBHOOK_URL: '' });
+
+    expect(config.PLAID_WEBHOOK_URL).toBeUndefined();
+  });
+
   it('rejects a non-numeric timeout', () => {
     expect(problemsOf({ TOKEN_ENCRYPTION_KEYS: KEYS, PLAID_TIMEOUT_MS: 'soon' })).toContain(
       'PLAID_TIMEOUT_MS',

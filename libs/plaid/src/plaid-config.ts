@@ -1,5 +1,5 @@
 import { ServiceBaseConfig } from '@app/common';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
@@ -80,7 +80,11 @@ export class PlaidServiceConfig extends ServiceBaseConfig {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a Plaid API version like 2020-09-14' })
   PLAID_VERSION = '2020-09-14';
 
-  // Public URL of the gateway's POST /v1/webhooks/plaid.
+  // Public URL of the gateway's POST /v1/webhooks/plaid. Empty or unset: no webhooks (link tokens carry none and
+  // sync-worker polls every item instead).
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && value.trim() === '' ? undefined : value,
+  )
   @IsOptional()
   @IsUrl(HTTP_URL, { message: 'must be an http(s) URL' })
   PLAID_WEBHOOK_URL?: string;

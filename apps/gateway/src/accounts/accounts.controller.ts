@@ -1,6 +1,26 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { AccountListDto, AccountsQueryDto, MessagePattern as P } from '@app/contracts';
+import {
+  AccountBalancesDto,
+  AccountDto,
+  AccountListDto,
+  AccountsQueryDto,
+  BalanceRefreshDto,
+  DateRangeQueryDto,
+  MessagePattern as P,
+  UpdateAccountDto,
+} from '@app/contracts';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
 import { ErrorResponseDto } from '../errors/error-response.dto';
@@ -15,11 +35,85 @@ export class AccountsController {
   constructor(private readonly rpc: RpcClients) {}
 
   @Get()
-  @ApiOperation({ summary: 'Your accounts with balances, optionally of one item' })
+  @ApiOperation({
+    summary: 'Your accounts with balances, optionally of one item',
+    description:
+      'Every account with its status (active, unlinked, closed, revoked); hidden accounts only with includeHidden=true. ' +
+      '`balances.current` is the balance; `balances.available` is what can be spent now, and is never the balance.',
+  })
   @ApiResponse({ status: 200, type: AccountListDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not one of your items' })
   // sync-worker knows each item's owner: a foreign or unknown itemId is its NOT_FOUND (one round trip).
   list(@CurrentUser() user: AuthenticatedUser, @Query() query: AccountsQueryDto): Promise<AccountListDto> {
-    return this.rpc.sync.send(P.AccountsList, { userId: user.userId, itemId: query.itemId });
+    return this.rpc.sync.send(P.AccountsList, {
+      userId: user.userId,
+      itemId: query.itemId,
+      includeHidden: query.includeHidden,
+    });
+  }
+
+  @Post('balance/refresh')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Real-time balances of one item's accounts from the bank (Plaid /accounts/balance/get)",
+    description:
+      'At most once per item per BALANCE_REFRESH_MIN_INTERVAL_SECONDS; answers the item’s accounts.',
+  })
+  @ApiResponse({ status: 200, type: AccountListDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED, or a Plaid error' })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not one of your items' })
+  @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'RATE_LIMITED, with Retry-After' })
+  @ApiResponse({ status: 503, type: ErrorResponseDto, description: 'The institution is down (Retry-After)' })
+  refreshBalances(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() dto: BalanceRefreshDto,
+  ): Promise<AccountListDto> {
+    return this.rpc.sync.send(P.BalanceRefresh, { userId: user.userId, itemId: dto.itemId });
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: 'Hide an account or give it your own name',
+    description:
+      'Hidden accounts leave net worth and, unless includeHidden=true, the accounts and transactions lists. ' +
+      'displayName survives every sync; null restores the institution’s name.',
+  })
+  @ApiResponse({ status: 200, type: AccountDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED or BAD_REQUEST' })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not one of your accounts' })
+  update(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateAccountDto,
+  ): Promise<AccountDto> {
+    return this.rpc.sync.send(P.AccountsUpdate, { ...dto, userId: user.userId, accountId: id });
+  }
+
+  @Get(':id/balances')
+  @ApiOperation({
+    summary: 'Daily balance history of one account',
+    description:
+      'One point per day from `from` to `to` (default: the last 30 days); a day without a new balance carries the ' +
+      'previous one forward (`carriedForward: true`); no point before the account was first seen.',
+  })
+  @ApiResponse({ status: 200, type: AccountBalancesDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'VALIDATION_FAILED or BAD_REQUEST (range)',
+  })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not one of your accounts' })
+  balances(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: DateRangeQueryDto,
+  ): Promise<AccountBalancesDto> {
+    return this.rpc.sync.send(P.AccountBalances, {
+      userId: user.userId,
+      accountId: id,
+      from: query.from,
+      to: query.to,
+    });
   }
 }

@@ -13,6 +13,8 @@ import { ZipWriter } from './zip-writer';
 
 // Transactions are read in pages of this many (the largest page the list answers).
 const PAGE = 500;
+// The longest range GET /v1/accounts/:id/balances answers.
+const BALANCE_HISTORY_DAYS = 3660;
 
 // The small parts of an export, read before the first byte is sent (a failure is then still a clean error).
 export interface ExportSnapshot {
@@ -41,12 +43,14 @@ export class ExportService {
     const [auth, items, accounts] = await Promise.all([
       this.rpc.auth.send(P.AuthExportProfile, { userId: user.userId, sessionId: user.sessionId }),
       this.rpc.link.send(P.ItemsList, { userId: user.userId }),
-      this.rpc.sync.send(P.AccountsList, { userId: user.userId }),
+      // Everything the user has, hidden accounts and transactions included.
+      this.rpc.sync.send(P.AccountsList, { userId: user.userId, includeHidden: true }),
     ]);
     return { user, exportedAt: new Date().toISOString(), auth, items: items.data, accounts: accounts.data };
   }
 
-  // One JSON document: { exportedAt, profile, sessions, items, accounts, balances, transactions }.
+  // One JSON document: { exportedAt, profile, sessions, items, accounts, balances, balanceHistory, rules,
+  // recurring, transactions }.
   async *json(s: ExportSnapshot): AsyncGenerator<string> {
     yield `{"format":"plaid-backend-export","version":1,"exportedAt":${JSON.stringify(s.exportedAt)}`;
     yield `,"profile":${JSON.stringify(s.auth.profile)}`;
@@ -109,6 +113,30 @@ export class ExportService {
         pages: inHand(s.accounts.map((a) => ({ accountId: a.id, ...a.balances }))),
       },
       {
+        name: 'balanceHistory',
+        columns: ['accountId', 'date', 'available', 'current', 'limit', 'isoCurrencyCode'],
+        pages: () => this.balanceHistoryPages(s.user.userId, s.accounts),
+      },
+      {
+        name: 'rules',
+        columns: ['id', 'name', 'priority', 'createdAt', 'updatedAt'],
+        pages: () => this.rulesPages(s.user.userId),
+      },
+      {
+        name: 'recurring',
+        columns: [
+          'id',
+          'accountId',
+          'itemId',
+          'direction',
+          'description',
+          'merchantName',
+          'frequency',
+          'status',
+        ],
+        pages: () => this.recurringPages(s.user.userId),
+      },
+      {
         name: 'transactions',
         columns: [
           'id',
@@ -129,14 +157,52 @@ export class ExportService {
     ];
   }
 
+  private balanceHistoryPages(userId: string, accounts: readonly AccountDto[]): AsyncIterable<Row[]> {
+    return balanceHistoryPagesOf(this.rpc, userId, accounts);
+  }
+
+  private async *rulesPages(userId: string): AsyncIterable<Row[]> {
+    yield (await this.rpc.sync.send(P.RulesList, { userId })).data as unknown as Row[];
+  }
+
+  private async *recurringPages(userId: string): AsyncIterable<Row[]> {
+    const r = await this.rpc.sync.send(P.RecurringList, { userId });
+    yield [
+      ...r.inflows.map((x) => ({ direction: 'inflow', ...x })),
+      ...r.outflows.map((x) => ({ direction: 'outflow', ...x })),
+    ];
+  }
+
   private async *transactionPages(userId: string): AsyncIterable<Row[]> {
     let cursor: string | undefined;
     do {
-      const text: string = await this.rpc.sync.send(P.TransactionsList, { userId, limit: PAGE, cursor });
+      const text: string = await this.rpc.sync.send(P.TransactionsList, {
+        userId,
+        limit: PAGE,
+        cursor,
+        includeHidden: true,
+      });
       const page = JSON.parse(text) as TransactionPageDto;
       yield page.data as unknown as Row[];
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
+  }
+}
+
+// The balances the system learned, one row per account and day (the days carried forward left out), account by
+// account over the longest range the series answers.
+async function* balanceHistoryPagesOf(
+  rpc: RpcClients,
+  userId: string,
+  accounts: readonly AccountDto[],
+): AsyncIterable<Row[]> {
+  const to = new Date().toISOString().slice(0, 10);
+  const from = new Date(Date.now() - BALANCE_HISTORY_DAYS * 86_400_000).toISOString().slice(0, 10);
+  for (const account of accounts) {
+    const series = await rpc.sync.send(P.AccountBalances, { userId, accountId: account.id, from, to });
+    yield series.data
+      .filter((p) => !p.carriedForward)
+      .map(({ carriedForward: _carried, ...p }) => ({ accountId: account.id, ...p }));
   }
 }
 

@@ -1,6 +1,12 @@
 import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ItemDto, ItemListDto, MessagePattern as P, SyncRequestAcceptedDto } from '@app/contracts';
+import {
+  AccountListDto,
+  ItemDto,
+  ItemListDto,
+  MessagePattern as P,
+  SyncRequestAcceptedDto,
+} from '@app/contracts';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
 import { ErrorResponseDto } from '../errors/error-response.dto';
@@ -43,7 +49,11 @@ export class ItemsController {
 
   @Post(':id/sync')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Pull the latest changes from Plaid now (at most once a minute per item)' })
+  @ApiOperation({
+    summary: 'Pull the latest changes from Plaid now (at most once a minute per item)',
+    description:
+      'Asks Plaid to refresh the item from the bank first (/transactions/refresh, unless TRANSACTIONS_REFRESH_ON_MANUAL_SYNC=false), then pulls with the cursor.',
+  })
   @ApiResponse({ status: 202, type: SyncRequestAcceptedDto })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND' })
   @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'RATE_LIMITED, with Retry-After' })
@@ -53,5 +63,23 @@ export class ItemsController {
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<SyncRequestAcceptedDto> {
     return this.rpc.sync.send(P.SyncRequest, { userId: user.userId, itemId: id });
+  }
+
+  @Post(':id/accounts/refresh')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Reconcile the item's accounts with the bank, after Link's account selection",
+    description:
+      'Newly shared accounts appear (their history follows with a sync), accounts you stopped sharing become ' +
+      '`unlinked` and leave totals. The item’s next sync does the same.',
+  })
+  @ApiResponse({ status: 200, type: AccountListDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND' })
+  @ApiResponse({ status: 503, type: ErrorResponseDto, description: 'The institution is down (Retry-After)' })
+  refreshAccounts(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<AccountListDto> {
+    return this.rpc.sync.send(P.ItemAccountsRefresh, { userId: user.userId, itemId: id });
   }
 }

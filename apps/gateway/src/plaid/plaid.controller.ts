@@ -11,6 +11,7 @@ import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
 import { ErrorResponseDto } from '../errors/error-response.dto';
 import { RpcClients } from '../rpc/rpc-clients';
+import { LinkTokensService } from './link-tokens.service';
 
 @ApiTags('plaid')
 @ApiBearerAuth()
@@ -23,15 +24,22 @@ import { RpcClients } from '../rpc/rpc-clients';
 })
 @Controller('v1/plaid')
 export class PlaidController {
-  constructor(private readonly rpc: RpcClients) {}
+  constructor(
+    private readonly rpc: RpcClients,
+    private readonly linkTokens: LinkTokensService,
+  ) {}
 
   @Post('link-token')
   @HttpCode(200)
-  @ApiOperation({ summary: 'A Link token for Plaid Link; with itemId, for update mode on that item' })
+  @ApiOperation({
+    summary: 'A Link token for Plaid Link; with itemId, for update mode on that item',
+    description: 'accountSelection=true (with itemId) lets the user share new accounts or stop sharing some.',
+  })
   @ApiResponse({ status: 200, type: LinkTokenDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED or BAD_REQUEST' })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not one of your items' })
   linkToken(@CurrentUser() user: AuthenticatedUser, @Body() dto: CreateLinkTokenDto): Promise<LinkTokenDto> {
-    return this.rpc.link.send(P.LinkTokenCreate, { userId: user.userId, itemId: dto.itemId });
+    return this.linkTokens.create(user.userId, dto);
   }
 
   @Post('exchange')

@@ -5,6 +5,7 @@ import { Item } from '../items/item.entity';
 import { CreateLinkSchema1763900100000 } from './migrations/1763900100000-CreateLinkSchema';
 import { ExchangeClaimsAndRateLimits1764500000000 } from './migrations/1764500000000-ExchangeClaimsAndRateLimits';
 import { UserEventLog1764700000000 } from './migrations/1764700000000-UserEventLog';
+import { ItemPlaidFreshness1765000100000 } from './migrations/1765000100000-ItemPlaidFreshness';
 
 export const SCHEMA = 'link';
 
@@ -17,6 +18,7 @@ export function dataSourceOptions(config: LinkConfig): DataSourceOptions {
       CreateLinkSchema1763900100000,
       ExchangeClaimsAndRateLimits1764500000000,
       UserEventLog1764700000000,
+      ItemPlaidFreshness1765000100000,
     ],
     migrationsRun: config.RUN_MIGRATIONS,
     poolSize: config.DB_POOL_SIZE,

@@ -14,6 +14,8 @@ import {
   resetLinkTables,
 } from '../spec-support';
 import { ItemStatusService } from './item-status.service';
+import { type Item } from './item.entity';
+import { isStale } from './item.mapper';
 import { ItemsService } from './items.service';
 import { ItemsModule } from './items.module';
 
@@ -176,6 +178,50 @@ describe(ItemStatusService.name, () => {
       const after = await reloadItem(db, item.id);
       expect(after).toMatchObject({ institutionId: 'ins_9', institutionName: 'Ninth Bank' });
       expect(after?.consentExpiresAt?.toISOString()).toBe('2027-01-01T00:00:00.000Z');
+    });
+
+    it('stores Plaid’s freshness, keeps it when an older worker sends none, and answers NEW_ACCOUNTS_AVAILABLE', async () => {
+      const item = await insertItem(db, { newAccountsAvailable: true });
+      const news = {
+        itemId: item.id,
+        institutionId: 'ins_1',
+        institutionName: 'First Platypus Bank',
+        consentExpiresAt: null,
+        error: null,
+        refreshedAt: new Date().toISOString(),
+      };
+
+      await sut.applyMetadata({
+        ...news,
+        plaidLastUpdatedAt: '2026-11-01T10:00:00Z',
+        accountSelectionApplied: false,
+      });
+      await sut.applyMetadata(news);
+      expect(await reloadItem(db, item.id)).toMatchObject({ newAccountsAvailable: true });
+
+      await sut.applyMetadata({ ...news, plaidLastUpdatedAt: null, accountSelectionApplied: true });
+      const after = await reloadItem(db, item.id);
+      expect(after).toMatchObject({ newAccountsAvailable: false, plaidLastUpdatedAt: null });
+    });
+  });
+
+  describe(isStale.name, () => {
+    const hoursAgo = (h: number): Date => new Date(Date.now() - h * 3_600_000);
+    const base = {
+      status: 'healthy',
+      createdAt: hoursAgo(100),
+      lastSyncedAt: hoursAgo(1),
+      plaidLastUpdatedAt: hoursAgo(2),
+    };
+
+    it.each([
+      ['fresh on both sides', {}, false],
+      ['our last sync is old', { lastSyncedAt: hoursAgo(40) }, true],
+      ['Plaid’s last update from the bank is old', { plaidLastUpdatedAt: hoursAgo(40) }, true],
+      ['never synced, linked long ago', { lastSyncedAt: null, plaidLastUpdatedAt: null }, true],
+      ['revoked: no data to be stale', { status: 'revoked', lastSyncedAt: hoursAgo(400) }, false],
+    ])('is stale or not: %s', (_name, overrides, stale) => {
+      expect(isStale({ ...base, ...overrides } as unknown as Item, 36)).toBe(stale);
     });
   });
 

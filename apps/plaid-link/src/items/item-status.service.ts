@@ -38,6 +38,11 @@ export class ItemStatusService {
         institutionName: event.institutionName,
         consentExpiresAt: event.consentExpiresAt ? new Date(event.consentExpiresAt) : null,
       };
+      // Absent from a previous release's sync worker: keep what is known.
+      if (event.plaidLastUpdatedAt !== undefined) {
+        patch.plaidLastUpdatedAt = event.plaidLastUpdatedAt ? new Date(event.plaidLastUpdatedAt) : null;
+      }
+      if (event.accountSelectionApplied) patch.newAccountsAvailable = false;
       if (event.error) Object.assign(patch, problemPatch(event.error));
       else if (item.status === 'pending') patch.status = 'healthy';
       return patch;

@@ -44,6 +44,10 @@ export class Item {
   @Column({ name: 'last_synced_at', type: 'timestamptz', nullable: true })
   lastSyncedAt: Date | null;
 
+  // Plaid's last successful update from the bank (/item/get), as the sync worker last read it.
+  @Column({ name: 'plaid_last_updated_at', type: 'timestamptz', nullable: true })
+  plaidLastUpdatedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

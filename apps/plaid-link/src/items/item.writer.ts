@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
+import { CONFIG, LinkConfig } from '../config';
 import { FeedService } from '../feed/feed.service';
 import { type Item } from './item.entity';
 import { toItemDto } from './item.mapper';
@@ -19,15 +20,21 @@ export interface ItemUpdate {
 @Injectable()
 export class ItemWriter {
   constructor(
+    @Inject(CONFIG) private readonly config: LinkConfig,
     private readonly items: ItemsRepository,
     private readonly feed: FeedService,
   ) {}
+
+  // The item as GET /v1/items/:id shows it.
+  dto(item: Item): ReturnType<typeof toItemDto> {
+    return toItemDto(item, this.config.ITEM_STALE_AFTER_HOURS);
+  }
 
   async create(em: EntityManager, fields: Partial<Item>): Promise<Item> {
     const saved = await this.items.insert(em, fields);
     // Read back as GET reads it (defaults and timestamps from the database).
     const item = (await this.items.lockById(em, saved.id)) ?? saved;
-    await this.feed.append(em, item.userId, 'item.updated', { item: toItemDto(item) });
+    await this.feed.append(em, item.userId, 'item.updated', { item: this.dto(item) });
     return item;
   }
 
@@ -42,8 +49,8 @@ export class ItemWriter {
     const changes = patch(current);
     await this.items.update(em, itemId, changes);
     const item: Item = { ...current, ...changes };
-    const dto = toItemDto(item);
-    const changed = !isDeepStrictEqual(toItemDto(current), dto);
+    const dto = this.dto(item);
+    const changed = !isDeepStrictEqual(this.dto(current), dto);
     if (changed) await this.feed.append(em, item.userId, 'item.updated', { item: dto });
     return { item, changed };
   }

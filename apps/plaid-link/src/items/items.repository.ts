@@ -75,4 +75,16 @@ export class ItemsRepository {
     );
     return rows.map((r) => ({ status: r.status, count: Number(r.n) }));
   }
+
+  // Items whose data is older than `hours` (see isStale), for the items_stale gauge.
+  async countStale(hours: number): Promise<number> {
+    const [row] = await this.items.query<{ n: string }[]>(
+      `SELECT count(*) AS n FROM items
+        WHERE status <> 'revoked'
+          AND least(coalesce(last_synced_at, created_at), coalesce(plaid_last_updated_at, last_synced_at, created_at))
+              < now() - make_interval(hours => $1)`,
+      [hours],
+    );
+    return Number(row.n);
+  }
 }

@@ -24,11 +24,12 @@ export class ItemsService {
   ) {}
 
   async list(userId: string): Promise<ItemListDto> {
-    return { data: (await this.items.listForUser(userId)).map(toItemDto) };
+    const hours = this.config.ITEM_STALE_AFTER_HOURS;
+    return { data: (await this.items.listForUser(userId)).map((item) => toItemDto(item, hours)) };
   }
 
   async get(userId: string, itemId: string): Promise<ItemDto> {
-    return toItemDto(await this.owned(userId, itemId));
+    return toItemDto(await this.owned(userId, itemId), this.config.ITEM_STALE_AFTER_HOURS);
   }
 
   async owned(userId: string, itemId: string): Promise<Item> {

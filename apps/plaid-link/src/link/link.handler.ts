@@ -15,7 +15,7 @@ export class LinkHandler {
 
   @MessagePattern(P.LinkTokenCreate)
   createLinkToken(@Payload() dto: LinkTokenRequest): Promise<LinkTokenDto> {
-    return this.link.createLinkToken(dto.userId, dto.itemId);
+    return this.link.createLinkToken(dto.userId, dto.itemId, dto.accountSelection ?? false);
   }
 
   @MessagePattern(P.LinkExchange)

@@ -346,6 +346,24 @@ describe(LinkService.name, () => {
       expect(plaid.linkTokenCreate).toHaveBeenCalledTimes(20);
     });
 
+    it('opens update mode with account selection for an item of the user, and refuses it without an item', async () => {
+      const { item } = await sut.exchange(USER, 'public-sandbox-selection');
+
+      await sut.createLinkToken(USER, item.id, true);
+
+      expect(plaid.linkTokenCreate).toHaveBeenCalledWith(
+        expect.objectContaining({
+          access_token: expect.any(String),
+          update: { account_selection_enabled: true },
+        }),
+      );
+      expect((plaid.linkTokenCreate.mock.calls as unknown[][])[0][0]).not.toHaveProperty('webhook');
+      await expect(sut.createLinkToken(USER, undefined, true)).rejects.toMatchObject({
+        code: ErrorCode.BadRequest,
+      });
+      expect(plaid.linkTokenCreate).toHaveBeenCalledTimes(1);
+    });
+
     it('counts again from the start in the next window', async () => {
       const now = Date.now();
       const spy = jest.spyOn(Date, 'now').mockReturnValue(now);

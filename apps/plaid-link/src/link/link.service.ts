@@ -75,7 +75,10 @@ export class LinkService {
     private readonly limiter: LinkRateLimiter,
   ) {}
 
-  async createLinkToken(userId: string, itemId?: string): Promise<LinkTokenDto> {
+  async createLinkToken(userId: string, itemId?: string, accountSelection = false): Promise<LinkTokenDto> {
+    if (accountSelection && !itemId) {
+      throw new DomainError(ErrorCode.BadRequest, 'accountSelection needs the itemId of the item to update');
+    }
     await this.limiter.hit('link-token', userId);
     const request: LinkTokenCreateRequest = {
       client_name: this.config.PLAID_CLIENT_NAME,
@@ -88,6 +91,7 @@ export class LinkService {
       // Update mode: the item's own token, no products; the webhook is set with /item/webhook/update instead.
       const item = await this.itemsService.owned(userId, itemId);
       request.access_token = this.plaidItems.accessToken(item);
+      if (accountSelection) request.update = { account_selection_enabled: true };
     } else {
       request.products = [Products.Transactions];
       request.transactions = { days_requested: this.config.PLAID_DAYS_REQUESTED };
@@ -110,7 +114,7 @@ export class LinkService {
         return this.exchangeClaimed(userId, publicToken, hash, claimId);
       }
       const previous = await this.previousExchange(userId, hash);
-      if (previous) return { item: toItemDto(previous) };
+      if (previous) return { item: toItemDto(previous, this.config.ITEM_STALE_AFTER_HOURS) };
       if (Date.now() >= waitUntil) {
         const retryAfterSeconds = 2;
         throw new DomainError(
@@ -156,7 +160,7 @@ export class LinkService {
       await this.refuseDuplicate(userId, plaidItem, seen);
       const item = await this.record(userId, plaidItem, seen, hash, claimId);
       this.logger.log({ itemId: item.id, userId, institutionId: seen.institutionId }, 'item linked');
-      return { item: toItemDto(item) };
+      return { item: toItemDto(item, this.config.ITEM_STALE_AFTER_HOURS) };
     } catch (err) {
       if (!(err instanceof DomainError && err.code === ErrorCode.ItemAlreadyLinked)) {
         await this.removeUnrecorded(plaidItem);

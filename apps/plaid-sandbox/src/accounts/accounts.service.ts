@@ -8,7 +8,7 @@ import {
   optionalStringArray,
   requiredString,
 } from '../common/request-fields';
-import { isoSeconds } from '../common/time';
+import { AccountLifecycleService } from './account-lifecycle.service';
 import { ItemsService } from '../items/items.service';
 import { ItemsStore } from '../items/items.store';
 import { type ItemRecord } from '../items/item.record';
@@ -18,23 +18,20 @@ export class AccountsService {
   constructor(
     private readonly store: ItemsStore,
     private readonly items: ItemsService,
+    private readonly lifecycle: AccountLifecycleService,
   ) {}
 
   /** Cached balances, as of the last update. */
   get(body: JsonObject): WithoutRequestId<AccountsGetResponse> {
     const item = this.store.requireUsable(requiredString(body, 'access_token'));
-    return { accounts: this.select(item, body), item: this.items.view(item) };
+    return { accounts: this.lifecycle.stamped(item, this.select(item, body)), item: this.items.view(item) };
   }
 
   /** "Real-time" balances: the same numbers, stamped now. */
   balanceGet(body: JsonObject): WithoutRequestId<AccountsGetResponse> {
     const item = this.store.requireUsable(requiredString(body, 'access_token'));
     item.lastSuccessfulUpdate = new Date();
-    const now = isoSeconds(new Date());
-    const accounts = this.select(item, body).map((a) => ({
-      ...a,
-      balances: { ...a.balances, last_updated_datetime: now },
-    }));
+    const accounts = this.lifecycle.stamped(item, this.select(item, body), new Date());
     return { accounts, item: this.items.view(item) };
   }
 

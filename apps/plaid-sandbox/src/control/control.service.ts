@@ -8,6 +8,7 @@ import {
   optionalBoolean,
   optionalInt,
   optionalString,
+  optionalStringArray,
   requiredString,
 } from '../common/request-fields';
 import { SANDBOX_CONFIG, type SandboxConfig } from '../config';
@@ -67,6 +68,7 @@ export class ControlService {
       institution_id: optionalString(body, 'institution_id'),
       username: optionalString(body, 'username'),
       password: optionalString(body, 'password'),
+      account_ids: optionalStringArray(body, 'account_ids'),
     };
     return this.link.complete(input);
   }

@@ -1,4 +1,5 @@
 import { type AccountBase, type Products } from 'plaid';
+import { type CustomTransactionSpec } from '../accounts/accounts.factory';
 import { type Rng } from '../common/ids';
 import { type PlaidApiError } from '../common/plaid-error';
 import { type AccountRole } from '../transactions/merchants';
@@ -38,4 +39,12 @@ export interface ItemRecord {
   lastWebhook: { sentAt: string; code: string } | null;
   lastSuccessfulUpdate: Date;
   lastFailedUpdate: Date | null;
+  /** Accounts at the institution the user has not shared with the app (new ones, or deselected in update mode). */
+  unsharedAccounts?: AccountBase[];
+  /** History of unshared accounts, added to the log when the user shares them. */
+  unsharedHistory?: Map<string, CustomTransactionSpec[]>;
+  /** When the institution last updated the balances (last_updated_datetime); unset: now. */
+  balanceAsOf?: Date | null;
+  /** Days of deterministic balance movement applied so far. */
+  balanceDays?: number;
 }

@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { type LinkTokenCreateRequest, type LinkTokenCreateResponse, type Products } from 'plaid';
+import { AccountLifecycleService } from '../accounts/account-lifecycle.service';
 import { type WithoutRequestId } from '../common/plaid-endpoint';
 import { PlaidApiError } from '../common/plaid-error';
 import { parseProducts } from '../common/products';
 import {
   type JsonObject,
+  optionalBoolean,
   optionalInt,
   optionalObject,
   optionalString,
@@ -27,6 +29,8 @@ interface LinkTokenRecord {
   daysRequested: number;
   /** Update mode: the Item being repaired. */
   itemId: string | null;
+  /** Update mode with update.account_selection_enabled: the user picks the accounts to share again. */
+  accountSelection: boolean;
 }
 
 export interface LinkCompletion {
@@ -34,6 +38,8 @@ export interface LinkCompletion {
   institution_id?: string;
   username?: string;
   password?: string;
+  /** Account selection: the accounts the user shares (default: all of them). */
+  account_ids?: string[];
 }
 
 const NEW_ITEM_TTL_MS = 4 * 3600_000;
@@ -47,6 +53,7 @@ export class LinkService {
     @Inject(SANDBOX_CONFIG) private readonly config: SandboxConfig,
     private readonly items: ItemsService,
     private readonly store: ItemsStore,
+    private readonly lifecycle: AccountLifecycleService,
   ) {}
 
   createLinkToken(body: JsonObject): WithoutRequestId<LinkTokenCreateResponse> {
@@ -61,6 +68,7 @@ export class LinkService {
         products: item.products,
         daysRequested: item.daysRequested,
         itemId: item.itemId,
+        accountSelection: request.update?.account_selection_enabled === true,
       };
     } else {
       const products = [...(request.products ?? []), ...(request.required_if_supported_products ?? [])];
@@ -70,6 +78,7 @@ export class LinkService {
         products,
         daysRequested: request.transactions?.days_requested ?? 90,
         itemId: null,
+        accountSelection: false,
       };
     }
     const token = `link-sandbox-${randomUUID()}`;
@@ -87,6 +96,7 @@ export class LinkService {
       if (!item || item.removed) throw PlaidApiError.of('ITEM_NOT_FOUND');
       item.error = null;
       item.lastSuccessfulUpdate = new Date();
+      if (record.accountSelection) this.lifecycle.applySelection(item, input.account_ids);
       itemId = item.itemId;
     } else {
       itemId = this.items.create({
@@ -136,6 +146,8 @@ export class LinkService {
     const required = optionalStringArray(body, 'required_if_supported_products');
     const transactions = optionalObject(body, 'transactions');
     const days = transactions ? optionalInt(transactions, 'days_requested', 1, 730) : undefined;
+    const update = optionalObject(body, 'update');
+    const accountSelection = update ? optionalBoolean(update, 'account_selection_enabled') : undefined;
     return {
       client_name,
       language,
@@ -148,6 +160,7 @@ export class LinkService {
       webhook: optionalUrl(body, 'webhook'),
       access_token,
       transactions: days !== undefined ? { days_requested: days } : undefined,
+      update: accountSelection !== undefined ? { account_selection_enabled: accountSelection } : undefined,
     };
   }
 }

@@ -138,6 +138,25 @@ export class TransactionsService {
     return {};
   }
 
+  /** A newly shared account's history, in one commit, announced as any other update. */
+  addAccountHistory(item: ItemRecord, accountId: string, specs: CustomTransactionSpec[]): void {
+    const today = utcDay(new Date());
+    const added: string[] = [];
+    item.transactionAccountIds.add(accountId);
+    item.log.commit((w) => {
+      const sorted = [...specs].sort((a, b) => a.date_posted.localeCompare(b.date_posted));
+      for (const spec of sorted)
+        added.push(this.addCustom(w, item, accountId, spec, spec.date_posted > today).id);
+    });
+    this.notifyLegacyAndSync(item, {
+      version: item.log.version,
+      added,
+      modified: [],
+      removed: [],
+      posted: [],
+    });
+  }
+
   /** `/sandbox/transactions/create`: up to 10 posted transactions on the depository account. */
   createCustom(body: JsonObject): Record<string, never> {
     const item = this.items.requireByAccessToken(requiredString(body, 'access_token'));

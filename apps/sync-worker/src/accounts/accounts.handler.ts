@@ -1,6 +1,16 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { type AccountListDto, AccountsListRequest, MessagePattern as P } from '@app/contracts';
+import {
+  AccountBalancesRequest,
+  type AccountBalancesDto,
+  type AccountDto,
+  type AccountListDto,
+  AccountUpdateRequest,
+  AccountsListRequest,
+  MessagePattern as P,
+  type NetWorthDto,
+  NetWorthRequest,
+} from '@app/contracts';
 import { AccountsService } from './accounts.service';
 
 @Controller()
@@ -9,6 +19,24 @@ export class AccountsHandler {
 
   @MessagePattern(P.AccountsList)
   list(@Payload() dto: AccountsListRequest): Promise<AccountListDto> {
-    return this.accounts.list(dto.userId, dto.itemId);
+    return this.accounts.list(dto.userId, dto.itemId, dto.includeHidden ?? false);
+  }
+
+  @MessagePattern(P.AccountsUpdate)
+  update(@Payload() dto: AccountUpdateRequest): Promise<AccountDto> {
+    return this.accounts.update(dto.userId, dto.accountId, {
+      hidden: dto.hidden,
+      displayName: dto.displayName,
+    });
+  }
+
+  @MessagePattern(P.AccountBalances)
+  balances(@Payload() dto: AccountBalancesRequest): Promise<AccountBalancesDto> {
+    return this.accounts.balances(dto.userId, dto.accountId, dto.from, dto.to);
+  }
+
+  @MessagePattern(P.NetWorth)
+  netWorth(@Payload() dto: NetWorthRequest): Promise<NetWorthDto> {
+    return this.accounts.netWorth(dto.userId, dto);
   }
 }

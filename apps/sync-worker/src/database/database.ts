@@ -6,6 +6,7 @@ import { SyncCoordination1763900300000 } from './migrations/1763900300000-SyncCo
 import { RateLimitsAndBreaker1763900400000 } from './migrations/1763900400000-RateLimitsAndBreaker';
 import { ItemOwnersAndInstitutionNames1764400000000 } from './migrations/1764400000000-ItemOwnersAndInstitutionNames';
 import { TransactionChangeLog1764600000000 } from './migrations/1764600000000-TransactionChangeLog';
+import { AccountLifecycleAndBalances1765000000000 } from './migrations/1765000000000-AccountLifecycleAndBalances';
 import { EditsRulesTransfersRecurring1765100000000 } from './migrations/1765100000000-EditsRulesTransfersRecurring';
 
 export const SCHEMA = 'sync';
@@ -22,6 +23,7 @@ export function dataSourceOptions(config: SyncConfig): DataSourceOptions {
       RateLimitsAndBreaker1763900400000,
       ItemOwnersAndInstitutionNames1764400000000,
       TransactionChangeLog1764600000000,
+      AccountLifecycleAndBalances1765000000000,
       EditsRulesTransfersRecurring1765100000000,
     ],
     migrationsRun: config.RUN_MIGRATIONS,

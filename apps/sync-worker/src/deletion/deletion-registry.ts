@@ -13,6 +13,10 @@ export const SYNC_DELETION_REGISTRY: readonly DeletionEntry[] = [
     sql: `DELETE FROM plaid_call_windows
            WHERE right(key, 36) IN (SELECT item_id::text FROM items WHERE user_id = $1)`,
   },
+  { table: 'transaction_edits', sql: `DELETE FROM transaction_edits WHERE user_id = $1` },
+  { table: 'rules', sql: `DELETE FROM rules WHERE user_id = $1` },
+  { table: 'recurring_streams', sql: `DELETE FROM recurring_streams WHERE user_id = $1` },
+  { table: 'balance_snapshots', sql: `DELETE FROM balance_snapshots WHERE user_id = $1` },
   { table: 'transactions', sql: `DELETE FROM transactions WHERE user_id = $1` },
   { table: 'accounts', sql: `DELETE FROM accounts WHERE user_id = $1` },
   { table: 'items', sql: `DELETE FROM items WHERE user_id = $1` },

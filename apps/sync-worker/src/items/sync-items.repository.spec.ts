@@ -61,7 +61,7 @@ describe(SyncItemsRepository.name, () => {
     });
   });
 
-  describe('findStale', () => {
+  describe('findDue', () => {
     it('finds items synced too long ago and never-synced items older than ten minutes, oldest first', async () => {
       await db.dataSource.query(`DELETE FROM items`);
       const old = await insertItem(db, null, { lastSyncedAt: hoursAgo(30) });
@@ -70,15 +70,31 @@ describe(SyncItemsRepository.name, () => {
       await insertItem(db, null, { createdAt: new Date() });
       await insertItem(db, null, { lastSyncedAt: hoursAgo(30), lastSyncError: 'ITEM_LOGIN_REQUIRED' });
 
-      expect(await sut.findStale(24, 10)).toEqual([never.itemId, old.itemId]);
+      expect(await sut.findDue(24 * 3600, false, 10)).toEqual([never.itemId, old.itemId]);
+    });
+
+    it('leaves items of a paused institution alone, and spreads polled items over ±20% of the interval', async () => {
+      await db.dataSource.query(`DELETE FROM items`);
+      const paused = await insertItem(db, null, { lastSyncedAt: hoursAgo(30), institutionId: 'ins_paused' });
+      await db.dataSource.query(
+        `INSERT INTO institutions (institution_id, paused_until) VALUES ('ins_paused', now() + interval '1 hour')`,
+      );
+      const due = await insertItem(db, null, { lastSyncedAt: hoursAgo(1.21) });
+      const notYet = await insertItem(db, null, { lastSyncedAt: hoursAgo(0.79) });
+
+      const found = await sut.findDue(3600, true, 10);
+
+      expect(found).toContain(due.itemId);
+      expect(found).not.toContain(notYet.itemId);
+      expect(found).not.toContain(paused.itemId);
     });
 
     it('returns at most `limit` items, and none for a limit of 0', async () => {
       await db.dataSource.query(`DELETE FROM items`);
       for (let i = 0; i < 3; i++) await insertItem(db, null, { lastSyncedAt: hoursAgo(48 + i) });
 
-      expect(await sut.findStale(24, 2)).toHaveLength(2);
-      expect(await sut.findStale(24, 0)).toEqual([]);
+      expect(await sut.findDue(24 * 3600, false, 2)).toHaveLength(2);
+      expect(await sut.findDue(24 * 3600, false, 0)).toEqual([]);
     });
   });
 

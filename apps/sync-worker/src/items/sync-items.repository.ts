@@ -9,6 +9,10 @@ export interface SyncItem {
   accessTokenEnc: string;
   cursor: string | null;
   lastSyncedAt: Date | null;
+  // When /accounts/get was last compared with the stored accounts; null: never.
+  accountsReconciledAt: Date | null;
+  // The owner opened Link's account selection for the item and no reconciliation has applied it yet.
+  accountSelectionAt: Date | null;
 }
 
 export interface ManualSyncClaim {
@@ -17,7 +21,8 @@ export interface ManualSyncClaim {
 }
 
 const COLUMNS = `item_id AS "itemId", user_id AS "userId", plaid_item_id AS "plaidItemId", institution_id AS "institutionId",
-  access_token_enc AS "accessTokenEnc", cursor, last_synced_at AS "lastSyncedAt"`;
+  access_token_enc AS "accessTokenEnc", cursor, last_synced_at AS "lastSyncedAt",
+  accounts_reconciled_at AS "accountsReconciledAt", account_selection_at AS "accountSelectionAt"`;
 
 // sync.items (the worker's view of an item: owner, encrypted token, cursor, sync flags) and sync.item_owners
 // (who owns which item; outlives a revocation, which deletes the item's row and data).
@@ -77,18 +82,94 @@ export class SyncItemsRepository {
     return { claimed: rows[0].claimed, retryAfterSeconds: rows[0].retry_after ?? 1 };
   }
 
-  // Items whose last successful sync is older than `hours` (webhooks may have been lost).
-  async findStale(hours: number, limit: number): Promise<string[]> {
+  // Items due for a scheduled sync: no successful sync for `seconds` (webhooks may have been lost), or, when
+  // polling, for `seconds` scaled by the item's own factor in [0.8, 1.2) so that items linked together do not all
+  // come due together. Items of an institution the breaker paused wait; items in an item-level error wait for
+  // the user (a successful sync clears it).
+  async findDue(seconds: number, jitter: boolean, limit: number): Promise<string[]> {
     if (limit <= 0) return [];
     const rows = await this.db.query<{ item_id: string }[]>(
       `SELECT item_id FROM items
         WHERE last_sync_error IS NULL
           AND ((last_synced_at IS NULL AND created_at < now() - interval '10 minutes')
-               OR last_synced_at < now() - make_interval(hours => $1))
+               OR coalesce(last_synced_at, created_at) < now() - make_interval(secs => $1 *
+                    CASE WHEN $3 THEN 0.8 + 0.4 * ((hashtext(item_id::text) & 65535) / 65536.0) ELSE 1 END))
+          AND NOT EXISTS (SELECT 1 FROM institutions i
+                           WHERE i.institution_id = items.institution_id AND i.paused_until > now())
         ORDER BY last_synced_at NULLS FIRST LIMIT $2`,
-      [hours, limit],
+      [seconds, limit, jitter],
     );
     return rows.map((r) => r.item_id);
+  }
+
+  // Plaid's own freshness (/item/get → status.transactions.last_successful_update).
+  async saveFreshness(itemId: string, plaidLastUpdatedAt: Date | null): Promise<void> {
+    await this.db.query<unknown>(`UPDATE items SET plaid_last_updated_at = $2 WHERE item_id = $1`, [
+      itemId,
+      plaidLastUpdatedAt,
+    ]);
+  }
+
+  // The owner opened Link's account selection; false when the item is not theirs.
+  async startAccountSelection(itemId: string, userId: string): Promise<boolean> {
+    const rows = await this.db.query<{ item_id: string }[]>(
+      `WITH started AS (
+         UPDATE items SET account_selection_at = now() WHERE item_id = $1 AND user_id = $2 RETURNING item_id)
+       SELECT item_id FROM started`,
+      [itemId, userId],
+    );
+    return rows.length > 0;
+  }
+
+  // A reconciliation ran; `selectionApplied`: it consumed a pending account selection.
+  async markReconciled(
+    em: EntityManager,
+    itemId: string,
+    at: Date,
+    selectionApplied: boolean,
+  ): Promise<void> {
+    await em.query<unknown>(
+      `UPDATE items SET accounts_reconciled_at = $2,
+                        account_selection_at = CASE WHEN $3 THEN NULL ELSE account_selection_at END
+        WHERE item_id = $1`,
+      [itemId, at, selectionApplied],
+    );
+  }
+
+  // The owner's item, or null (another user's or unknown: 404).
+  async findOwned(itemId: string, userId: string): Promise<SyncItem | null> {
+    const rows = await this.db.query<SyncItem[]>(
+      `SELECT ${COLUMNS} FROM items WHERE item_id = $1 AND user_id = $2`,
+      [itemId, userId],
+    );
+    return rows[0] ?? null;
+  }
+
+  // Claims a real-time balance refresh unless one was claimed less than `minIntervalSeconds` ago (as
+  // claimManualSync). Null when the item is not the user's.
+  async claimBalanceRefresh(
+    itemId: string,
+    userId: string,
+    minIntervalSeconds: number,
+  ): Promise<ManualSyncClaim | null> {
+    const rows = await this.db.query<{ claimed: boolean; retry_after: number | null }[]>(
+      `WITH claim AS (
+         UPDATE items SET balance_refresh_at = now()
+          WHERE item_id = $1 AND user_id = $2
+            AND (balance_refresh_at IS NULL OR balance_refresh_at <= now() - make_interval(secs => $3))
+          RETURNING 1)
+       SELECT EXISTS (SELECT 1 FROM claim) AS claimed,
+              GREATEST(1, ceil(extract(epoch FROM (balance_refresh_at + make_interval(secs => $3) - now()))))::int AS retry_after
+         FROM items WHERE item_id = $1 AND user_id = $2`,
+      [itemId, userId, minIntervalSeconds],
+    );
+    if (rows.length === 0) return null;
+    return { claimed: rows[0].claimed, retryAfterSeconds: rows[0].retry_after ?? 1 };
+  }
+
+  // A claim whose Plaid call failed is given back, so the user can retry at once.
+  async releaseBalanceRefresh(itemId: string): Promise<void> {
+    await this.db.query<unknown>(`UPDATE items SET balance_refresh_at = NULL WHERE item_id = $1`, [itemId]);
   }
 
   // The item is gone for good: its owner record, its row, and (ON DELETE CASCADE) its accounts and transactions.

@@ -4,15 +4,32 @@ import { OutboxRelay, enqueueEvent } from '@app/messaging';
 import { AccessTokenCipher, plaidCall } from '@app/plaid';
 import { type ItemGetResponse, PlaidApi } from 'plaid';
 import { DataSource } from 'typeorm';
-import { AccountsWriter } from '../accounts/accounts.writer';
+import { AccountsWriter, type ReconcileOutcome } from '../accounts/accounts.writer';
 import { CONFIG, SyncConfig } from '../config';
 import { InstitutionNamesService } from '../institutions/institution-names.service';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
 import { itemProblem } from './item-problem';
 
-// What Plaid says about an item now (/item/get, the institution's name, /accounts/get): the accounts are
-// stored and ItemMetadataRefreshed (with ItemAccountsChanged when they changed) is published in one transaction.
-// Plaid errors reach the caller.
+export interface RefreshOptions {
+  // The owner says Link's account selection is done (POST /v1/items/:id/accounts/refresh).
+  selectionDone?: boolean;
+  // For tests: the reconciliation's clock (an account absent twice a day apart is closed).
+  now?: Date;
+}
+
+const SELECTION_WINDOW_MS = 86_400_000;
+
+// Whether the owner opened account selection for the item (within a day) and no reconciliation applied it yet.
+export function selectionPending(item: SyncItem, now: Date): boolean {
+  return (
+    item.accountSelectionAt !== null &&
+    now.getTime() - new Date(item.accountSelectionAt).getTime() < SELECTION_WINDOW_MS
+  );
+}
+
+// What Plaid says about an item now (/item/get with its freshness, the institution's name, /accounts/get): the
+// accounts are reconciled and ItemMetadataRefreshed (with ItemAccountsChanged when they changed) is published in
+// one transaction. Plaid errors reach the caller.
 @Injectable()
 export class ItemMetadataService {
   private readonly logger = new Logger(ItemMetadataService.name);
@@ -28,11 +45,16 @@ export class ItemMetadataService {
     private readonly relay: OutboxRelay,
   ) {}
 
-  async refresh(item: SyncItem): Promise<void> {
+  async refresh(item: SyncItem, options: RefreshOptions = {}): Promise<ReconcileOutcome> {
+    const now = options.now ?? new Date();
     const accessToken = this.cipher.decrypt(item.accessTokenEnc, item.plaidItemId);
-    const { item: plaidItem } = await plaidCall(() => this.plaid.itemGet({ access_token: accessToken }));
+    const { item: plaidItem, status } = await plaidCall(() =>
+      this.plaid.itemGet({ access_token: accessToken }),
+    );
     const institutionId = plaidItem.institution_id ?? null;
     await this.items.setInstitution(item.itemId, institutionId);
+    const lastUpdate = status?.transactions?.last_successful_update ?? null;
+    await this.items.saveFreshness(item.itemId, lastUpdate ? new Date(lastUpdate) : null);
     const institutionName = await this.institutionName(plaidItem);
     const { accounts } = await plaidCall(() => this.plaid.accountsGet({ access_token: accessToken }));
     const refreshed: ItemMetadataRefreshedEvent = {
@@ -41,13 +63,33 @@ export class ItemMetadataService {
       institutionName,
       consentExpiresAt: plaidItem.consent_expiration_time ?? null,
       error: plaidItem.error ? itemProblem(plaidItem.error) : null,
-      refreshedAt: new Date().toISOString(),
+      refreshedAt: now.toISOString(),
+      plaidLastUpdatedAt: lastUpdate ? new Date(lastUpdate).toISOString() : null,
     };
-    await this.db.transaction(async (em) => {
-      await this.accounts.upsert(em, item, accounts);
-      await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemMetadataRefreshed, refreshed);
+    const pending = selectionPending(item, now);
+    const afterSelection = options.selectionDone === true || pending;
+    const outcome = await this.db.transaction(async (em) => {
+      const result = await this.accounts.reconcile(em, item, accounts, { afterSelection, now });
+      // A pending selection is used up by the owner's own call, or by the first reconciliation that saw the
+      // accounts change (the selection was made); until then a later sync still treats absences as unshared.
+      const applied = options.selectionDone === true || (pending && result.changed > 0);
+      await this.items.markReconciled(em, item.itemId, now, applied);
+      await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemMetadataRefreshed, {
+        ...refreshed,
+        accountSelectionApplied: applied,
+      });
+      return result;
     });
     this.relay.kick();
+    if (outcome.changed > 0) this.logger.log({ itemId: item.itemId, ...outcome }, 'accounts reconciled');
+    return outcome;
+  }
+
+  // Due on a sync when the last reconciliation is older than ACCOUNTS_RECONCILE_MINUTES, or a selection waits.
+  due(item: SyncItem, now: Date, manual: boolean): boolean {
+    if (manual || selectionPending(item, now) || item.accountsReconciledAt === null) return true;
+    const ageMs = now.getTime() - new Date(item.accountsReconciledAt).getTime();
+    return ageMs >= this.config.ACCOUNTS_RECONCILE_MINUTES * 60_000;
   }
 
   // A name is nice to have; the rest of the refresh does not depend on it.

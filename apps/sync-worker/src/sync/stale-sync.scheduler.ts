@@ -9,18 +9,22 @@ import { PeriodicTask } from '@app/common';
 import { EventPattern } from '@app/contracts';
 import { OutboxRelay, enqueueEvent } from '@app/messaging';
 import { DataSource } from 'typeorm';
-import { CONFIG, SyncConfig } from '../config';
+import { CONFIG, SyncConfig, pollingMode } from '../config';
 import { SyncItemsRepository } from '../items/sync-items.repository';
 
 const SCHEDULER_LOCK = 7302;
 
 // Webhooks get lost (Plaid stops retrying after 24 h): items with no successful sync for STALE_SYNC_HOURS
-// are queued for a sync. One instance at a time does the scan (transaction-scoped advisory lock); the syncs
-// themselves spread over every instance through the events queue.
+// are queued for a sync. Without a webhook URL (polling mode) the same scan is how items stay fresh: every item
+// comes due about every POLL_INTERVAL_MINUTES (jittered per item), scanned four times per interval. Either way
+// items of a paused institution are skipped, and each sync still goes through the per-item Plaid limiter.
+// One instance at a time does the scan (transaction-scoped advisory lock); the syncs themselves spread over
+// every instance through the events queue.
 @Injectable()
 export class StaleSyncScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(StaleSyncScheduler.name);
   private readonly task: PeriodicTask;
+  private readonly dueAfterSeconds: number;
 
   constructor(
     @Inject(CONFIG) private readonly config: SyncConfig,
@@ -28,9 +32,15 @@ export class StaleSyncScheduler implements OnApplicationBootstrap, OnApplication
     private readonly items: SyncItemsRepository,
     private readonly relay: OutboxRelay,
   ) {
+    const polling = pollingMode(config);
+    this.dueAfterSeconds = polling ? config.POLL_INTERVAL_MINUTES * 60 : config.STALE_SYNC_HOURS * 3600;
+    const every =
+      polling && config.STALE_SYNC_CHECK_SECONDS > 0
+        ? Math.max(1, Math.min(config.STALE_SYNC_CHECK_SECONDS, Math.round(this.dueAfterSeconds / 4)))
+        : config.STALE_SYNC_CHECK_SECONDS;
     this.task = new PeriodicTask(
-      'stale-sync scan',
-      config.STALE_SYNC_CHECK_SECONDS,
+      polling ? 'polling scan' : 'stale-sync scan',
+      every,
       () => this.scan(),
       this.logger,
     );
@@ -51,7 +61,7 @@ export class StaleSyncScheduler implements OnApplicationBootstrap, OnApplication
           SCHEDULER_LOCK,
         ]);
         if (!ok) return 0;
-        const stale = await this.items.findStale(this.config.STALE_SYNC_HOURS, 500);
+        const stale = await this.items.findDue(this.dueAfterSeconds, pollingMode(this.config), 500);
         for (const itemId of stale) {
           await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.SyncRequested, {
             itemId,

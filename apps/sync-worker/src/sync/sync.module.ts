@@ -5,6 +5,8 @@ import { ItemsModule } from '../items/items.module';
 import { PlaidLimitsModule } from '../plaid-limits/plaid-limits.module';
 import { RecurringModule } from '../recurring/recurring.module';
 import { TransactionsModule } from '../transactions/transactions.module';
+import { AccountsRefreshService } from './accounts-refresh.service';
+import { AccountsRefreshHandler } from './accounts-refresh.handler';
 import { ItemMetadataService } from './item-metadata.service';
 import { PlaidFailurePolicy } from './plaid-failure-policy.service';
 import { StaleSyncScheduler } from './stale-sync.scheduler';
@@ -13,9 +15,11 @@ import { SyncRunService } from './sync-run.service';
 import { SyncHandler } from './sync.handler';
 import { SyncMetrics } from './sync.metrics';
 import { SyncService } from './sync.service';
+import { TransactionsRefreshService } from './transactions-refresh.service';
 
 // The sync path: the entry service behind the item and webhook events, the per-item coordinator, one sync run,
-// the metadata refresh, the Plaid failure policy, and the stale-item scheduler. Exports nothing.
+// the metadata refresh (with the accounts' reconciliation), the Plaid failure policy, the stale-item and polling
+// scheduler, and the owner's on-demand account calls (balances, account selection). Exports nothing.
 @Module({
   imports: [
     ItemsModule,
@@ -25,7 +29,7 @@ import { SyncService } from './sync.service';
     PlaidLimitsModule,
     RecurringModule,
   ],
-  controllers: [SyncHandler],
+  controllers: [SyncHandler, AccountsRefreshHandler],
   providers: [
     SyncService,
     SyncCoordinator,
@@ -34,6 +38,8 @@ import { SyncService } from './sync.service';
     PlaidFailurePolicy,
     StaleSyncScheduler,
     SyncMetrics,
+    TransactionsRefreshService,
+    AccountsRefreshService,
   ],
 })
 export class SyncModule {}

@@ -67,6 +67,7 @@ describe(SyncService.name, () => {
     transactionsSync: jest.fn(async () =>
       plaidOk(makeSyncPage({ accounts: [account], added: [makeTransaction(account.account_id)] })),
     ),
+    transactionsRefresh: jest.fn(async () => plaidOk({ request_id: 'r' })),
   };
 
   beforeAll(async () => {
@@ -242,5 +243,72 @@ describe(SyncService.name, () => {
     await sut.onDataRevoked({ itemId: event.itemId });
     await sut.onDataRevoked({ itemId: event.itemId });
     expect(await announced()).toHaveLength(3);
+  });
+
+  it('asks Plaid to refresh before a manual sync, and reconciles the accounts on the way', async () => {
+    const event = linked();
+    await sut.onItemLinked(event);
+    plaid.itemGet.mockClear();
+
+    await requestContext.run({ requestId: 'r', attempt: 1 }, () =>
+      sut.onSyncRequested({ itemId: event.itemId, reason: 'manual' }),
+    );
+
+    expect(plaid.transactionsRefresh).toHaveBeenCalledTimes(1);
+    expect(plaid.itemGet).toHaveBeenCalledTimes(1);
+    expect(await eventsFor(EventPattern.ItemSynced, event.itemId)).toHaveLength(2);
+  });
+
+  it('makes no /transactions/refresh call with TRANSACTIONS_REFRESH_ON_MANUAL_SYNC off, nor for other syncs', async () => {
+    const event = linked();
+    await sut.onItemLinked(event);
+    config.TRANSACTIONS_REFRESH_ON_MANUAL_SYNC = false;
+    try {
+      await requestContext.run({ requestId: 'r', attempt: 1 }, () =>
+        sut.onSyncRequested({ itemId: event.itemId, reason: 'manual' }),
+      );
+      config.TRANSACTIONS_REFRESH_ON_MANUAL_SYNC = true;
+      await requestContext.run({ requestId: 'r', attempt: 1 }, () =>
+        sut.onSyncRequested({ itemId: event.itemId, reason: 'webhook' }),
+      );
+    } finally {
+      config.TRANSACTIONS_REFRESH_ON_MANUAL_SYNC = true;
+    }
+
+    expect(plaid.transactionsRefresh).not.toHaveBeenCalled();
+    expect(await eventsFor(EventPattern.ItemSynced, event.itemId)).toHaveLength(3);
+  });
+
+  it('still pulls when Plaid refuses the refresh', async () => {
+    const event = linked();
+    await sut.onItemLinked(event);
+    plaid.transactionsRefresh.mockRejectedValueOnce(plaidError('PRODUCTS_NOT_SUPPORTED', 'INVALID_REQUEST'));
+
+    await requestContext.run({ requestId: 'r', attempt: 1 }, () =>
+      sut.onSyncRequested({ itemId: event.itemId, reason: 'manual' }),
+    );
+
+    expect(await eventsFor(EventPattern.ItemSynced, event.itemId)).toHaveLength(2);
+  });
+
+  it('keeps a revoked account as `revoked`, without its transactions or balance history', async () => {
+    const event = linked();
+    const own = makeAccount();
+    plaid.accountsGet.mockResolvedValueOnce(plaidOk({ accounts: [own], item: {}, request_id: 'r' }));
+    plaid.transactionsSync.mockResolvedValueOnce(
+      plaidOk(makeSyncPage({ accounts: [own], added: [makeTransaction(own.account_id)] })),
+    );
+    await sut.onItemLinked(event);
+
+    await sut.onDataRevoked({ itemId: event.itemId, plaidAccountId: own.account_id });
+
+    const [row] = await db.dataSource.query<{ status: string; balance_current: string | null; n: string }[]>(
+      `SELECT a.status, a.balance_current,
+              (SELECT count(*) FROM transactions t WHERE t.account_id = a.id)
+              + (SELECT count(*) FROM balance_snapshots b WHERE b.account_id = a.id) AS n
+         FROM accounts a WHERE a.item_id = $1`,
+      [event.itemId],
+    );
+    expect(row).toEqual({ status: 'revoked', balance_current: null, n: '0' });
   });
 });

@@ -23,6 +23,7 @@ import { ItemMetadataService } from './item-metadata.service';
 import { PlaidFailurePolicy } from './plaid-failure-policy.service';
 import { SyncCoordinator } from './sync-coordinator.service';
 import { SyncRunService } from './sync-run.service';
+import { TransactionsRefreshService } from './transactions-refresh.service';
 
 // TRANSACTIONS webhooks that mean "there is something to pull" (the legacy ones included).
 const SYNC_CODES = new Set([
@@ -55,6 +56,7 @@ export class SyncService {
     private readonly failures: PlaidFailurePolicy,
     private readonly recurring: RecurringService,
     private readonly transfers: TransfersRepository,
+    private readonly refresher: TransactionsRefreshService,
   ) {}
 
   // The job behind "item linked": item metadata, institution name, accounts, then the first sync.
@@ -98,7 +100,7 @@ export class SyncService {
     const owner = await this.items.find(itemId);
     await this.db.transaction(async (em) => {
       if (plaidAccountId) {
-        await this.accounts.deleteOne(em, itemId, plaidAccountId);
+        await this.accounts.revokeOne(em, itemId, plaidAccountId);
       } else {
         await this.accounts.deleteForItem(em, itemId);
         await this.items.deleteSyncState(em, itemId);
@@ -135,8 +137,14 @@ export class SyncService {
     await this.requestSync(item.itemId, requestContext.attempt());
   }
 
+  // A manual sync first asks Plaid to refresh (when enabled), and reconciles the item's accounts on its way.
   async onSyncRequested(event: SyncRequestedEvent): Promise<void> {
-    await this.requestSync(event.itemId, requestContext.attempt());
+    const manual = event.reason === 'manual';
+    if (manual && requestContext.attempt() === 1) {
+      const item = await this.items.find(event.itemId);
+      if (item) await this.refresher.beforeManualSync(item);
+    }
+    await this.requestSync(event.itemId, requestContext.attempt(), manual);
   }
 
   // POST /v1/items/:id/sync: throttled per item, then queued (the request returns before Plaid is called).
@@ -163,16 +171,19 @@ export class SyncService {
   }
 
   // One sync at a time per item; requests during a run coalesce into one follow-up (SyncCoordinator).
-  private async requestSync(itemId: string, attempt: number): Promise<void> {
-    const outcome = await this.coordinator.request(itemId, () => this.syncOnce(itemId, attempt));
+  private async requestSync(itemId: string, attempt: number, manual = false): Promise<void> {
+    const outcome = await this.coordinator.request(itemId, () => this.syncOnce(itemId, attempt, manual));
     if (outcome === 'unknown') this.logger.warn({ itemId }, 'sync requested for an unknown item');
   }
 
-  private async syncOnce(itemId: string, attempt: number): Promise<void> {
+  // Plaid's freshness and the item's accounts (/item/get, /accounts/get) are refreshed first when due, so
+  // newly shared accounts exist before their history arrives.
+  private async syncOnce(itemId: string, attempt: number, manual: boolean): Promise<void> {
     const item = await this.mustFind(itemId);
     await this.failures.deferIfPaused(item);
     let outcome;
     try {
+      if (this.metadata.due(item, new Date(), manual)) await this.metadata.refresh(item);
       outcome = await this.runs.run(item);
     } catch (err) {
       return this.failures.handle(item, err, attempt);

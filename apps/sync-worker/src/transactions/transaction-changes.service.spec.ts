@@ -173,7 +173,7 @@ describe(TransactionChangesService.name, () => {
     await upsert(item, [tx]);
     const start = await changes(item.userId);
 
-    await db.dataSource.transaction((em) => accounts.deleteOne(em, item.itemId, account.account_id));
+    await db.dataSource.transaction((em) => accounts.revokeOne(em, item.itemId, account.account_id));
 
     expect((await changes(item.userId, { cursor: start.nextCursor })).removed).toEqual([
       { id: tx.transaction_id },

@@ -15,8 +15,9 @@ export type TransactionsPageResult =
 
 type ListRow = { id: string; date: string; json: string; missing: null } | { missing: 'item' | 'account' };
 
-// Newest first, keyset on (date, id); the user's hidden transactions only with includeHidden ($13). The two sentinel branches answer "not the caller's" in the same round
-// trip: they only produce a row when the item (as item_owners knows it) or the account is not the user's, and
+// Newest first, keyset on (date, id); hidden transactions and those of hidden accounts only with includeHidden
+// ($13; the accounts subquery is an init plan, run once). The two sentinel branches answer "not the caller's" in
+// the same round trip: they only produce a row when the item (as item_owners knows it) or the account is not the user's, and
 // then the first branch is empty (every row carries its owner's user_id). An item the worker does not know yet
 // counts as not the user's. `items` is asked too: during a rolling upgrade, workers of the previous release
 // link items without an item_owners row. `bench/lib/list-sql.mjs` reads this statement.
@@ -35,7 +36,8 @@ const LIST_SQL = `(SELECT t.id, t.date::text AS date, ${TRANSACTION_JSON} AS jso
           AND ($9::text IS NULL OR t.name ILIKE $9::text OR t.merchant_name ILIKE $9::text
                OR coalesce(e.display_name, t.rule_display_name) ILIKE $9::text OR e.note ILIKE $9::text)
           AND ($10::date IS NULL OR (t.date, t.id) < ($10::date, $11::uuid))
-          AND ($13::boolean IS TRUE OR NOT coalesce(e.hidden, t.rule_hidden, false))
+          AND ($13::boolean IS TRUE OR NOT (coalesce(e.hidden, t.rule_hidden, false)
+               OR t.account_id = ANY (ARRAY(SELECT id FROM accounts WHERE user_id = $1 AND hidden))))
         ORDER BY t.date DESC, t.id DESC
         LIMIT $12)
        UNION ALL

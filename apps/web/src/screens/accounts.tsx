@@ -79,8 +79,9 @@ export function AccountsScreen() {
                 {accounts.map((a) => (
                   <tr key={a.id}>
                     <th scope="row">
-                      {a.name}
+                      {a.displayName ?? a.name}
                       {a.mask && <span className="muted"> ••{a.mask}</span>}
+                      {a.status !== 'active' && <span className="muted"> ({a.status})</span>}
                     </th>
                     <td>{a.subtype ?? a.type}</td>
                     <td className="num">

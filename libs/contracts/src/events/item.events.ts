@@ -96,6 +96,18 @@ export class ItemMetadataRefreshedEvent {
 
   @IsISO8601()
   refreshedAt: string;
+
+  // Plaid's own freshness (/item/get → status.transactions.last_successful_update); null: Plaid gives none.
+  // Optional only while sync-workers of the previous release (which never send it) may still publish.
+  @IsOptional()
+  @IsISO8601()
+  plaidLastUpdatedAt?: string | null;
+
+  // The owner's account selection (update mode) was applied by this refresh: Plaid's NEW_ACCOUNTS_AVAILABLE is
+  // answered. Optional for the same reason as plaidLastUpdatedAt.
+  @IsOptional()
+  @IsBoolean()
+  accountSelectionApplied?: boolean;
 }
 
 // sync-worker → plaid-link: one sync run committed (cursor stored); the counts are that run's.

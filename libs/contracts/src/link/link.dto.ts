@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 
 // --- HTTP bodies ---
 export class CreateLinkTokenDto {
@@ -10,6 +10,16 @@ export class CreateLinkTokenDto {
   @IsOptional()
   @IsUUID()
   itemId?: string;
+
+  @ApiPropertyOptional({
+    type: Boolean,
+    description:
+      'With itemId: update mode with account selection (Plaid update.account_selection_enabled), for sharing new ' +
+      'accounts or unsharing some. Afterwards call POST /v1/items/{id}/accounts/refresh.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  accountSelection?: boolean;
 }
 
 export class ExchangePublicTokenDto {
@@ -92,8 +102,23 @@ export class ItemDto {
   @ApiProperty({ nullable: true, type: String, format: 'date-time' })
   consentExpiresAt: string | null;
 
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' })
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'Our last successful sync' })
   lastSyncedAt: string | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description:
+      "Plaid's last successful update from the bank (/item/get status.transactions.last_successful_update)",
+  })
+  plaidLastUpdatedAt: string | null;
+
+  @ApiProperty({
+    description:
+      'The data is older than ITEM_STALE_AFTER_HOURS (our last sync or Plaid’s last update from the bank)',
+  })
+  stale: boolean;
 
   @ApiProperty({ description: 'Plaid found accounts the user has not shared yet: offer Link update mode.' })
   newAccountsAvailable: boolean;

@@ -67,7 +67,10 @@ export class TransactionsQueryDto {
   @IsTransactionsCursor()
   cursor?: string;
 
-  @ApiPropertyOptional({ type: Boolean, description: 'Include transactions you hid (default false)' })
+  @ApiPropertyOptional({
+    type: Boolean,
+    description: 'Include the transactions you hid and those of accounts you hid (default false)',
+  })
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean({ message: 'includeHidden must be true or false' })
