@@ -37,6 +37,7 @@ Needs about 600 MB of disk per million transactions.
   --renice=N          nice value for the system's processes and its database backends while measuring (default
                       0: untouched; a negative value needs root — for a box shared with other work)
   --out FILE          report file (default docs/PERFORMANCE.md); --no-write to skip it
+  --from FILE         run nothing: render a saved bench/results/growth.json into the report
   --help`;
 
 const { values: args } = parseArgs({
@@ -51,6 +52,7 @@ const { values: args } = parseArgs({
     chunk: { type: 'string', default: '250000' },
     renice: { type: 'string', default: '0' },
     out: { type: 'string', default: 'docs/PERFORMANCE.md' },
+    from: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -486,6 +488,13 @@ async function writeDoc(file, body) {
 // ---------------------------------------------------------------------------------------------------------------
 
 async function main() {
+  if (args.from) {
+    const saved = JSON.parse(readFileSync(args.from, 'utf8'));
+    Object.assign(opts, saved.opts);
+    await writeDoc(join(ROOT, args.out), render(saved));
+    log(`rendered ${args.from} into ${args.out}`);
+    return;
+  }
   const sys = new BenchSystem({ sandboxTransactions: opts.syncSize, nodeOptions: SERVICE_NODE_OPTIONS });
   const results = {
     startedAt: new Date().toISOString(),
