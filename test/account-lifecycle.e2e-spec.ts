@@ -8,6 +8,7 @@ import {
   expectErrorShape,
   type LoggedInUser,
   livePids,
+  replaceRunService,
   runInfo,
   signupAndLogin,
   startExtra,
@@ -467,7 +468,8 @@ describe('account deletion', () => {
     await control('DELETE', `/failures/${rule.id}`);
     expect((await new Api().get(res.body.statusUrl)).body.step).toBe('removing_items');
 
-    extras.push(startExtra('plaid-link', { HTTP_PORT: '0' }));
+    // The run's plaid-link from now on (the suites after this one need one).
+    replaceRunService('plaid-link');
 
     await deletionCompleted(res.body.statusUrl);
     // The first item was removed again after the restart: Plaid's ITEM_NOT_FOUND counted as removed.

@@ -1,12 +1,19 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Products } from 'plaid';
-import { Api, type LoggedInUser, livePids, runInfo, signupAndLogin, startExtra } from './support/api';
+import {
+  Api,
+  type LoggedInUser,
+  livePids,
+  replaceRunService,
+  runInfo,
+  signupAndLogin,
+  startExtra,
+} from './support/api';
 import { plaidItemId } from './support/linking';
 import { type ServiceProcess } from './support/processes';
 import { control, plaidClient } from './support/sandbox';
 import { allTransactions, quiescent } from './support/sync';
-import { RUN_FILE } from './support/system';
 import { waitFor } from './support/wait-for';
 
 // No-webhook mode: a sync worker without PLAID_WEBHOOK_URL polls every item (here every ~6 s, jittered) and,
@@ -91,11 +98,7 @@ describe('polling without webhooks', () => {
   afterAll(async () => {
     await poller?.stop();
     // The run's sync worker again, with the run's settings; tests that kill "the" worker by pid find this one.
-    const replacement = startExtra('sync-worker');
-    await started(replacement);
-    const info = JSON.parse(readFileSync(RUN_FILE, 'utf8'));
-    info.services['sync-worker'].pid = replacement.pid;
-    writeFileSync(RUN_FILE, JSON.stringify(info, null, 2));
+    await started(replaceRunService('sync-worker'));
     expect(runInfo().services['sync-worker']).toBeDefined();
   }, 150_000);
 

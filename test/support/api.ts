@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServiceProcess } from './processes';
-import { type RunInfo, TestSystem } from './system';
+import { RUN_FILE, type RunInfo, TestSystem } from './system';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -114,6 +114,16 @@ export function startExtra(name: string, overrides: Record<string, string> = {})
   // Global teardown ends whatever a test left running.
   if (proc.pid) appendFileSync(join(info.logDir, 'extra-pids'), `${proc.pid}\n`);
   return proc;
+}
+
+// A suite that killed one of the run's own services leaves this in its place, with the run's settings, for the
+// suites after it (maxWorkers 1: they run next); tests that kill "the" service by pid find the replacement.
+export function replaceRunService(name: string): ServiceProcess {
+  const replacement = startExtra(name);
+  const info = JSON.parse(readFileSync(RUN_FILE, 'utf8')) as RunInfo;
+  info.services[name].pid = replacement.pid;
+  writeFileSync(RUN_FILE, JSON.stringify(info, null, 2));
+  return replacement;
 }
 
 // Pids of the run's processes (its services and the extras tests started) that are alive now. A test that must
