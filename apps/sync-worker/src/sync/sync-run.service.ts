@@ -169,6 +169,12 @@ export class SyncRunService {
   ): Promise<void> {
     const syncedAt = new Date();
     await this.items.saveCursor(em, item.itemId, cursor, syncedAt);
+    if (totals.upserted >= ANALYZE_AFTER_ROWS) {
+      // A big first sync leaves the planner without statistics: the pairing below would nest-loop over the run's
+      // rows (10 minutes for 100,000 of them), the read queries would scan and sort. ANALYZE in this transaction
+      // counts its own rows as live; the earlier pages are committed.
+      await this.transactions.analyze(em);
+    }
     if (totals.added + totals.modified + totals.removed > 0) {
       // In bulk over the whole run (its pages are committed): edits left without their transaction (a posted one
       // that did not name its pending one), and transfer pairs between the user's accounts.
@@ -190,14 +196,6 @@ export class SyncRunService {
 
   private async finish(item: SyncItem, totals: PassTotals, restarts: number): Promise<SyncOutcome> {
     this.relay.kick();
-    if (totals.upserted >= ANALYZE_AFTER_ROWS) {
-      // A big first sync leaves the planner without statistics: the read queries would scan and sort.
-      await this.transactions
-        .analyze()
-        .catch((err: unknown) =>
-          this.logger.warn({ err: (err as Error).message }, 'ANALYZE after a large sync failed'),
-        );
-    }
     metrics.transactionsApplied.inc({ kind: 'upserted' }, totals.upserted);
     metrics.transactionsApplied.inc({ kind: 'removed' }, totals.removed);
     const outcome: SyncOutcome = {

@@ -106,7 +106,7 @@ export class TransactionsWriter {
   }
 
   // Fresh planner statistics after a big write (a first sync), so the list reads use their index.
-  async analyze(): Promise<void> {
-    await this.db.query<unknown>('ANALYZE transactions');
+  async analyze(em: EntityManager): Promise<void> {
+    await em.query<unknown>('ANALYZE transactions');
   }
 }
