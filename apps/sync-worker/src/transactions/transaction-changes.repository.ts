@@ -184,6 +184,18 @@ export class TransactionChangesRepository {
   // The user's log position as of the caller's transaction, for a delta cursor handed out when it commits. Takes
   // the user's change-log lock first (to commit), then reads in a fresh statement: every change of the user
   // committed before is at or below the answer, every one committed after is above it. Never below the horizon.
+  // The user's latest change, without the lock: a version of everything the user's transactions show (edits, rules
+  // and pairing all write a logged row). Read it before the data it versions, so a change in between only ever
+  // makes the version older than the data, never newer.
+  async latestSeq(userId: string): Promise<string> {
+    const [row] = await this.db.query<{ seq: string }[]>(
+      `SELECT greatest((SELECT max(c.seq) FROM transaction_changes c WHERE c.user_id = $1),
+                       (SELECT h.seq FROM transaction_changes_horizon h))::text AS seq`,
+      [userId],
+    );
+    return row.seq;
+  }
+
   async positionForUser(em: EntityManager, userId: string): Promise<string> {
     await em.query(`SELECT pg_advisory_xact_lock($1::int, hashtext($2::uuid::text))`, [
       CHANGE_LOG_LOCK,
