@@ -50,8 +50,8 @@ export function summaryRows(r) {
       `${n0(s.system.rps)} rps, p50 ${ms(s.system.p50)}, p99 ${ms(s.system.p99)}, CPU/req ${cpuPerRequest(s.system)}`,
       list ? `list ${list.name}: p99 ${ms(list.system.p99)}` : '—',
       '—',
-      'p99 beside the list’s',
-      yes(s.system.non2xx === 0 && s.system.errors === 0),
+      'p99 ≤ the list’s',
+      yes(s.system.non2xx === 0 && s.system.errors === 0 && list !== undefined && s.system.p99 <= list.system.p99),
     ]);
   }
   for (const s of r.read ?? []) {
