@@ -67,19 +67,7 @@ export class SyncItemsRepository {
     userId: string,
     minIntervalSeconds: number,
   ): Promise<ManualSyncClaim | null> {
-    const rows = await this.db.query<{ claimed: boolean; retry_after: number | null }[]>(
-      `WITH claim AS (
-         UPDATE items SET manual_sync_at = now()
-          WHERE item_id = $1 AND user_id = $2
-            AND (manual_sync_at IS NULL OR manual_sync_at <= now() - make_interval(secs => $3))
-          RETURNING 1)
-       SELECT EXISTS (SELECT 1 FROM claim) AS claimed,
-              GREATEST(1, ceil(extract(epoch FROM (manual_sync_at + make_interval(secs => $3) - now()))))::int AS retry_after
-         FROM items WHERE item_id = $1 AND user_id = $2`,
-      [itemId, userId, minIntervalSeconds],
-    );
-    if (rows.length === 0) return null;
-    return { claimed: rows[0].claimed, retryAfterSeconds: rows[0].retry_after ?? 1 };
+    return this.claimWindow('manual_sync_at', itemId, userId, minIntervalSeconds);
   }
 
   // Items due for a scheduled sync: no successful sync for `seconds` (webhooks may have been lost), or, when
@@ -152,14 +140,25 @@ export class SyncItemsRepository {
     userId: string,
     minIntervalSeconds: number,
   ): Promise<ManualSyncClaim | null> {
+    return this.claimWindow('balance_refresh_at', itemId, userId, minIntervalSeconds);
+  }
+
+  // One throttle statement for both claims: stamps `column` unless it was stamped less than `minIntervalSeconds`
+  // ago, and says when to retry. Null when the item is not the user's.
+  private async claimWindow(
+    column: 'manual_sync_at' | 'balance_refresh_at',
+    itemId: string,
+    userId: string,
+    minIntervalSeconds: number,
+  ): Promise<ManualSyncClaim | null> {
     const rows = await this.db.query<{ claimed: boolean; retry_after: number | null }[]>(
       `WITH claim AS (
-         UPDATE items SET balance_refresh_at = now()
+         UPDATE items SET ${column} = now()
           WHERE item_id = $1 AND user_id = $2
-            AND (balance_refresh_at IS NULL OR balance_refresh_at <= now() - make_interval(secs => $3))
+            AND (${column} IS NULL OR ${column} <= now() - make_interval(secs => $3))
           RETURNING 1)
        SELECT EXISTS (SELECT 1 FROM claim) AS claimed,
-              GREATEST(1, ceil(extract(epoch FROM (balance_refresh_at + make_interval(secs => $3) - now()))))::int AS retry_after
+              GREATEST(1, ceil(extract(epoch FROM (${column} + make_interval(secs => $3) - now()))))::int AS retry_after
          FROM items WHERE item_id = $1 AND user_id = $2`,
       [itemId, userId, minIntervalSeconds],
     );
