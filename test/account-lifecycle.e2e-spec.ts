@@ -14,6 +14,7 @@ import {
   startExtra,
   uniqueEmail,
 } from './support/api';
+import { closeBrokerConnections } from './support/broker-faults';
 import { db } from './support/db';
 import { link, plaidItemId, waitHealthy } from './support/linking';
 import { type ServiceProcess } from './support/processes';
@@ -103,37 +104,6 @@ async function removeCalls(plaidId: string): Promise<number> {
 
 async function deleteAccount(user: LoggedInUser, password = user.password): Promise<any> {
   return user.api.request('DELETE', '/v1/auth/me', { body: { password }, token: user.accessToken });
-}
-
-// Broker connections of this run's live processes (services and extras), closed by the broker as a restart
-// would (the broker is shared with other runs: it is not restarted). All at once: one rabbitmqctl each.
-async function closeRunConnections(): Promise<number> {
-  const pids = new Set(livePids().map(String));
-  const ss = execFileSync('ss', ['-tnpH', 'state', 'established', '( dport = :5672 )'], { encoding: 'utf8' });
-  const ports = ss
-    .split('\n')
-    .filter((line) => [...pids].some((pid) => line.includes(`pid=${pid},`)))
-    .map((line) => line.trim().split(/\s+/)[2]?.split(':').pop())
-    .filter(Boolean) as string[];
-  const connections = execFileSync('rabbitmqctl', ['-q', 'list_connections', 'pid', 'name'], {
-    encoding: 'utf8',
-  })
-    .split('\n')
-    .map((line) => line.split('\t'))
-    .filter(([pid, name]) => pid?.startsWith('<') && name);
-  let closed = 0;
-  for (const [pid, name] of connections) {
-    if (!ports.some((port) => name.startsWith(`127.0.0.1:${port} `))) continue;
-    try {
-      execFileSync('rabbitmqctl', ['-q', 'close_connection', pid, 'e2e: broker restart'], {
-        stdio: 'ignore',
-      });
-      closed++;
-    } catch {
-      // Already closed.
-    }
-  }
-  return closed;
 }
 
 // What a user makes beyond the bank's data: an edit on one transaction, a hidden one, a rule, a hidden account.
@@ -505,7 +475,7 @@ describe('account deletion', () => {
       },
       { what: 'the removal to be refused', timeoutMs: 30_000 },
     );
-    expect(await closeRunConnections()).toBeGreaterThan(0);
+    expect(closeBrokerConnections(livePids(), 'e2e: broker restart')).toBeGreaterThan(0);
     const [{ state }] = await db<{ state: string }>(`SELECT state FROM auth.deletions WHERE id = $1`, [
       res.body.deletionId,
     ]);

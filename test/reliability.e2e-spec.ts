@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import amqp from 'amqplib';
 import { Api, type LoggedInUser, runInfo, signupAndLogin, startExtra } from './support/api';
+import { closeBrokerConnections } from './support/broker-faults';
 import { db } from './support/db';
 import { link, plaidItemId, waitHealthy } from './support/linking';
 import { control, sandboxPublicToken } from './support/sandbox';
@@ -24,37 +25,6 @@ function deadLetters(command: 'list' | 'redrive'): any[] {
 
 async function itemStatus(user: LoggedInUser, itemId: string): Promise<any> {
   return (await user.api.get(`/v1/items/${itemId}`, user.accessToken)).body;
-}
-
-// Broker connections of this run's service processes (found by the local port each process holds).
-function closeRunConnections(): number {
-  const pids = new Set(Object.values(runInfo().services).map((s) => String(s.pid)));
-  const ss = execFileSync('ss', ['-tnpH', 'state', 'established', '( dport = :5672 )'], { encoding: 'utf8' });
-  const ports = ss
-    .split('\n')
-    .filter((line) => [...pids].some((pid) => line.includes(`pid=${pid},`)))
-    .map((line) => line.trim().split(/\s+/)[2]?.split(':').pop())
-    .filter(Boolean) as string[];
-  // close_connection takes the connection's Erlang pid; its name holds the client's address.
-  const connections = execFileSync('rabbitmqctl', ['-q', 'list_connections', 'pid', 'name'], {
-    encoding: 'utf8',
-  })
-    .split('\n')
-    .map((line) => line.split('\t'))
-    .filter(([pid, name]) => pid?.startsWith('<') && name);
-  let closed = 0;
-  for (const [pid, name] of connections) {
-    if (!ports.some((port) => name.startsWith(`127.0.0.1:${port} `))) continue;
-    try {
-      execFileSync('rabbitmqctl', ['-q', 'close_connection', pid, 'e2e fault injection'], {
-        stdio: 'ignore',
-      });
-      closed++;
-    } catch {
-      // Already closed (a connection going down can take others of the same client with it).
-    }
-  }
-  return closed;
 }
 
 describe('failure recovery', () => {
@@ -208,7 +178,12 @@ describe('failure recovery', () => {
       webhook: true,
     });
     await waitFor(async () => (await syncCalls(plaidId)) > before, { what: 'the sync to be in flight' });
-    expect(closeRunConnections()).toBeGreaterThan(0);
+    expect(
+      closeBrokerConnections(
+        Object.values(runInfo().services).flatMap((s) => (s.pid ? [s.pid] : [])),
+        'e2e fault injection',
+      ),
+    ).toBeGreaterThan(0);
     try {
       await waitFor(
         async () => {
