@@ -12,6 +12,10 @@ import { REQUEST_ID_HEADER, requestContext } from '@app/common';
 import { firstValueFrom, TimeoutError, timeout } from 'rxjs';
 import { rmqClientOptions } from './rmq-options';
 
+export interface RpcSendOptions {
+  timeoutMs?: number;
+}
+
 // A request/response client for one service's queue: typed by the contract, bounded by a timeout,
 // and failing fast with SERVICE_UNAVAILABLE while the broker connection is down.
 export class RpcClient {
@@ -45,7 +49,7 @@ export class RpcClient {
   async send<P extends RpcPattern>(
     pattern: P,
     payload: RpcRequest<P>,
-    options: { timeoutMs?: number } = {},
+    options: RpcSendOptions = {},
   ): Promise<RpcResponse<P>> {
     if (!this.connected) {
       // Try once: the first call after boot, or after a reconnect the status event has not reported yet.

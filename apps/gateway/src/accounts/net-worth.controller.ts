@@ -4,7 +4,7 @@ import { MessagePattern as P, NetWorthDto, NetWorthQueryDto } from '@app/contrac
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
 import { ErrorResponseDto } from '../errors/error-response.dto';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
 
 @ApiTags('accounts')
 @ApiBearerAuth()
@@ -12,7 +12,7 @@ import { RpcClients } from '../rpc/rpc-clients';
 @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHORIZED' })
 @Controller('v1/net-worth')
 export class NetWorthController {
-  constructor(private readonly rpc: RpcClients) {}
+  constructor(private readonly rpc: Rpc) {}
 
   @Get()
   @ApiOperation({
@@ -30,7 +30,7 @@ export class NetWorthController {
     description: 'VALIDATION_FAILED or BAD_REQUEST (range)',
   })
   netWorth(@CurrentUser() user: AuthenticatedUser, @Query() query: NetWorthQueryDto): Promise<NetWorthDto> {
-    return this.rpc.sync.send(P.NetWorth, {
+    return this.rpc.send(P.NetWorth, {
       userId: user.userId,
       from: query.from,
       to: query.to,

@@ -4,7 +4,7 @@ import { MessagePattern as P, SpendingDto, SpendingQueryDto } from '@app/contrac
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
 import { ErrorResponseDto } from '../errors/error-response.dto';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
 
 @ApiTags('insights')
 @ApiBearerAuth()
@@ -12,7 +12,7 @@ import { RpcClients } from '../rpc/rpc-clients';
 @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHORIZED' })
 @Controller('v1/insights')
 export class InsightsController {
-  constructor(private readonly rpc: RpcClients) {}
+  constructor(private readonly rpc: Rpc) {}
 
   @Get('spending')
   @ApiOperation({
@@ -25,6 +25,6 @@ export class InsightsController {
   @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not your item or account' })
   spending(@CurrentUser() user: AuthenticatedUser, @Query() query: SpendingQueryDto): Promise<SpendingDto> {
-    return this.rpc.sync.send(P.InsightsSpending, { ...query, userId: user.userId });
+    return this.rpc.send(P.InsightsSpending, { ...query, userId: user.userId });
   }
 }

@@ -10,7 +10,7 @@ import {
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
 import { ErrorResponseDto } from '../errors/error-response.dto';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
 
 @ApiTags('items')
 @ApiBearerAuth()
@@ -18,13 +18,13 @@ import { RpcClients } from '../rpc/rpc-clients';
 @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHORIZED' })
 @Controller('v1/items')
 export class ItemsController {
-  constructor(private readonly rpc: RpcClients) {}
+  constructor(private readonly rpc: Rpc) {}
 
   @Get()
   @ApiOperation({ summary: 'Your linked items' })
   @ApiResponse({ status: 200, type: ItemListDto })
   list(@CurrentUser() user: AuthenticatedUser): Promise<ItemListDto> {
-    return this.rpc.link.send(P.ItemsList, { userId: user.userId });
+    return this.rpc.send(P.ItemsList, { userId: user.userId });
   }
 
   @Get(':id')
@@ -32,7 +32,7 @@ export class ItemsController {
   @ApiResponse({ status: 200, type: ItemDto })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND' })
   get(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<ItemDto> {
-    return this.rpc.link.send(P.ItemsGet, { userId: user.userId, itemId: id });
+    return this.rpc.send(P.ItemsGet, { userId: user.userId, itemId: id });
   }
 
   @Delete(':id')
@@ -44,7 +44,7 @@ export class ItemsController {
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<void> {
-    await this.rpc.link.send(P.ItemsDelete, { userId: user.userId, itemId: id });
+    await this.rpc.send(P.ItemsDelete, { userId: user.userId, itemId: id });
   }
 
   @Post(':id/sync')
@@ -62,7 +62,7 @@ export class ItemsController {
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<SyncRequestAcceptedDto> {
-    return this.rpc.sync.send(P.SyncRequest, { userId: user.userId, itemId: id });
+    return this.rpc.send(P.SyncRequest, { userId: user.userId, itemId: id });
   }
 
   @Post(':id/accounts/refresh')
@@ -80,6 +80,6 @@ export class ItemsController {
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<AccountListDto> {
-    return this.rpc.sync.send(P.ItemAccountsRefresh, { userId: user.userId, itemId: id });
+    return this.rpc.send(P.ItemAccountsRefresh, { userId: user.userId, itemId: id });
   }
 }

@@ -4,7 +4,7 @@ import { MessagePattern as P, RecurringListDto, RecurringQueryDto } from '@app/c
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
 import { ErrorResponseDto } from '../errors/error-response.dto';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
 
 @ApiTags('insights')
 @ApiBearerAuth()
@@ -12,7 +12,7 @@ import { RpcClients } from '../rpc/rpc-clients';
 @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHORIZED' })
 @Controller('v1/recurring')
 export class RecurringController {
-  constructor(private readonly rpc: RpcClients) {}
+  constructor(private readonly rpc: Rpc) {}
 
   @Get()
   @ApiOperation({
@@ -23,6 +23,6 @@ export class RecurringController {
   @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not your item or account' })
   list(@CurrentUser() user: AuthenticatedUser, @Query() query: RecurringQueryDto): Promise<RecurringListDto> {
-    return this.rpc.sync.send(P.RecurringList, { ...query, userId: user.userId });
+    return this.rpc.send(P.RecurringList, { ...query, userId: user.userId });
   }
 }

@@ -13,7 +13,7 @@ import {
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
 import { ErrorResponseDto } from '../errors/error-response.dto';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
 
 @ApiTags('transactions')
 @ApiBearerAuth()
@@ -21,7 +21,7 @@ import { RpcClients } from '../rpc/rpc-clients';
 @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHORIZED' })
 @Controller('v1/transactions')
 export class TransactionsController {
-  constructor(private readonly rpc: RpcClients) {}
+  constructor(private readonly rpc: Rpc) {}
 
   @Get()
   // The page arrives as JSON text built by the sync worker's query and is sent on as it is.
@@ -35,7 +35,7 @@ export class TransactionsController {
     @CurrentUser() user: AuthenticatedUser,
     @Query() query: TransactionsQueryDto,
   ): Promise<JsonText<TransactionPageDto>> {
-    return this.rpc.sync.send(P.TransactionsList, { ...query, userId: user.userId });
+    return this.rpc.send(P.TransactionsList, { ...query, userId: user.userId });
   }
 
   @Get('changes')
@@ -54,7 +54,7 @@ export class TransactionsController {
     @CurrentUser() user: AuthenticatedUser,
     @Query() query: TransactionChangesQueryDto,
   ): Promise<JsonText<TransactionChangesDto>> {
-    return this.rpc.sync.send(P.TransactionsChanges, { ...query, userId: user.userId });
+    return this.rpc.send(P.TransactionsChanges, { ...query, userId: user.userId });
   }
 
   @Get(':id')
@@ -64,7 +64,7 @@ export class TransactionsController {
   @ApiResponse({ status: 200, type: TransactionDto })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not your transaction' })
   get(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string): Promise<JsonText<TransactionDto>> {
-    return this.rpc.sync.send(P.TransactionsGet, { userId: user.userId, id });
+    return this.rpc.send(P.TransactionsGet, { userId: user.userId, id });
   }
 
   @Patch(':id')
@@ -90,6 +90,6 @@ export class TransactionsController {
     @Param('id') id: string,
     @Body() body: TransactionEditDto,
   ): Promise<JsonText<TransactionDto>> {
-    return this.rpc.sync.send(P.TransactionsEdit, { ...body, userId: user.userId, id });
+    return this.rpc.send(P.TransactionsEdit, { ...body, userId: user.userId, id });
   }
 }

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import {
   EventPattern as E,
   ItemDataRevokedEvent,
@@ -11,38 +11,39 @@ import {
   type SyncRequestAcceptedDto,
   SyncRequestedEvent,
 } from '@app/contracts';
+import { EventHandler, RpcHandler } from '@app/messaging';
 import { SyncService } from './sync.service';
 
 @Controller()
 export class SyncHandler {
   constructor(private readonly sync: SyncService) {}
 
-  @EventPattern(E.ItemLinked)
+  @EventHandler(E.ItemLinked)
   itemLinked(@Payload() event: ItemLinkedEvent): Promise<void> {
     return this.sync.onItemLinked(event);
   }
 
-  @EventPattern(E.ItemRemoved)
+  @EventHandler(E.ItemRemoved)
   itemRemoved(@Payload() event: ItemRemovedEvent): Promise<void> {
     return this.sync.onItemRemoved(event);
   }
 
-  @EventPattern(E.ItemDataRevoked)
+  @EventHandler(E.ItemDataRevoked)
   dataRevoked(@Payload() event: ItemDataRevokedEvent): Promise<void> {
     return this.sync.onDataRevoked(event);
   }
 
-  @EventPattern(E.PlaidTransactionsWebhook)
+  @EventHandler(E.PlaidTransactionsWebhook)
   transactionsWebhook(@Payload() event: PlaidWebhookEvent): Promise<void> {
     return this.sync.onTransactionsWebhook(event);
   }
 
-  @EventPattern(E.SyncRequested)
+  @EventHandler(E.SyncRequested)
   syncRequested(@Payload() event: SyncRequestedEvent): Promise<void> {
     return this.sync.onSyncRequested(event);
   }
 
-  @MessagePattern(P.SyncRequest)
+  @RpcHandler(P.SyncRequest)
   requestSync(@Payload() dto: ItemRef): Promise<SyncRequestAcceptedDto> {
     return this.sync.requestManualSync(dto.userId, dto.itemId);
   }
