@@ -83,7 +83,7 @@ export function servedPatterns(root: Type | DynamicModule): ServedPatterns {
   const visit = (ref: ModuleRef): void => {
     if (!ref || ref instanceof Promise || seenModules.has(ref)) return;
     seenModules.add(ref);
-    if ('forwardRef' in ref) return visit(ref.forwardRef() as ModuleRef);
+    if ('forwardRef' in ref) return visit((ref.forwardRef as () => ModuleRef)());
     const dynamic = 'module' in ref ? ref : undefined;
     const type = dynamic ? dynamic.module : (ref as Type);
     const meta = (key: string): unknown[] => (Reflect.getMetadata(key, type) as unknown[] | undefined) ?? [];
