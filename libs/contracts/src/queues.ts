@@ -105,6 +105,11 @@ export type RoutedRpcPattern = {
   [P in RpcPattern]: (typeof RPC_ROUTES)[P] extends RpcQueueOwner ? P : never;
 }[RpcPattern];
 
+// The patterns one service's queue serves: its own and those every service answers.
+export type RpcPatternOf<O extends RpcQueueOwner> = {
+  [P in RpcPattern]: (typeof RPC_ROUTES)[P] extends O | typeof EVERY_SERVICE ? P : never;
+}[RpcPattern];
+
 // The RPC queue of a service.
 export function rpcQueueOf(t: Topology, owner: RpcQueueOwner): string {
   switch (owner) {

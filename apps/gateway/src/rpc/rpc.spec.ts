@@ -40,8 +40,13 @@ describe(Rpc.name, () => {
 });
 
 // Compile-time checks (`npm run check` fails when one of these lines compiles): never called.
-export function refusedSends(rpc: Rpc): unknown[] {
+export function refusedSends(rpc: Rpc, auth: RpcClient<'auth'>): unknown[] {
   return [
+    // A service's own client takes its patterns and the ping every service answers…
+    auth.send(P.AuthMe, { userId: 'u-1' }),
+    auth.send(P.HealthPing, {}),
+    // @ts-expect-error: …and refuses another service's pattern
+    auth.send(P.AccountsList, { userId: 'u-1' }),
     // @ts-expect-error: AuthMe needs a userId
     rpc.send(P.AuthMe, {}),
     // @ts-expect-error: ItemsGet's payload is an ItemRef, not a UserScope

@@ -14,12 +14,12 @@ import { type GatewayConfig } from '../config';
 // The gateway's one door to the services: `send` picks the service's queue from RPC_ROUTES, so no call site names
 // a service and a payload that does not match RpcContract does not compile. The hot path is one table lookup.
 export class Rpc implements OnApplicationShutdown {
-  constructor(private readonly clients: Readonly<Record<RpcQueueOwner, RpcClient>>) {}
+  constructor(private readonly clients: { readonly [O in RpcQueueOwner]: RpcClient<O> }) {}
 
   static fromConfig(config: GatewayConfig): Rpc {
     const t = topology(config.QUEUE_PREFIX);
-    const client = (owner: RpcQueueOwner, service: string): RpcClient =>
-      new RpcClient(service, config.RABBITMQ_URL, rpcQueueOf(t, owner), config.RPC_TIMEOUT_MS);
+    const client = <O extends RpcQueueOwner>(owner: O, service: string): RpcClient<O> =>
+      new RpcClient<O>(service, config.RABBITMQ_URL, rpcQueueOf(t, owner), config.RPC_TIMEOUT_MS);
     // The names are the ones readiness reports per service.
     return new Rpc({
       auth: client('auth', 'auth'),
@@ -33,7 +33,10 @@ export class Rpc implements OnApplicationShutdown {
     payload: RpcRequest<P>,
     options?: RpcSendOptions,
   ): Promise<RpcResponse<P>> {
-    return this.clients[RPC_ROUTES[pattern]].send(pattern, payload, options);
+    // The client is the pattern's owner by construction (the lookup is the routing); the compiler cannot follow
+    // that correlation through a generic index, so the client is widened here, and only here.
+    const owner: RpcClient = this.clients[RPC_ROUTES[pattern]];
+    return owner.send(pattern, payload, options);
   }
 
   // Readiness asks every service by name (HealthPing is answered by all of them, so it has no single route).
