@@ -18,21 +18,21 @@ const STRANGER_IP = '203.0.113.66';
 
 describe(AuthService.name, () => {
   let db: TestDatabase;
-  let t: ServiceTest<AuthService>;
+  let harness: ServiceTest<AuthService>;
   let sut: AuthService;
   let sealer: Sealer;
   let passwords: PasswordsService;
   const revocations = { publish: jest.fn(async () => undefined) };
 
   beforeAll(async () => {
-    t = await authServiceTest(AuthService, [AuthModule], { revocations });
-    db = t.db;
-    sut = t.sut;
-    sealer = t.get(Sealer);
-    passwords = t.get(PasswordsService);
+    harness = await authServiceTest(AuthService, [AuthModule], { revocations });
+    db = harness.db;
+    sut = harness.sut;
+    sealer = harness.get(Sealer);
+    passwords = harness.get(PasswordsService);
   });
 
-  afterAll(() => t?.close());
+  afterAll(() => harness?.close());
 
   beforeEach(async () => {
     jest.restoreAllMocks();

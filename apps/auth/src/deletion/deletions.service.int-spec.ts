@@ -14,24 +14,24 @@ const IP = '203.0.113.9';
 
 describe(DeletionsService.name, () => {
   let db: TestDatabase;
-  let t: ServiceTest<DeletionsService>;
+  let harness: ServiceTest<DeletionsService>;
   let sut: DeletionsService;
   let auth: AuthService;
   let sessions: SessionsService;
   let sealer: Sealer;
 
   beforeAll(async () => {
-    t = await authServiceTest(DeletionsService, [DeletionsModule], {
+    harness = await authServiceTest(DeletionsService, [DeletionsModule], {
       config: { LOGIN_RATE_LIMIT_PER_EMAIL_AND_IP: 100, LOGIN_RATE_LIMIT_PER_IP: 100 },
     });
-    db = t.db;
-    sut = t.sut;
-    auth = t.get(AuthService);
-    sessions = t.get(SessionsService);
-    sealer = t.get(Sealer);
+    db = harness.db;
+    sut = harness.sut;
+    auth = harness.get(AuthService);
+    sessions = harness.get(SessionsService);
+    sealer = harness.get(Sealer);
   });
 
-  afterAll(() => t?.close());
+  afterAll(() => harness?.close());
 
   beforeEach(() => resetAuthTables(db));
 
@@ -140,20 +140,20 @@ describe(DeletionsService.name, () => {
 
 describe(`${AuthService.name} password change`, () => {
   let db: TestDatabase;
-  let t: ServiceTest<AuthService>;
+  let harness: ServiceTest<AuthService>;
   let auth: AuthService;
   let sessions: SessionsService;
   let sealer: Sealer;
 
   beforeAll(async () => {
-    t = await authServiceTest(AuthService, [DeletionsModule]);
-    db = t.db;
-    auth = t.sut;
-    sessions = t.get(SessionsService);
-    sealer = t.get(Sealer);
+    harness = await authServiceTest(AuthService, [DeletionsModule]);
+    db = harness.db;
+    auth = harness.sut;
+    sessions = harness.get(SessionsService);
+    sealer = harness.get(Sealer);
   });
 
-  afterAll(() => t?.close());
+  afterAll(() => harness?.close());
 
   beforeEach(() => resetAuthTables(db));
 

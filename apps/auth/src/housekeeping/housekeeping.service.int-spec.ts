@@ -7,21 +7,21 @@ import { HousekeepingService } from './housekeeping.service';
 
 describe(HousekeepingService.name, () => {
   let db: TestDatabase;
-  let t: ServiceTest<HousekeepingService>;
+  let harness: ServiceTest<HousekeepingService>;
   let sut: HousekeepingService;
   let userId: string;
   const revocations = { publish: jest.fn(async () => undefined) };
 
   beforeAll(async () => {
     // No schedule here: a run of the scheduler would race the explicit prune() calls.
-    t = await authServiceTest(HousekeepingService, [HousekeepingModule], {
+    harness = await authServiceTest(HousekeepingService, [HousekeepingModule], {
       revocations,
       config: { PRUNE_INTERVAL_SECONDS: 0 },
     });
-    ({ db, sut } = t);
+    ({ db, sut } = harness);
   });
 
-  afterAll(() => t?.close());
+  afterAll(() => harness?.close());
 
   beforeEach(async () => {
     await resetAuthTables(db);

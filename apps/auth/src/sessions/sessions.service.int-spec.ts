@@ -9,17 +9,17 @@ const config = authTestConfig();
 
 describe(SessionsService.name, () => {
   let db: TestDatabase;
-  let t: ServiceTest<SessionsService>;
+  let harness: ServiceTest<SessionsService>;
   let sut: SessionsService;
   const relay = { kick: jest.fn() };
 
   beforeAll(async () => {
-    t = await authServiceTest(SessionsService, [SessionsModule], { relay });
-    db = t.db;
-    sut = t.sut;
+    harness = await authServiceTest(SessionsService, [SessionsModule], { relay });
+    db = harness.db;
+    sut = harness.sut;
   });
 
-  afterAll(() => t?.close());
+  afterAll(() => harness?.close());
 
   beforeEach(async () => {
     jest.restoreAllMocks();

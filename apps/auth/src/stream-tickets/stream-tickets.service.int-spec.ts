@@ -16,20 +16,20 @@ const newTicketHash = (): string =>
 
 describe(StreamTicketsService.name, () => {
   let db: TestDatabase;
-  let t: ServiceTest<StreamTicketsService>;
+  let harness: ServiceTest<StreamTicketsService>;
   let sut: StreamTicketsService;
   let sessions: SessionsService;
 
   beforeAll(async () => {
-    t = await authServiceTest(StreamTicketsService, [StreamTicketsModule, SessionsModule], {
+    harness = await authServiceTest(StreamTicketsService, [StreamTicketsModule, SessionsModule], {
       config: { STREAM_TICKETS_PER_SESSION: CAP, STREAM_TICKET_TTL_SECONDS: TTL },
     });
-    db = t.db;
-    sut = t.sut;
-    sessions = t.get(SessionsService);
+    db = harness.db;
+    sut = harness.sut;
+    sessions = harness.get(SessionsService);
   });
 
-  afterAll(() => t?.close());
+  afterAll(() => harness?.close());
 
   beforeEach(async () => {
     await resetAuthTables(db);

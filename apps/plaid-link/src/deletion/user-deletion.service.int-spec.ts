@@ -23,23 +23,23 @@ const EVENT = { deletionId: '00000000-0000-4000-8000-0000000000d1', userId: USER
 
 describe(UserDeletionService.name, () => {
   let db: TestDatabase;
-  let t: ServiceTest<UserDeletionService>;
+  let harness: ServiceTest<UserDeletionService>;
   let sut: UserDeletionService;
   const plaid = { itemRemove: jest.fn(async () => ({ data: { request_id: 'r' } })) };
   const relay = { kick: jest.fn() };
 
   beforeAll(async () => {
-    t = await linkServiceTest(
+    harness = await linkServiceTest(
       UserDeletionService,
       [UserDeletionModule],
       strictMock<PlaidApi>('PlaidApi', plaid as unknown as Partial<PlaidApi>),
       strictMock<OutboxRelay>('OutboxRelay', relay),
     );
-    db = t.db;
-    sut = t.sut;
+    db = harness.db;
+    sut = harness.sut;
   });
 
-  afterAll(() => t?.close());
+  afterAll(() => harness?.close());
 
   beforeEach(async () => {
     jest.clearAllMocks();
@@ -48,7 +48,7 @@ describe(UserDeletionService.name, () => {
 
   async function itemOf(userId: string, token: string): Promise<Item> {
     const plaidItemId = `plaid-item-${Math.random().toString(36).slice(2)}`;
-    const accessTokenEnc = t.get(AccessTokenCipher).encrypt(token, plaidItemId);
+    const accessTokenEnc = harness.get(AccessTokenCipher).encrypt(token, plaidItemId);
     const item = await insertItem(db, { userId, plaidItemId, accessTokenEnc });
     await db.dataSource.query(
       `INSERT INTO user_events (user_id, seq, name, data) VALUES ($1, 1, 'item.updated', '{}')

@@ -12,21 +12,21 @@ import { FeedService } from './feed.service';
 
 describe(FeedService.name, () => {
   let db: TestDatabase;
-  let t: ServiceTest<FeedService>;
+  let harness: ServiceTest<FeedService>;
   let sut: FeedService;
 
   beforeAll(async () => {
-    t = await linkServiceTest(
+    harness = await linkServiceTest(
       FeedService,
       [FeedModule],
       strictMock<PlaidApi>('PlaidApi'),
       strictMock<OutboxRelay>('OutboxRelay', { kick: jest.fn() }),
     );
-    db = t.db;
-    sut = t.sut;
+    db = harness.db;
+    sut = harness.sut;
   });
 
-  afterAll(() => t?.close());
+  afterAll(() => harness?.close());
 
   beforeEach(() => resetLinkTables(db));
 
@@ -171,7 +171,7 @@ describe(FeedService.name, () => {
     it('requires a resync for an id whose next event was compacted away', async () => {
       const user = randomUUID();
       await seed(user, 10, 10);
-      await t.get(FeedRepository).compact(24, 3, 1000);
+      await harness.get(FeedRepository).compact(24, 3, 1000);
 
       await expect(sut.since({ userId: user, after: 2, limit: 10 })).resolves.toEqual({
         head: 10,
@@ -191,7 +191,7 @@ describe(FeedService.name, () => {
       await seed(halfOld, 10, 5);
       await seed(fresh, 10, 0);
 
-      await expect(t.get(FeedRepository).compact(24, 3, 1000)).resolves.toBe(12);
+      await expect(harness.get(FeedRepository).compact(24, 3, 1000)).resolves.toBe(12);
 
       expect(await storedIds(allOld)).toEqual([8, 9, 10]);
       expect(await storedIds(halfOld)).toEqual([6, 7, 8, 9, 10]);
@@ -206,7 +206,7 @@ describe(FeedService.name, () => {
         user,
       ]);
 
-      await t.get(FeedRepository).compact(24, 3, 1000);
+      await harness.get(FeedRepository).compact(24, 3, 1000);
 
       expect(await storedIds(user)).toEqual([5, 6, 7, 8, 9, 10]);
     });
@@ -214,7 +214,7 @@ describe(FeedService.name, () => {
     it('keeps appending after the last id once the feed was compacted', async () => {
       const user = randomUUID();
       await seed(user, 10, 10);
-      await t.get(FeedRepository).compact(24, 3, 1000);
+      await harness.get(FeedRepository).compact(24, 3, 1000);
 
       await expect(removed(user)).resolves.toMatchObject({ id: 11 });
     });
@@ -223,7 +223,7 @@ describe(FeedService.name, () => {
       const user = randomUUID();
       await seed(user, 1005, 1005);
 
-      await expect(t.get(FeedCompactor).compact()).resolves.toBe(5);
+      await expect(harness.get(FeedCompactor).compact()).resolves.toBe(5);
 
       const ids = await storedIds(user);
       expect(ids).toHaveLength(1000);

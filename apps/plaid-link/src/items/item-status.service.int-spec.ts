@@ -33,22 +33,22 @@ function errorFor(status: ItemStatusValue): { errorCode: string | null; errorMes
 
 describe(ItemStatusService.name, () => {
   let db: TestDatabase;
-  let t: ServiceTest<ItemStatusService>;
+  let harness: ServiceTest<ItemStatusService>;
   let sut: ItemStatusService;
   const relay = { kick: jest.fn() };
 
   beforeAll(async () => {
-    t = await linkServiceTest(
+    harness = await linkServiceTest(
       ItemStatusService,
       [ItemsModule],
       strictMock<PlaidApi>('PlaidApi'),
       strictMock<OutboxRelay>('OutboxRelay', relay),
     );
-    db = t.db;
-    sut = t.sut;
+    db = harness.db;
+    sut = harness.sut;
   });
 
-  afterAll(() => t?.close());
+  afterAll(() => harness?.close());
 
   beforeEach(async () => {
     relay.kick.mockClear();
@@ -338,7 +338,7 @@ describe(ItemStatusService.name, () => {
 
       await sut.applyError({ itemId: item.id, error: loginRequired, recordedAt: new Date().toISOString() });
 
-      const shown = await t.get(ItemsService).get(OWNER, item.id);
+      const shown = await harness.get(ItemsService).get(OWNER, item.id);
       expect(shown.status).toBe('login_required');
       expect(await feedEvents(db)).toEqual([
         { userId: OWNER, id: 1, event: 'item.updated', data: { item: shown } },

@@ -21,23 +21,23 @@ const STRANGER = '00000000-0000-4000-8000-0000000000a2';
 
 describe(ItemsService.name, () => {
   let db: TestDatabase;
-  let t: ServiceTest<ItemsService>;
+  let harness: ServiceTest<ItemsService>;
   let sut: ItemsService;
   const plaid = { itemRemove: jest.fn(async () => ({ data: { request_id: 'r' } })) };
   const relay = { kick: jest.fn() };
 
   beforeAll(async () => {
-    t = await linkServiceTest(
+    harness = await linkServiceTest(
       ItemsService,
       [ItemsModule],
       strictMock<PlaidApi>('PlaidApi', plaid as unknown as Partial<PlaidApi>),
       strictMock<OutboxRelay>('OutboxRelay', relay),
     );
-    db = t.db;
-    sut = t.sut;
+    db = harness.db;
+    sut = harness.sut;
   });
 
-  afterAll(() => t?.close());
+  afterAll(() => harness?.close());
 
   beforeEach(async () => {
     jest.clearAllMocks();
@@ -46,7 +46,7 @@ describe(ItemsService.name, () => {
 
   async function ownedItem(): Promise<Item> {
     const plaidItemId = `plaid-item-${Math.random().toString(36).slice(2)}`;
-    const accessTokenEnc = t.get(AccessTokenCipher).encrypt('access-sandbox-owned', plaidItemId);
+    const accessTokenEnc = harness.get(AccessTokenCipher).encrypt('access-sandbox-owned', plaidItemId);
     return insertItem(db, { userId: OWNER, plaidItemId, accessTokenEnc });
   }
 

@@ -60,7 +60,7 @@ function fakePlaid() {
 
 describe(LinkService.name, () => {
   let db: TestDatabase;
-  let t: ServiceTest<LinkService>;
+  let harness: ServiceTest<LinkService>;
   let sut: LinkService;
   let plaid: ReturnType<typeof fakePlaid>;
   let relay: { kick: jest.Mock };
@@ -68,16 +68,16 @@ describe(LinkService.name, () => {
   beforeAll(async () => {
     plaid = fakePlaid();
     relay = { kick: jest.fn() };
-    t = await linkServiceTest(
+    harness = await linkServiceTest(
       LinkService,
       [LinkModule],
       strictMock<PlaidApi>('PlaidApi', plaid as unknown as Partial<PlaidApi>),
       strictMock<OutboxRelay>('OutboxRelay', relay),
     );
-    ({ db, sut } = t);
+    ({ db, sut } = harness);
   });
 
-  afterAll(() => t?.close());
+  afterAll(() => harness?.close());
 
   beforeEach(async () => {
     jest.clearAllMocks();
@@ -118,13 +118,13 @@ describe(LinkService.name, () => {
       const { item } = await sut.exchange(USER, 'public-sandbox-feed');
 
       expect(await feedEvents(db)).toEqual([{ userId: USER, id: 1, event: 'item.updated', data: { item } }]);
-      expect(item).toEqual(await t.get(ItemsService).get(USER, item.id));
+      expect(item).toEqual(await harness.get(ItemsService).get(USER, item.id));
     });
 
     it('removes the new item at Plaid and leaves no row when storing it fails', async () => {
       // The exchange row is written after the item row, in its transaction: failing it must roll the item back.
       jest
-        .spyOn(t.get(ExchangesRepository), 'complete')
+        .spyOn(harness.get(ExchangesRepository), 'complete')
         .mockRejectedValueOnce(new Error('connection terminated'));
 
       await expect(sut.exchange(USER, 'public-sandbox-b')).rejects.toThrow('connection terminated');
@@ -140,7 +140,7 @@ describe(LinkService.name, () => {
     });
 
     it('still answers with the storage failure when removing the item at Plaid fails too', async () => {
-      jest.spyOn(t.get(ExchangesRepository), 'complete').mockRejectedValueOnce(new Error('disk full'));
+      jest.spyOn(harness.get(ExchangesRepository), 'complete').mockRejectedValueOnce(new Error('disk full'));
       plaid.itemRemove.mockRejectedValueOnce(plaidError('INTERNAL_SERVER_ERROR', 'API_ERROR'));
 
       await expect(sut.exchange(USER, 'public-sandbox-c')).rejects.toThrow('disk full');
@@ -201,7 +201,7 @@ describe(LinkService.name, () => {
     });
 
     it('answers a retryable ServiceUnavailable when the attempt holding the token outlasts its Plaid calls', async () => {
-      const config = t.get<LinkConfig>(CONFIG);
+      const config = harness.get<LinkConfig>(CONFIG);
       const timeoutMs = config.PLAID_TIMEOUT_MS;
       plaid.gate = new PlaidGate();
       const first = sut.exchange(USER, 'public-sandbox-stuck');

@@ -29,23 +29,23 @@ function webhook(item: Pick<Item, 'plaidItemId'> | null, code: string, body: Rec
 
 describe(ItemWebhooksService.name, () => {
   let db: TestDatabase;
-  let t: ServiceTest<ItemWebhooksService>;
+  let harness: ServiceTest<ItemWebhooksService>;
   let sut: ItemWebhooksService;
   const plaid = { itemRemove: jest.fn(async () => ({ data: { request_id: 'r' } })) };
   const relay = { kick: jest.fn() };
 
   beforeAll(async () => {
-    t = await linkServiceTest(
+    harness = await linkServiceTest(
       ItemWebhooksService,
       [WebhooksModule],
       strictMock<PlaidApi>('PlaidApi', plaid as unknown as Partial<PlaidApi>),
       strictMock<OutboxRelay>('OutboxRelay', relay),
     );
-    db = t.db;
-    sut = t.sut;
+    db = harness.db;
+    sut = harness.sut;
   });
 
-  afterAll(() => t?.close());
+  afterAll(() => harness?.close());
 
   beforeEach(async () => {
     jest.clearAllMocks();
@@ -55,7 +55,7 @@ describe(ItemWebhooksService.name, () => {
   // An item whose stored access token the module's cipher can open.
   async function linkedItem(overrides: Partial<Item> = {}): Promise<Item> {
     const plaidItemId = `plaid-item-${Math.random().toString(36).slice(2)}`;
-    const accessTokenEnc = t.get(AccessTokenCipher).encrypt('access-sandbox-webhook', plaidItemId);
+    const accessTokenEnc = harness.get(AccessTokenCipher).encrypt('access-sandbox-webhook', plaidItemId);
     return insertItem(db, { plaidItemId, accessTokenEnc, ...overrides });
   }
 
