@@ -24,14 +24,14 @@ import {
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser, DELETION_STATUS_STRATEGY } from '../auth/jwt.strategy';
 import { ErrorResponseDto } from '../errors/error-response.dto';
-import { AccountService } from './account.service';
+import { UserAccountService } from './user-account.service';
 
 // The signed-in user's password, sessions and the deletion of the account.
 @ApiTags('auth')
 @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
 @Controller('v1/auth')
-export class AccountController {
-  constructor(private readonly account: AccountService) {}
+export class UserAccountController {
+  constructor(private readonly account: UserAccountService) {}
 
   @Post('password')
   @HttpCode(204)

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { RpcModule } from '../rpc/rpc.module';
-import { AccountController } from './account.controller';
-import { AccountService } from './account.service';
+import { UserAccountController } from './user-account.controller';
+import { UserAccountService } from './user-account.service';
 
 @Module({
   imports: [AuthModule, RpcModule],
-  controllers: [AccountController],
-  providers: [AccountService],
+  controllers: [UserAccountController],
+  providers: [UserAccountService],
 })
-export class AccountModule {}
+export class UserAccountModule {}

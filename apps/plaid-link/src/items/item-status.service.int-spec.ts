@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { type ItemStatusValue, type ItemProblemPayload } from '@app/contracts';
+import { ITEM_STATUSES, type ItemProblemPayload, type ItemStatusValue } from '@app/contracts';
 import { type OutboxRelay } from '@app/messaging';
 import { type ServiceTest, type TestDatabase, strictMock } from '@app/testing';
 import { type PlaidApi } from 'plaid';
@@ -17,7 +17,7 @@ import { isStale } from './item.mapper';
 import { ItemsService } from './items.service';
 import { ItemsModule } from './items.module';
 
-const STATUSES: ItemStatusValue[] = ['pending', 'healthy', 'login_required', 'expiring', 'revoked', 'error'];
+const STATUSES = ITEM_STATUSES;
 const UNKNOWN_ITEM = '00000000-0000-4000-8000-0000000000ff';
 const loginRequired: ItemProblemPayload = {
   code: 'ITEM_LOGIN_REQUIRED',
