@@ -1,11 +1,10 @@
 // Shared by auth's service specs only: the test database, a config, and `authServiceTest`, the service under test
-// built from the real feature modules with fakes for the broker (the outbox relay, the revocation broadcast).
+// built from the real feature modules with a fake for the broker (the outbox relay).
 import { type DynamicModule, type Type } from '@nestjs/common';
 import { OutboxRelay } from '@app/messaging';
 import { type ServiceTest, TestDatabase, fake, newServiceTest } from '@app/testing';
 import { AuthConfig, AuthConfigModule } from './config';
 import { AUTH_SCHEMA, authDataSourceOptions } from './database/database';
-import { RevocationsPublisher } from './sessions/revocations.publisher';
 
 export function authTestConfig(url = 'postgres://unused'): AuthConfig {
   return Object.assign(new AuthConfig(), {
@@ -37,23 +36,22 @@ export function createAuthTestDatabase(): Promise<TestDatabase> {
 }
 
 // One line per spec file: `Service` from auth's real feature modules on a fresh database, the outbox relay (the
-// broker's side of the outbox: the outbox rows themselves are real) and, when given, the revocation broadcast faked.
+// broker's side of the outbox: the outbox rows themselves are real) faked.
 export function authServiceTest<S>(
   Service: Type<S>,
   features: (Type | DynamicModule)[],
   fakes: {
-    revocations?: Pick<RevocationsPublisher, 'publish'>;
     relay?: Pick<OutboxRelay, 'kick'>;
     config?: Partial<AuthConfig>;
     // A second module on the file's database instead of a fresh one: stop it without close(), which drops it.
     db?: TestDatabase;
   } = {},
 ): Promise<ServiceTest<S>> {
-  const { revocations, relay = { kick: () => undefined }, config = {}, db } = fakes;
+  const { relay = { kick: () => undefined }, config = {}, db } = fakes;
   return newServiceTest(Service, {
     database: db ? () => Promise.resolve(db) : createAuthTestDatabase,
     imports: (db) => [AuthConfigModule.forRoot(Object.assign(authTestConfig(db.url), config)), ...features],
-    fakes: [fake(OutboxRelay, relay), ...(revocations ? [fake(RevocationsPublisher, revocations)] : [])],
+    fakes: [fake(OutboxRelay, relay)],
   });
 }
 

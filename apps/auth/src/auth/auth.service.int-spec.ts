@@ -22,10 +22,9 @@ describe(AuthService.name, () => {
   let sut: AuthService;
   let sealer: Sealer;
   let passwords: PasswordsService;
-  const revocations = { publish: jest.fn(async () => undefined) };
 
   beforeAll(async () => {
-    harness = await authServiceTest(AuthService, [AuthModule], { revocations });
+    harness = await authServiceTest(AuthService, [AuthModule]);
     db = harness.db;
     sut = harness.sut;
     sealer = harness.get(Sealer);

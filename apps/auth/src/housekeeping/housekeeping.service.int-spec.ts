@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { type ServiceTest, type TestDatabase } from '@app/testing';
 import { authServiceTest, resetAuthTables } from '../spec-support';
 import { HousekeepingModule } from './housekeeping.module';
@@ -10,12 +9,10 @@ describe(HousekeepingService.name, () => {
   let harness: ServiceTest<HousekeepingService>;
   let sut: HousekeepingService;
   let userId: string;
-  const revocations = { publish: jest.fn(async () => undefined) };
 
   beforeAll(async () => {
     // No schedule here: a run of the scheduler would race the explicit prune() calls.
     harness = await authServiceTest(HousekeepingService, [HousekeepingModule], {
-      revocations,
       config: { PRUNE_INTERVAL_SECONDS: 0 },
     });
     ({ db, sut } = harness);
@@ -123,7 +120,6 @@ describe(HousekeepingService.name, () => {
   it('runs by itself on the configured interval', async () => {
     await attempt('signup-ip:old', '-1 second');
     const scheduled = await authServiceTest(HousekeepingScheduler, [HousekeepingModule], {
-      revocations,
       config: { PRUNE_INTERVAL_SECONDS: 1 },
       db,
     });
