@@ -139,7 +139,8 @@ function enclosing(node, test) {
 }
 
 // Every `Alias.Member` of a contract enum in the apps and libs (contracts themselves excluded), classified:
-// in a handler decorator → handler; for broadcasts, an argument of an enqueue/publish call → publisher; else a use.
+// in a handler decorator → handler; for broadcasts, an argument of an enqueue/publish/broadcast call → publisher;
+// else a use.
 function findUses() {
   const uses = [];
   const files = [...APPS.flatMap((a) => sourceFiles(`apps/${a}/src`)), ...sourceFiles('libs')].filter(
@@ -155,6 +156,8 @@ function findUses() {
         ts.isIdentifier(node.expression) &&
         aliases.has(node.expression.text)
       ) {
+        // A computed key (`[BroadcastEvent.X]: …`) declares a mapping (a route or payload table), not a use.
+        if (ts.isComputedPropertyName(node.parent)) return;
         const enumName = aliases.get(node.expression.text);
         const key = `${enumName}.${node.name.text}`;
         const decorator = enclosing(node, ts.isDecorator);
@@ -167,7 +170,7 @@ function findUses() {
           role = HANDLER_DECORATORS.has(callee) ? 'handler' : 'use';
         } else if (enumName === 'BroadcastEvent') {
           const callee = call ? call.expression.getText(sf) : '';
-          role = /enqueue|publish/i.test(callee) ? 'publisher' : 'subscriber';
+          role = /enqueue|publish|broadcast/i.test(callee) ? 'publisher' : 'subscriber';
         } else if (enclosing(node, (n) => ts.isTypeNode(n))) {
           return;
         }

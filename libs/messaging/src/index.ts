@@ -13,3 +13,4 @@ export * from './durable-queues';
 export * from './event-topology';
 export * from './job-error';
 export * from './outbox';
+export * from './unit-of-work';

@@ -16,7 +16,7 @@ import { Rpc } from '../rpc/rpc';
 
 // The gateway's side of password, sessions and deletion: secrets cross the broker sealed.
 @Injectable()
-export class AccountService {
+export class UserAccountService {
   constructor(
     private readonly rpc: Rpc,
     private readonly sealer: Sealer,

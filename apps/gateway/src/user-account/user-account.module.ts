@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { RpcModule } from '../rpc/rpc.module';
-import { AccountController } from './account.controller';
-import { AccountService } from './account.service';
+import { UserAccountController } from './user-account.controller';
+import { UserAccountService } from './user-account.service';
 
 // The signed-in user's own account over /v1/auth/*: password change, sessions, account deletion (through auth).
 @Module({
   imports: [AuthModule, RpcModule],
-  controllers: [AccountController],
-  providers: [AccountService],
+  controllers: [UserAccountController],
+  providers: [UserAccountService],
 })
-export class AccountModule {}
+export class UserAccountModule {}
