@@ -9,7 +9,15 @@ import { isAbsolute, join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import amqp from 'amqplib';
 import pg from 'pg';
-import { cannon, expectStatus, http, pollUntil, signupAndLogin, summarize, syncIngest } from './lib/client.mjs';
+import {
+  cannon,
+  expectStatus,
+  http,
+  pollUntil,
+  signupAndLogin,
+  summarize,
+  syncIngest,
+} from './lib/client.mjs';
 import { feedBench } from './lib/feed.mjs';
 import { fetchEmulatorTransactions, ingestCeiling } from './lib/ingest-ceiling.mjs';
 import { PhaseSampler } from './lib/metrics.mjs';
@@ -31,8 +39,8 @@ the benchmarks, tears everything down, prints a table and rewrites the generated
 
   --quick             the same phases and ratios at smaller sizes, under 2 minutes (defaults below in brackets);
                       the table is marked quick and docs/PERFORMANCE.md is not written unless --out is given
-  --ab REF            A/B in one run: builds the git ref REF in a work tree of its own (bench/.ab/<sha>/, kept for
-                      the next run), starts it beside this tree (own database, queue prefix and broker users; one
+  --ab REF            A/B in one run: builds the git ref REF in a work tree of its own (<tmp>/bench-ab/<folder>/<sha>
+                      or $BENCH_AB_DIR/<sha>, kept for the next run), starts it beside this tree (own database, queue prefix and broker users; one
                       shared emulator) and runs every phase for both, alternating, then reports both sides, each
                       side's ratio to the same ceiling and the difference with its spread across rounds
   --ab-rounds N       rounds of an --ab run (default 2; round 1 runs A then B, round 2 B then A, …)
@@ -301,7 +309,9 @@ async function readApi(sides) {
         if (side.key === 'A') {
           const ceil = await http('GET', `${ceilingUrl}?${scenario.query}`);
           if (JSON.stringify(check.body) !== JSON.stringify(ceil.body)) {
-            throw new Error(`read ${scenario.name}: gateway and ceiling disagree (${check.status}, ${ceil.status})`);
+            throw new Error(
+              `read ${scenario.name}: gateway and ceiling disagree (${check.status}, ${ceil.status})`,
+            );
           }
         }
         log(`read: ${scenario.name} through the gateway${sideTag(side)}`);
@@ -316,11 +326,15 @@ async function readApi(sides) {
       }
       const scenario = scenariosOf.get(a)[i];
       log(`read: ${scenario.name} ceiling`);
-      const bare = await loadRun(`${ceilingUrl}?${scenario.query}`, {}, {
-        ...a.sys.pids(),
-        ceiling: ceiling.pid,
-        bench: process.pid,
-      });
+      const bare = await loadRun(
+        `${ceilingUrl}?${scenario.query}`,
+        {},
+        {
+          ...a.sys.pids(),
+          ceiling: ceiling.pid,
+          bench: process.pid,
+        },
+      );
       for (const side of sides) {
         out.get(side).scenarios.push({
           ...scenariosOf.get(side)[i],
@@ -358,7 +372,11 @@ async function insightsRead(side) {
       throw new Error(`insights ${groupBy}: ${check.status}, ${counted} transactions counted`);
     }
     log(`read: insights groupBy=${groupBy} through the gateway${sideTag(side)}`);
-    const system = await loadRun(url, { authorization: `Bearer ${token}` }, { ...sys.pids(), bench: process.pid });
+    const system = await loadRun(
+      url,
+      { authorization: `Bearer ${token}` },
+      { ...sys.pids(), bench: process.pid },
+    );
     out.push({ name: `insights ${query}`, query, counted, system });
   }
   const client = new pg.Client({ connectionString: sys.databaseUrl, options: '-c search_path=sync' });
@@ -393,7 +411,9 @@ async function openLoopRead(sides, scenariosOf, ceilingUrl, ceilingPid) {
   };
   const systems = new Map();
   for (const side of sides) {
-    log(`read: open loop ${opts.openRate} req/s for ${opts.openDuration} s through the gateway${sideTag(side)}`);
+    log(
+      `read: open loop ${opts.openRate} req/s for ${opts.openDuration} s through the gateway${sideTag(side)}`,
+    );
     systems.set(
       side,
       await run(
@@ -406,15 +426,25 @@ async function openLoopRead(sides, scenariosOf, ceilingUrl, ceilingPid) {
   log('read: open loop ceiling');
   const a = sides.find((side) => side.key === 'A');
   const scenario = scenariosOf.get(a)[0];
-  const bare = await run(`${ceilingUrl}?${scenario.query}`, {}, {
-    ...a.sys.pids(),
-    ceiling: ceilingPid,
-    bench: process.pid,
-  });
+  const bare = await run(
+    `${ceilingUrl}?${scenario.query}`,
+    {},
+    {
+      ...a.sys.pids(),
+      ceiling: ceilingPid,
+      bench: process.pid,
+    },
+  );
   return new Map(
     sides.map((side) => [
       side,
-      { name: scenario.name, rate: opts.openRate, duration: opts.openDuration, system: systems.get(side), ceiling: bare },
+      {
+        name: scenario.name,
+        rate: opts.openRate,
+        duration: opts.openDuration,
+        system: systems.get(side),
+        ceiling: bare,
+      },
     ]),
   );
 }
@@ -543,7 +573,9 @@ async function webhookIntake(sides) {
         const signed = await signAll(sys, bodies);
         if (variant.unknown && side.key === 'A') unknownSet = { bodies, ...signed };
         const logLinesBefore = countLogLines(sys.services.get('sync-worker').logFile, unknownNeedle);
-        log(`webhooks: posting ${bodies.length} to the gateway at ${opts.connections} connections${sideTag(side)}`);
+        log(
+          `webhooks: posting ${bodies.length} to the gateway at ${opts.connections} connections${sideTag(side)}`,
+        );
         const sampler = new PhaseSampler({ ...sys.pids(), bench: process.pid });
         const t0 = performance.now();
         const intake = await postWebhooks(sys.webhookUrl, bodies, signed.sigs);
@@ -677,7 +709,8 @@ async function main() {
   };
   const sysA = new BenchSystem({ ...common, label: ab ? 'a' : '' });
   const sides = [{ key: 'A', sys: sysA }];
-  if (ab) sides.push({ key: 'B', sys: new BenchSystem({ ...common, label: 'b', root: ab.root, sandbox: sysA }) });
+  if (ab)
+    sides.push({ key: 'B', sys: new BenchSystem({ ...common, label: 'b', root: ab.root, sandbox: sysA }) });
   const results = {
     startedAt: startedAt.toISOString(),
     opts: { ...opts, only: [...opts.only] },
@@ -689,7 +722,8 @@ async function main() {
   let failure;
   const stopAll = async () => {
     // B first: it uses A's emulator.
-    for (const side of [...sides].reverse()) await side.sys.stop().catch((err) => log(`teardown: ${err.message}`));
+    for (const side of [...sides].reverse())
+      await side.sys.stop().catch((err) => log(`teardown: ${err.message}`));
   };
   const onSignal = () => {
     log('interrupted: tearing down');
@@ -701,13 +735,15 @@ async function main() {
     const versions = await serverVersions(sysA.databaseUrl.replace(`/${sysA.database}`, '/postgres'));
     results.machine = { ...machineInfo(versions), e2eDatabasesAtStart: versions.e2eDatabasesAtStart };
     for (const side of sides) {
-      log(`run ${side.sys.runId}: starting the system${ab ? ` ${side.key} (${side.sys.root})` : ''} (emulator items of ${opts.syncSize} transactions)`);
+      log(
+        `run ${side.sys.runId}: starting the system${ab ? ` ${side.key} (${side.sys.root})` : ''} (emulator items of ${opts.syncSize} transactions)`,
+      );
       await side.sys.start();
     }
     log('system ready; sampling idle memory');
-    await sleep(3000);
+    await sleep(opts.quick ? 1000 : 3000);
     for (const side of sides) side.idleSampler = new PhaseSampler(side.sys.pids());
-    await sleep(2000);
+    await sleep(opts.quick ? 1000 : 2000);
     for (const side of sides) side.idle = side.idleSampler.stop();
     for (const side of sides) {
       side.db = new pg.Client({ connectionString: side.sys.databaseUrl });
@@ -760,7 +796,15 @@ async function main() {
   }
   await mkdir(join(ROOT, 'bench', 'results'), { recursive: true });
   await writeFile(join(ROOT, 'bench', 'results', 'latest.json'), JSON.stringify(results, null, 2));
-  if (failure) process.exit(1);
+  if (failure) {
+    // The rounds an --ab run finished are still worth reading (printed, never written to the report).
+    if (results.ab?.rounds.length) {
+      process.stdout.write(
+        `\nINCOMPLETE: ${results.ab.rounds.length} round(s) finished\n${renderConsole(results)}\n`,
+      );
+    }
+    process.exit(1);
+  }
   process.stdout.write(`\n${renderConsole(results)}\n`);
   if (outFile) {
     // An absolute path is used as it is; a relative one is relative to the repository.

@@ -1,8 +1,11 @@
-// --ab REF: the ref built in a git work tree of its own (bench/.ab/<sha>/, git-ignored, kept between runs so a
-// second run against the same ref builds nothing), with this tree's node_modules, so it can run beside this tree.
+// --ab REF: the ref built in a git work tree of its own, with this tree's node_modules, so it can run beside this
+// tree. The work tree is kept between runs (a second run against the same ref builds nothing) outside the
+// repository — $BENCH_AB_DIR or <tmp>/bench-ab/<this folder's name>/<sha> — because a second package.json and
+// source tree inside it would be crawled by Jest, ESLint and tsc.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import os from 'node:os';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from './system.mjs';
 
@@ -20,7 +23,8 @@ export async function treeInfo(root = ROOT) {
 export async function prepareAbTree(ref, log) {
   const sha = await git(['rev-parse', '--verify', `${ref}^{commit}`]);
   const subject = await git(['log', '-1', '--format=%s', sha]);
-  const dir = join(ROOT, 'bench', '.ab', sha.slice(0, 12));
+  const base = process.env.BENCH_AB_DIR ?? join(os.tmpdir(), 'bench-ab', basename(ROOT));
+  const dir = join(base, sha.slice(0, 12));
   if (!existsSync(join(dir, '.git'))) {
     log(`ab: adding a work tree of ${ref} (${sha.slice(0, 12)}) at ${dir}`);
     await git(['worktree', 'add', '--detach', dir, sha]);

@@ -15,7 +15,8 @@ function phasesOf(r) {
     const o = r.readOpenLoop;
     out.push([`read open loop ${o.rate}/s`, o.system.phase, o.system.ok, 'request']);
   }
-  for (const s of r.readInsights?.scenarios ?? []) out.push([`read ${s.name}`, s.system.phase, s.system.ok, 'request']);
+  for (const s of r.readInsights?.scenarios ?? [])
+    out.push([`read ${s.name}`, s.system.phase, s.system.ok, 'request']);
   for (const v of r.webhooks?.variants ?? []) {
     out.push([`webhooks, ${v.name} (intake + drain)`, v.phase, v.intake.ok, 'webhook']);
   }
@@ -53,12 +54,16 @@ export function profileTable(results) {
       const services = {};
       for (const [service, profile] of Object.entries(profiles)) {
         const { totalUs, areas, functions } = summarize(profile, acc.windows);
-        const per = (us) => us / 1000 / acc.units;
+        // The service's CPU from /proc, split by the profile's shares: a profile sample also lands on a thread
+        // that was runnable but not running (a busy box), so the profile's own milliseconds overstate CPU.
+        const procMs = ((acc.cpu[service] ?? 0) * 1000) / acc.units;
+        const profileMs = totalUs / 1000 / acc.units;
+        const share = (us) => (totalUs > 0 ? (procMs * us) / totalUs : 0);
         services[service] = {
-          ms: per(totalUs),
-          procMs: ((acc.cpu[service] ?? 0) * 1000) / acc.units,
-          areas: areas.slice(0, TOP).map(([k, us]) => [k, per(us)]),
-          functions: functions.slice(0, TOP).map(([k, us]) => [k, per(us)]),
+          ms: procMs,
+          profileMs,
+          areas: areas.slice(0, TOP).map(([k, us]) => [k, share(us)]),
+          functions: functions.slice(0, TOP).map(([k, us]) => [k, share(us)]),
         };
       }
       rows.push({
@@ -67,8 +72,8 @@ export function profileTable(results) {
         unit: acc.unit,
         units: acc.units,
         services,
-        postgresMs: ((acc.cpu.postgres ?? 0) * 1000) / acc.units,
-        rabbitmqMs: ((acc.cpu.rabbitmq ?? 0) * 1000) / acc.units,
+        postgresMs: Math.max(0, ((acc.cpu.postgres ?? 0) * 1000) / acc.units),
+        rabbitmqMs: Math.max(0, ((acc.cpu.rabbitmq ?? 0) * 1000) / acc.units),
       });
     }
   }
@@ -84,14 +89,23 @@ export function renderProfileTable(rows, ab) {
   out.push('### Where each millisecond goes (CPU per unit served, from the CPU profiles)');
   out.push('');
   out.push(
-    'Each profiled service ran with `--cpu-prof`; its samples inside a phase (idle left out) divided by what the ' +
-      'phase served. The service columns give profile ms (the /proc CPU of the same window in brackets: the ' +
-      'profile misses work outside V8, e.g. libuv and OpenSSL threads) and the heaviest modules; Postgres and ' +
-      'RabbitMQ are their /proc CPU in the same windows. Webhook phases include draining the consumer. Profiling ' +
-      'slows the profiled services: compare shares, not absolute numbers, with an unprofiled run.',
+    "Each profiled service ran with `--cpu-prof`. Per phase and unit served: the service's CPU from /proc " +
+      "(the CPU table's number divided by the units), split over modules by the share of the profile's samples " +
+      "inside the phase's window (idle left out; the profile's own milliseconds, in brackets, also count time a " +
+      'runnable thread waited for a core, so they exceed the CPU on a busy box). Postgres and RabbitMQ: their ' +
+      '/proc CPU in the same windows — shared servers, so other clients of them on the box count too. Webhook ' +
+      'phases include draining the consumer. Profiling slows the profiled services: compare shares, and compare ' +
+      'absolute numbers with an unprofiled run.',
   );
   out.push('');
-  const header = ['phase', ...(ab ? ['side'] : []), 'per', ...services.map((s) => `${s} ms (top modules)`), 'postgres ms', 'rabbitmq ms'];
+  const header = [
+    'phase',
+    ...(ab ? ['side'] : []),
+    'per',
+    ...services.map((s) => `${s} ms (top modules)`),
+    'postgres ms',
+    'rabbitmq ms',
+  ];
   const line = (cells) => `| ${cells.join(' | ')} |`;
   out.push(line(header));
   out.push(line(header.map(() => '---')));
@@ -105,7 +119,7 @@ export function renderProfileTable(rows, ab) {
           const x = r.services[s];
           if (!x) return '—';
           const areas = x.areas.map(([k, ms]) => `${k} ${f2(ms)}`).join(', ');
-          return `**${f2(x.ms)}** (${f2(x.procMs)}): ${areas}`;
+          return `**${f2(x.ms)}** (${f2(x.profileMs)}): ${areas}`;
         }),
         f2(r.postgresMs),
         f2(r.rabbitmqMs),
@@ -117,7 +131,9 @@ export function renderProfileTable(rows, ab) {
   out.push('');
   for (const r of rows) {
     for (const [s, x] of Object.entries(r.services)) {
-      out.push(`- ${r.phase}${ab ? ` [${r.side}]` : ''}, ${s}: ${x.functions.map(([k, ms]) => `\`${k}\` ${f2(ms)}`).join('; ')}`);
+      out.push(
+        `- ${r.phase}${ab ? ` [${r.side}]` : ''}, ${s}: ${x.functions.map(([k, ms]) => `\`${k}\` ${f2(ms)}`).join('; ')}`,
+      );
     }
   }
   out.push('</details>');

@@ -102,7 +102,15 @@ export class BenchSystem {
   // `root`: the tree whose built apps run (default: this one). `label`: a suffix of the run id ('a'/'b' in --ab).
   // `sandbox`: another system whose emulator this one shares (same items' generator, same signing key), so
   // both trees of an --ab run get identical data and webhooks signed once verify on both.
-  constructor({ sandboxTransactions, profile = [], profileDir, nodeOptions = '', root = ROOT, label = '', sandbox }) {
+  constructor({
+    sandboxTransactions,
+    profile = [],
+    profileDir,
+    nodeOptions = '',
+    root = ROOT,
+    label = '',
+    sandbox,
+  }) {
     this.nodeOptions = nodeOptions;
     this.root = root;
     this.label = label;
@@ -201,11 +209,11 @@ export class BenchSystem {
     // The emulator always runs from this tree's build (an --ab base tree gets the same data and keys).
     if (!this.sharedSandbox) {
       add('plaid-sandbox', {
-      PORT: String(sandboxPort),
-      HOST: '127.0.0.1',
-      SANDBOX_CLIENT_ID: CLIENT_ID,
-      SANDBOX_SECRET: SECRET,
-      SANDBOX_TRANSACTIONS_PER_ITEM: String(this.sandboxTransactions),
+        PORT: String(sandboxPort),
+        HOST: '127.0.0.1',
+        SANDBOX_CLIENT_ID: CLIENT_ID,
+        SANDBOX_SECRET: SECRET,
+        SANDBOX_TRANSACTIONS_PER_ITEM: String(this.sandboxTransactions),
         SANDBOX_AUTO_WEBHOOKS: 'false',
       });
       this.services.get('plaid-sandbox').root = ROOT;
@@ -258,7 +266,10 @@ export class BenchSystem {
     return Object.fromEntries(
       this.profile
         .filter((name) => this.services.has(name))
-        .map((name) => [name, join(this.profileDir, `${name}${this.label ? `.${this.label}` : ''}.cpuprofile`)]),
+        .map((name) => [
+          name,
+          join(this.profileDir, `${name}${this.label ? `.${this.label}` : ''}.cpuprofile`),
+        ]),
     );
   }
 
