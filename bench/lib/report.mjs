@@ -588,12 +588,11 @@ function metricsOf(r) {
 }
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const num = (v) =>
-  v === null || v === undefined || Number.isNaN(v)
-    ? '—'
-    : Math.abs(v) >= 100
-      ? n0(v)
-      : v.toFixed(v < 10 ? 2 : 1);
+const num = (v) => {
+  if (v === null || v === undefined || Number.isNaN(v)) return '—';
+  if (Number.isInteger(v) || Math.abs(v) >= 100) return n0(v);
+  return v.toFixed(v < 10 ? 2 : 1);
+};
 const signed = (v) => `${v > 0 ? '+' : ''}${v.toFixed(1)}%`;
 
 // Rows: phase, metric, A mean (rounds), B mean (rounds), A ratio to ceiling, B ratio, A vs B mean Δ (range).
