@@ -560,6 +560,16 @@ function metricsOf(r) {
     add(`read ${s.name}`, 'rps', s.system.rps, s.ceiling.rps, 'higher');
     add(`read ${s.name}`, 'p99 ms', s.system.p99, s.ceiling.p99, 'lower');
     add(`read ${s.name}`, 'CPU ms/req', cpuMsPerRequest(s.system), cpuMsPerRequest(s.ceiling), 'lower');
+    const ours = ['gateway', 'sync-worker'].map((x) => s.system.phase?.cpuSeconds?.[x] ?? null);
+    if (!ours.includes(null) && s.system.ok) {
+      add(
+        `read ${s.name}`,
+        'gateway + sync-worker CPU ms/req',
+        (1000 * (ours[0] + ours[1])) / s.system.ok,
+        null,
+        'lower',
+      );
+    }
   }
   if (r.readOpenLoop) {
     const o = r.readOpenLoop;
@@ -582,6 +592,10 @@ function metricsOf(r) {
   for (const v of r.webhooks?.variants ?? []) {
     add(`webhooks, ${v.name}`, 'accepted/s', v.intake.rps, r.webhooks.ceiling?.intake.rps, 'higher');
     add(`webhooks, ${v.name}`, 'p99 ms', v.intake.p99, r.webhooks.ceiling?.intake.p99, 'lower');
+    const gw = v.phase?.cpuSeconds?.gateway;
+    if (gw !== null && gw !== undefined && v.intake.ok) {
+      add(`webhooks, ${v.name}`, 'gateway CPU ms/webhook', (1000 * gw) / v.intake.ok, null, 'lower');
+    }
     add(`webhooks, ${v.name}`, 'lost', v.lost, null, 'lower');
   }
   return m;
