@@ -10,7 +10,7 @@ import { type SyncItem } from '../items/sync-items.repository';
 import { createSyncDatabase, insertItem, makeAccount, outboxEvents, specConfig } from '../spec-support';
 import { AccountsRepository } from './accounts.repository';
 import { AccountsService } from './accounts.service';
-import { AccountsWriter } from './accounts.writer';
+import { AccountWritesService } from './account-writes.service';
 import { BalanceSnapshotsRepository } from './balance-snapshots.repository';
 
 const DAY = 86_400_000;
@@ -38,7 +38,7 @@ describe(AccountsService.name, () => {
   let db: TestDatabase;
   let moduleRef: TestingModule;
   let sut: AccountsService;
-  let writer: AccountsWriter;
+  let writer: AccountWritesService;
 
   beforeAll(async () => {
     db = await createSyncDatabase();
@@ -46,7 +46,7 @@ describe(AccountsService.name, () => {
       providers: [
         AccountsService,
         AccountsRepository,
-        AccountsWriter,
+        AccountWritesService,
         BalanceSnapshotsRepository,
         { provide: DataSource, useValue: db.dataSource },
         { provide: CONFIG, useValue: specConfig(db.url) },
@@ -54,7 +54,7 @@ describe(AccountsService.name, () => {
       ],
     }).compile();
     sut = moduleRef.get(AccountsService);
-    writer = moduleRef.get(AccountsWriter);
+    writer = moduleRef.get(AccountWritesService);
   });
 
   afterAll(async () => {

@@ -12,7 +12,7 @@ import {
 import { OutboxRelay } from '@app/messaging';
 import { DataSource } from 'typeorm';
 import { type AccountPatch, AccountsRepository } from './accounts.repository';
-import { AccountsWriter } from './accounts.writer';
+import { AccountWritesService } from './account-writes.service';
 import { BalanceSnapshotsRepository, type NetWorthRow } from './balance-snapshots.repository';
 
 const DEFAULT_RANGE_DAYS = 30;
@@ -27,7 +27,7 @@ export class AccountsService {
     private readonly db: DataSource,
     private readonly accounts: AccountsRepository,
     private readonly snapshots: BalanceSnapshotsRepository,
-    private readonly writer: AccountsWriter,
+    private readonly writer: AccountWritesService,
     private readonly relay: OutboxRelay,
   ) {}
 

@@ -267,20 +267,16 @@ describe(PlaidFailurePolicy.name, () => {
     expect(event.message).toBe('Log in again');
   });
 
-  it('defers the job while the item’s institution is paused, without counting an attempt', async () => {
-    const item = await newItem();
-    await institutions.pause(item.institutionId ?? '', 30);
-
-    const thrown = await sut.deferIfPaused(item).catch((e: unknown) => e);
-
-    expect(thrown).toBeInstanceOf(JobError);
-    expect(thrown).toMatchObject({ retryable: true, reason: 'INSTITUTION_PAUSED' });
-    expect((thrown as JobError).deferMs).toBeGreaterThan(0);
-  });
-
-  it('lets the job call Plaid when the institution is not paused', async () => {
+  it('defers the job, without counting an attempt, for as long as the door to Plaid says it is paused', async () => {
     const item = await newItem();
 
-    await expect(sut.deferIfPaused(item)).resolves.toBeUndefined();
+    const deferral = sut.deferral(item, {
+      kind: 'paused',
+      reason: 'institution-down',
+      retryAfterSeconds: 30,
+    });
+
+    expect(deferral).toBeInstanceOf(JobError);
+    expect(deferral).toMatchObject({ retryable: true, reason: 'INSTITUTION_PAUSED', deferMs: 30_000 });
   });
 });

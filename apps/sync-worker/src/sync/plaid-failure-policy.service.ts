@@ -6,7 +6,8 @@ import { DataSource } from 'typeorm';
 import { CONFIG, SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
 import { InstitutionBreaker } from '../plaid-limits/institution-breaker.service';
-import { defaultItemMessage } from './item-problem';
+import { type PlaidPaused } from '../plaid/item-plaid.client';
+import { defaultItemMessage } from '../plaid/item-problem';
 
 // stop: the item shows the problem and the user must act, the job ends (acked); retry: another attempt later;
 // give-up: dead-letter (our configuration or a token, not worth retrying); attempts-exhausted: the retries are
@@ -39,7 +40,7 @@ export function decidePlaidFailure(
 }
 
 // The one place that decides what a Plaid failure means for a sync job: the breaker, the item's status, and
-// whether the message is retried, ended or dead-lettered. Also keeps jobs off institutions that are paused.
+// whether the message is retried, ended or dead-lettered; and what a paused institution means for the job.
 @Injectable()
 export class PlaidFailurePolicy {
   private readonly logger = new Logger(PlaidFailurePolicy.name);
@@ -52,16 +53,14 @@ export class PlaidFailurePolicy {
     private readonly relay: OutboxRelay,
   ) {}
 
-  // Before calling Plaid for the item: its bank is down, so the message waits in a retry tier and comes back.
-  async deferIfPaused(item: SyncItem): Promise<void> {
-    const paused = await this.breaker.pausedFor(item.institutionId);
-    if (paused > 0) {
-      throw JobError.deferred(
-        `institution ${item.institutionId} paused for ${paused}s`,
-        'INSTITUTION_PAUSED',
-        paused * 1000,
-      );
-    }
+  // What to throw when the door to Plaid says the item's institution is paused: the message waits in a retry
+  // tier and comes back, without counting an attempt.
+  deferral(item: SyncItem, paused: PlaidPaused): JobError {
+    return JobError.deferred(
+      `institution ${item.institutionId} paused for ${paused.retryAfterSeconds}s`,
+      'INSTITUTION_PAUSED',
+      paused.retryAfterSeconds * 1000,
+    );
   }
 
   // Applies the policy to what a Plaid step threw. Returns when the job should end here; throws the JobError

@@ -19,7 +19,7 @@ import { TransactionChangesRepository } from './transaction-changes.repository';
 import { TransactionChangesService } from './transaction-changes.service';
 import { TransactionsRepository } from './transactions.repository';
 import { TransactionsService } from './transactions.service';
-import { TransactionsWriter } from './transactions.writer';
+import { TransactionPagesRepository } from './transaction-pages.repository';
 
 // A client's local copy, kept with the delta API.
 class Replica {
@@ -37,7 +37,7 @@ describe(TransactionChangesService.name, () => {
   let db: TestDatabase;
   let moduleRef: TestingModule;
   let sut: TransactionChangesService;
-  let writer: TransactionsWriter;
+  let writer: TransactionPagesRepository;
   let accounts: AccountsRepository;
 
   beforeAll(async () => {
@@ -48,14 +48,14 @@ describe(TransactionChangesService.name, () => {
         TransactionChangesRepository,
         TransactionsService,
         TransactionsRepository,
-        TransactionsWriter,
+        TransactionPagesRepository,
         AccountsRepository,
         SyncItemsRepository,
         { provide: DataSource, useValue: db.dataSource },
       ],
     }).compile();
     sut = moduleRef.get(TransactionChangesService);
-    writer = moduleRef.get(TransactionsWriter);
+    writer = moduleRef.get(TransactionPagesRepository);
     accounts = moduleRef.get(AccountsRepository);
   });
 

@@ -19,7 +19,7 @@ import { TransactionEditsService } from './transaction-edits.service';
 import { TransactionsEditedAnnouncer } from './transactions-edited.announcer';
 import { TransactionsRepository } from './transactions.repository';
 import { TransactionsService } from './transactions.service';
-import { TransactionsWriter } from './transactions.writer';
+import { TransactionPagesRepository } from './transaction-pages.repository';
 import { TransfersRepository } from './transfers.repository';
 
 // Edits, rules, transfer pairs and spending over the real schema: what a sync writes and what the reads show.
@@ -27,7 +27,7 @@ describe(TransactionEditsService.name, () => {
   let db: TestDatabase;
   let moduleRef: TestingModule;
   let sut: TransactionEditsService;
-  let writer: TransactionsWriter;
+  let writer: TransactionPagesRepository;
   let item: SyncItem;
   let checking: AccountBase;
   let card: AccountBase;
@@ -42,7 +42,7 @@ describe(TransactionEditsService.name, () => {
         TransactionChangesRepository,
         TransactionsRepository,
         TransactionsService,
-        TransactionsWriter,
+        TransactionPagesRepository,
         TransfersRepository,
         AccountsRepository,
         RulesRepository,
@@ -55,7 +55,7 @@ describe(TransactionEditsService.name, () => {
       ],
     }).compile();
     sut = moduleRef.get(TransactionEditsService);
-    writer = moduleRef.get(TransactionsWriter);
+    writer = moduleRef.get(TransactionPagesRepository);
   });
 
   beforeEach(async () => {

@@ -7,7 +7,7 @@ import { createSyncDatabase, insertItem, makeAccount, makeTransaction } from '..
 import { TRANSACTION_FIELDS } from './transaction.projection';
 import { TransactionsRepository } from './transactions.repository';
 import { TransactionsService } from './transactions.service';
-import { TransactionsWriter } from './transactions.writer';
+import { TransactionPagesRepository } from './transaction-pages.repository';
 
 // What @nestjs/swagger recorded for a DTO: its properties, in order, and each one's declared type.
 interface PropertyMeta {
@@ -66,7 +66,7 @@ describe('TransactionDto and the SQL projection', () => {
       providers: [
         TransactionsService,
         TransactionsRepository,
-        TransactionsWriter,
+        TransactionPagesRepository,
         AccountsRepository,
         { provide: DataSource, useValue: db.dataSource },
       ],
@@ -90,7 +90,7 @@ describe('TransactionDto and the SQL projection', () => {
     });
     await db.dataSource.transaction(async (em) => {
       await moduleRef.get(AccountsRepository).upsertMany(em, item.itemId, item.userId, [account]);
-      await moduleRef.get(TransactionsWriter).upsert(em, item.itemId, item.userId, [full, bare]);
+      await moduleRef.get(TransactionPagesRepository).upsert(em, item.itemId, item.userId, [full, bare]);
       // The user's side of the full one: an edit and a transfer pair.
       await em.query(
         `INSERT INTO transaction_edits (user_id, plaid_transaction_id, item_id, note, display_name)

@@ -9,7 +9,7 @@ import { type SyncItem } from '../items/sync-items.repository';
 import { createSyncDatabase, insertItem, makeAccount, makeTransaction } from '../spec-support';
 import { TransactionsRepository } from './transactions.repository';
 import { TransactionsService } from './transactions.service';
-import { TransactionsWriter } from './transactions.writer';
+import { TransactionPagesRepository } from './transaction-pages.repository';
 
 describe(TransactionsService.name, () => {
   let db: TestDatabase;
@@ -24,7 +24,7 @@ describe(TransactionsService.name, () => {
       providers: [
         TransactionsService,
         TransactionsRepository,
-        TransactionsWriter,
+        TransactionPagesRepository,
         AccountsRepository,
         { provide: DataSource, useValue: db.dataSource },
       ],
@@ -35,7 +35,7 @@ describe(TransactionsService.name, () => {
     const days = Array.from({ length: 5 }, (_, i) => `2026-11-0${i + 1}`);
     await db.dataSource.transaction(async (em) => {
       await moduleRef.get(AccountsRepository).upsertMany(em, item.itemId, item.userId, [account]);
-      await moduleRef.get(TransactionsWriter).upsert(
+      await moduleRef.get(TransactionPagesRepository).upsert(
         em,
         item.itemId,
         item.userId,

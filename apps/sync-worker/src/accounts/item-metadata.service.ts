@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventPattern, type ItemMetadataRefreshedEvent } from '@app/contracts';
 import { OutboxRelay, enqueueEvent } from '@app/messaging';
-import { AccessTokenCipher, plaidCall } from '@app/plaid';
-import { type ItemGetResponse, PlaidApi } from 'plaid';
+import { type ItemGetResponse } from 'plaid';
 import { DataSource } from 'typeorm';
-import { AccountsWriter, type ReconcileOutcome } from '../accounts/accounts.writer';
 import { CONFIG, SyncConfig } from '../config';
 import { InstitutionNamesService } from '../institutions/institution-names.service';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
-import { itemProblem } from './item-problem';
+import { type ItemPlaidClient } from '../plaid/item-plaid.client';
+import { itemProblem } from '../plaid/item-problem';
+import { AccountWritesService, type ReconcileOutcome } from './account-writes.service';
 
 export interface RefreshOptions {
   // The owner says Link's account selection is done (POST /v1/items/:id/accounts/refresh).
@@ -37,26 +37,22 @@ export class ItemMetadataService {
   constructor(
     @Inject(CONFIG) private readonly config: SyncConfig,
     private readonly db: DataSource,
-    private readonly plaid: PlaidApi,
-    private readonly cipher: AccessTokenCipher,
     private readonly items: SyncItemsRepository,
-    private readonly accounts: AccountsWriter,
+    private readonly accounts: AccountWritesService,
     private readonly institutions: InstitutionNamesService,
     private readonly relay: OutboxRelay,
   ) {}
 
-  async refresh(item: SyncItem, options: RefreshOptions = {}): Promise<ReconcileOutcome> {
+  async refresh(plaid: ItemPlaidClient, options: RefreshOptions = {}): Promise<ReconcileOutcome> {
+    const { item } = plaid;
     const now = options.now ?? new Date();
-    const accessToken = this.cipher.decrypt(item.accessTokenEnc, item.plaidItemId);
-    const { item: plaidItem, status } = await plaidCall(() =>
-      this.plaid.itemGet({ access_token: accessToken }),
-    );
+    const { item: plaidItem, status } = await plaid.itemGet();
     const institutionId = plaidItem.institution_id ?? null;
     await this.items.setInstitution(item.itemId, institutionId);
     const lastUpdate = status?.transactions?.last_successful_update ?? null;
     await this.items.saveFreshness(item.itemId, lastUpdate ? new Date(lastUpdate) : null);
     const institutionName = await this.institutionName(plaidItem);
-    const { accounts } = await plaidCall(() => this.plaid.accountsGet({ access_token: accessToken }));
+    const { accounts } = await plaid.accountsGet();
     const refreshed: ItemMetadataRefreshedEvent = {
       itemId: item.itemId,
       institutionId,

@@ -24,7 +24,7 @@ export interface ReconcileOutcome {
 // written is also that day's snapshot. One write per transaction, so at most one event each; the caller kicks
 // the outbox relay after its commit.
 @Injectable()
-export class AccountsWriter {
+export class AccountWritesService {
   constructor(
     @Inject(CONFIG) private readonly config: SyncConfig,
     private readonly accounts: AccountsRepository,
