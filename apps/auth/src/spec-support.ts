@@ -1,5 +1,5 @@
 // Shared by auth's service specs only: the test database, a config, and a testing module built from the real
-// feature modules with a fake for the revocation broadcast (the broker).
+// feature modules with a fake for the outbox relay (the broker's side of the outbox).
 import { type DynamicModule, type Type } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -7,7 +7,6 @@ import { OutboxRelay } from '@app/messaging';
 import { TestDatabase, strictMock } from '@app/testing';
 import { AuthConfig, AuthConfigModule } from './config';
 import { AUTH_SCHEMA, authDataSourceOptions } from './database/database';
-import { RevocationsPublisher } from './sessions/revocations.publisher';
 
 export function authTestConfig(url = 'postgres://unused'): AuthConfig {
   return Object.assign(new AuthConfig(), {
@@ -42,13 +41,12 @@ export async function authTestingModule(
   db: TestDatabase,
   features: (Type | DynamicModule)[],
   fakes: {
-    revocations?: Pick<RevocationsPublisher, 'publish'>;
     relay?: Pick<OutboxRelay, 'kick'>;
     config?: Partial<AuthConfig>;
   } = {},
 ): Promise<TestingModule> {
-  const { revocations, relay = { kick: () => undefined }, config = {} } = fakes;
-  let builder = Test.createTestingModule({
+  const { relay = { kick: () => undefined }, config = {} } = fakes;
+  const builder = Test.createTestingModule({
     imports: [
       AuthConfigModule.forRoot(Object.assign(authTestConfig(db.url), config)),
       TypeOrmModule.forRootAsync({
@@ -61,11 +59,6 @@ export async function authTestingModule(
     // The relay is the broker's side of the outbox: faked; the outbox rows themselves are real.
     .overrideProvider(OutboxRelay)
     .useValue(strictMock<OutboxRelay>('OutboxRelay', relay));
-  if (revocations) {
-    builder = builder
-      .overrideProvider(RevocationsPublisher)
-      .useValue(strictMock<RevocationsPublisher>('RevocationsPublisher', revocations));
-  }
   const moduleRef = await builder.compile();
   return moduleRef.init();
 }

@@ -23,11 +23,10 @@ describe(AuthService.name, () => {
   let sut: AuthService;
   let sealer: Sealer;
   let passwords: PasswordsService;
-  const revocations = { publish: jest.fn(async () => undefined) };
 
   beforeAll(async () => {
     db = await createAuthTestDatabase();
-    moduleRef = await authTestingModule(db, [AuthModule], { revocations });
+    moduleRef = await authTestingModule(db, [AuthModule]);
     sut = moduleRef.get(AuthService);
     sealer = moduleRef.get(Sealer);
     passwords = moduleRef.get(PasswordsService);

@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { type TestingModule } from '@nestjs/testing';
 import { type TestDatabase } from '@app/testing';
 import { authTestingModule, createAuthTestDatabase, resetAuthTables } from '../spec-support';
@@ -11,13 +10,11 @@ describe(HousekeepingService.name, () => {
   let moduleRef: TestingModule;
   let sut: HousekeepingService;
   let userId: string;
-  const revocations = { publish: jest.fn(async () => undefined) };
 
   beforeAll(async () => {
     db = await createAuthTestDatabase();
     // No schedule here: a run of the scheduler would race the explicit prune() calls.
     moduleRef = await authTestingModule(db, [HousekeepingModule], {
-      revocations,
       config: { PRUNE_INTERVAL_SECONDS: 0 },
     });
     sut = moduleRef.get(HousekeepingService);
@@ -128,7 +125,6 @@ describe(HousekeepingService.name, () => {
   it('runs by itself on the configured interval', async () => {
     await attempt('signup-ip:old', '-1 second');
     const scheduled = await authTestingModule(db, [HousekeepingModule], {
-      revocations,
       config: { PRUNE_INTERVAL_SECONDS: 1 },
     });
     try {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
 import { type TestingModule } from '@nestjs/testing';
 import { BroadcastEvent, type FeedEventDto, topology } from '@app/contracts';
-import { type OutboxRelay } from '@app/messaging';
+import { type OutboxRelay, UnitOfWork } from '@app/messaging';
 import { type TestDatabase, strictMock } from '@app/testing';
 import { type PlaidApi } from 'plaid';
 import {
@@ -12,6 +12,7 @@ import {
   linkTestingModule,
   resetLinkTables,
 } from '../spec-support';
+import { OutboxModule } from '../outbox/outbox.module';
 import { FeedCompactor } from './feed.compactor';
 import { FeedModule } from './feed.module';
 import { FeedRepository } from './feed.repository';
@@ -21,16 +22,18 @@ describe(FeedService.name, () => {
   let db: TestDatabase;
   let moduleRef: TestingModule;
   let sut: FeedService;
+  let uow: UnitOfWork;
 
   beforeAll(async () => {
     db = await createLinkTestDatabase();
     moduleRef = await linkTestingModule(
       db,
-      [FeedModule],
+      [FeedModule, OutboxModule],
       strictMock<PlaidApi>('PlaidApi'),
       strictMock<OutboxRelay>('OutboxRelay', { kick: jest.fn() }),
     );
     sut = moduleRef.get(FeedService);
+    uow = moduleRef.get(UnitOfWork);
   });
 
   afterAll(async () => {
@@ -41,7 +44,7 @@ describe(FeedService.name, () => {
   beforeEach(() => resetLinkTables(db));
 
   const removed = (userId: string, itemId = randomUUID(), dedupKey?: string): Promise<FeedEventDto | null> =>
-    db.dataSource.transaction((em) => sut.append(em, userId, 'item.removed', { itemId }, dedupKey));
+    uow.run((tx) => sut.append(tx, userId, 'item.removed', { itemId }, dedupKey));
 
   // The user's feed holds ids 1..n, the oldest `old` of them created two days ago.
   async function seed(userId: string, n: number, old: number): Promise<void> {
@@ -88,8 +91,8 @@ describe(FeedService.name, () => {
       const user = randomUUID();
 
       await expect(
-        db.dataSource.transaction(async (em) => {
-          await sut.append(em, user, 'item.removed', { itemId: randomUUID() });
+        uow.run(async (tx) => {
+          await sut.append(tx, user, 'item.removed', { itemId: randomUUID() });
           throw new Error('the change failed');
         }),
       ).rejects.toThrow('the change failed');
