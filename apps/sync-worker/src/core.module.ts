@@ -1,5 +1,5 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { OutboxRelay, outboxRelayProvider } from '@app/messaging';
+import { UnitOfWork, unitOfWorkProviders } from '@app/messaging';
 import { AccessTokenCipher, plaidProviders } from '@app/plaid';
 import { PlaidApi } from 'plaid';
 import { CONFIG, type SyncConfig } from './config';
@@ -14,9 +14,9 @@ export class CoreModule {
       providers: [
         { provide: CONFIG, useValue: config },
         ...plaidProviders(CONFIG),
-        outboxRelayProvider(CONFIG),
+        ...unitOfWorkProviders(CONFIG),
       ],
-      exports: [CONFIG, PlaidApi, AccessTokenCipher, OutboxRelay],
+      exports: [CONFIG, PlaidApi, AccessTokenCipher, UnitOfWork],
     };
   }
 }

@@ -2,8 +2,8 @@
 // the worker's real migrations, and small factories for rows and Plaid payloads.
 import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
-import { type DynamicModule, Module } from '@nestjs/common';
-import { OutboxRelay } from '@app/messaging';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { OutboxRelay, UnitOfWork } from '@app/messaging';
 import { AccessTokenCipher, PlaidApiError, generateEncryptionKey } from '@app/plaid';
 import { AxiosHeaders, type AxiosResponse } from 'axios';
 import { TestDatabase, strictMock } from '@app/testing';
@@ -156,6 +156,14 @@ export async function openPlaid(clients: ItemPlaidClients, item: SyncItem): Prom
   return plaid;
 }
 
+// The real unit of work on the spec's DataSource, kicking whatever relay the spec provides.
+export const unitOfWorkProvider: Provider = {
+  provide: UnitOfWork,
+  useFactory: (db: DataSource, relay: OutboxRelay, config: SyncConfig) =>
+    new UnitOfWork(db, relay, config.QUEUE_PREFIX),
+  inject: [DataSource, OutboxRelay, CONFIG],
+};
+
 @Module({})
 class FakeCoreModule {}
 
@@ -177,8 +185,9 @@ export function fakeCoreModule(
       { provide: AccessTokenCipher, useValue: cipher },
       { provide: PlaidApi, useValue: strictMock<PlaidApi>('PlaidApi', plaid) },
       { provide: OutboxRelay, useValue: strictMock<OutboxRelay>('OutboxRelay', { kick: () => undefined }) },
+      unitOfWorkProvider,
     ],
-    exports: [CONFIG, DataSource, AccessTokenCipher, PlaidApi, OutboxRelay],
+    exports: [CONFIG, DataSource, AccessTokenCipher, PlaidApi, OutboxRelay, UnitOfWork],
   };
 }
 

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type AccountListDto, DomainError, ErrorCode } from '@app/contracts';
-import { OutboxRelay } from '@app/messaging';
+import { UnitOfWork } from '@app/messaging';
 import { PlaidApiError, plaidDomainError } from '@app/plaid';
-import { DataSource } from 'typeorm';
 import { CONFIG, SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
 import { type ItemPlaidClient, ItemPlaidClients } from '../plaid/item-plaid.client';
@@ -19,13 +18,12 @@ export class AccountsRefreshService {
 
   constructor(
     @Inject(CONFIG) private readonly config: SyncConfig,
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly plaid: ItemPlaidClients,
     private readonly items: SyncItemsRepository,
     private readonly writer: AccountWritesService,
     private readonly accounts: AccountsService,
     private readonly metadata: ItemMetadataService,
-    private readonly relay: OutboxRelay,
   ) {}
 
   // POST /v1/accounts/balance/refresh: at most once per item per BALANCE_REFRESH_MIN_INTERVAL_SECONDS (429 with
@@ -48,12 +46,11 @@ export class AccountsRefreshService {
     }
     try {
       const { accounts } = await plaid.accountsBalanceGet();
-      await this.db.transaction((em) => this.writer.upsert(em, plaid.item, accounts));
+      await this.uow.run((tx) => this.writer.upsert(tx, plaid.item, accounts));
     } catch (err) {
       await this.items.releaseBalanceRefresh(itemId);
       throw this.mapped(err, plaid.item);
     }
-    this.relay.kick();
     return this.accounts.list(userId, itemId, true);
   }
 

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventPattern, type ItemMetadataRefreshedEvent } from '@app/contracts';
-import { OutboxRelay, enqueueEvent } from '@app/messaging';
+import { UnitOfWork } from '@app/messaging';
 import { type ItemGetResponse } from 'plaid';
-import { DataSource } from 'typeorm';
 import { CONFIG, SyncConfig } from '../config';
 import { InstitutionNamesService } from '../institutions/institution-names.service';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
@@ -36,11 +35,10 @@ export class ItemMetadataService {
 
   constructor(
     @Inject(CONFIG) private readonly config: SyncConfig,
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly items: SyncItemsRepository,
     private readonly accounts: AccountWritesService,
     private readonly institutions: InstitutionNamesService,
-    private readonly relay: OutboxRelay,
   ) {}
 
   async refresh(plaid: ItemPlaidClient, options: RefreshOptions = {}): Promise<ReconcileOutcome> {
@@ -64,19 +62,18 @@ export class ItemMetadataService {
     };
     const pending = selectionPending(item, now);
     const afterSelection = options.selectionDone === true || pending;
-    const outcome = await this.db.transaction(async (em) => {
-      const result = await this.accounts.reconcile(em, item, accounts, { afterSelection, now });
+    const outcome = await this.uow.run(async (tx) => {
+      const result = await this.accounts.reconcile(tx, item, accounts, { afterSelection, now });
       // A pending selection is used up by the owner's own call, or by the first reconciliation that saw the
       // accounts change (the selection was made); until then a later sync still treats absences as unshared.
       const applied = options.selectionDone === true || (pending && result.changed > 0);
-      await this.items.markReconciled(em, item.itemId, now, applied);
-      await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemMetadataRefreshed, {
+      await this.items.markReconciled(tx.manager, item.itemId, now, applied);
+      await tx.publish(EventPattern.ItemMetadataRefreshed, {
         ...refreshed,
         accountSelectionApplied: applied,
       });
       return result;
     });
-    this.relay.kick();
     if (outcome.changed > 0) this.logger.log({ itemId: item.itemId, ...outcome }, 'accounts reconciled');
     return outcome;
   }

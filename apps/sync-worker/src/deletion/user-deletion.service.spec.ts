@@ -6,7 +6,13 @@ import { type TestDatabase, tablesHolding, tablesWithUserId } from '@app/testing
 import { DataSource } from 'typeorm';
 import { CONFIG } from '../config';
 import { SCHEMA } from '../database/database';
-import { createSyncDatabase, insertItem, outboxEvents, specConfig } from '../spec-support';
+import {
+  createSyncDatabase,
+  insertItem,
+  outboxEvents,
+  specConfig,
+  unitOfWorkProvider,
+} from '../spec-support';
 import { SYNC_DELETION_REGISTRY } from './deletion-registry';
 import { UserDeletionRepository } from './user-deletion.repository';
 import { UserDeletionService } from './user-deletion.service';
@@ -25,6 +31,7 @@ describe(UserDeletionService.name, () => {
         { provide: CONFIG, useValue: specConfig(db.url) },
         { provide: DataSource, useValue: db.dataSource },
         { provide: OutboxRelay, useValue: { kick: () => undefined } },
+        unitOfWorkProvider,
       ],
     }).compile();
     sut = moduleRef.get(UserDeletionService);

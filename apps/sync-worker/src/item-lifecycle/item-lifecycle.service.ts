@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type ItemDataRevokedEvent, type ItemLinkedEvent, type ItemRemovedEvent } from '@app/contracts';
 import { requestContext } from '@app/common';
-import { JobError, OutboxRelay } from '@app/messaging';
-import { DataSource } from 'typeorm';
+import { JobError, UnitOfWork } from '@app/messaging';
 import { AccountWritesService } from '../accounts/account-writes.service';
 import { ItemMetadataService } from '../accounts/item-metadata.service';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
@@ -18,12 +17,11 @@ export class ItemLifecycleService {
   private readonly logger = new Logger(ItemLifecycleService.name);
 
   constructor(
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly plaid: ItemPlaidClients,
     private readonly items: SyncItemsRepository,
     private readonly accounts: AccountWritesService,
     private readonly transfers: TransfersRepository,
-    private readonly relay: OutboxRelay,
     private readonly metadata: ItemMetadataService,
     private readonly failures: PlaidFailurePolicy,
     private readonly sync: SyncService,
@@ -59,23 +57,22 @@ export class ItemLifecycleService {
   async onItemRemoved(event: ItemRemovedEvent): Promise<void> {
     await this.items.delete(event.itemId);
     // A transfer between this item and another of the user's is no pair any more.
-    await this.db.transaction((em) => this.transfers.pair(em, event.userId, null, null));
+    await this.uow.run((tx) => this.transfers.pair(tx.manager, event.userId, null, null));
     this.logger.log({ itemId: event.itemId }, 'item data deleted');
   }
 
   async onDataRevoked(event: ItemDataRevokedEvent): Promise<void> {
     const { itemId, plaidAccountId } = event;
     const owner = await this.items.find(itemId);
-    await this.db.transaction(async (em) => {
+    await this.uow.run(async (tx) => {
       if (plaidAccountId) {
-        await this.accounts.revokeOne(em, itemId, plaidAccountId);
+        await this.accounts.revokeOne(tx, itemId, plaidAccountId);
       } else {
-        await this.accounts.deleteForItem(em, itemId);
-        await this.items.deleteSyncState(em, itemId);
+        await this.accounts.deleteForItem(tx, itemId);
+        await this.items.deleteSyncState(tx.manager, itemId);
       }
-      if (owner) await this.transfers.pair(em, owner.userId, null, null);
+      if (owner) await this.transfers.pair(tx.manager, owner.userId, null, null);
     });
-    this.relay.kick();
     this.logger.log(
       { itemId },
       plaidAccountId ? 'revoked account data deleted' : 'revoked item data deleted',

@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { ErrorCode } from '@app/contracts';
+import { OutboxRelay } from '@app/messaging';
 import { AccessTokenCipher, PlaidApiError } from '@app/plaid';
 import { type TestDatabase, strictMock } from '@app/testing';
 import {
@@ -23,6 +24,7 @@ import {
   makeAccount,
   plaidOk,
   specConfig,
+  unitOfWorkProvider,
 } from '../spec-support';
 import { RecurringRepository } from './recurring.repository';
 import { RecurringService } from './recurring.service';
@@ -81,6 +83,8 @@ describe(RecurringService.name, () => {
         ...plaidDoorProviders,
         { provide: CONFIG, useValue: config },
         { provide: DataSource, useValue: db.dataSource },
+        { provide: OutboxRelay, useValue: strictMock<OutboxRelay>('OutboxRelay', { kick: () => undefined }) },
+        unitOfWorkProvider,
         { provide: AccessTokenCipher, useValue: cipher },
         {
           provide: PlaidApi,

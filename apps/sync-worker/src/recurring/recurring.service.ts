@@ -7,8 +7,8 @@ import {
   type RecurringStreamDto,
 } from '@app/contracts';
 import { metrics } from '@app/common';
+import { UnitOfWork } from '@app/messaging';
 import { PlaidApiError } from '@app/plaid';
-import { DataSource } from 'typeorm';
 import { type ItemPlaidClient } from '../plaid/item-plaid.client';
 import { RecurringRepository } from './recurring.repository';
 
@@ -25,7 +25,7 @@ export class RecurringService {
   private readonly logger = new Logger(RecurringService.name);
 
   constructor(
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly streams: RecurringRepository,
   ) {}
 
@@ -53,15 +53,15 @@ export class RecurringService {
         }
         throw err;
       }
-      await this.db.transaction(async (em) => {
+      await this.uow.run(async (tx) => {
         await this.streams.replace(
-          em,
+          tx.manager,
           item.itemId,
           item.userId,
           answer.inflow_streams,
           answer.outflow_streams,
         );
-        await this.streams.setStatus(em, item.itemId, 'ok');
+        await this.streams.setStatus(tx.manager, item.itemId, 'ok');
       });
       metrics.recurringFetches.inc({ outcome: 'ok' });
     } catch (err) {

@@ -9,7 +9,7 @@ import { CONFIG } from '../config';
 import { InstitutionsRepository } from '../institutions/institutions.repository';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
 import { InstitutionBreaker } from '../plaid-limits/institution-breaker.service';
-import { createSyncDatabase, insertItem, specConfig } from '../spec-support';
+import { createSyncDatabase, insertItem, specConfig, unitOfWorkProvider } from '../spec-support';
 import { PlaidFailurePolicy } from './plaid-failure-policy.service';
 
 const MAX_ATTEMPTS = 6;
@@ -150,6 +150,7 @@ describe(PlaidFailurePolicy.name, () => {
           provide: OutboxRelay,
           useValue: strictMock<OutboxRelay>('OutboxRelay', { kick: () => undefined }),
         },
+        unitOfWorkProvider,
       ],
     }).compile();
     sut = moduleRef.get(PlaidFailurePolicy);

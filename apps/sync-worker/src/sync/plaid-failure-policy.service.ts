@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventPattern, type ItemProblemPayload } from '@app/contracts';
-import { JobError, OutboxRelay, enqueueEvent } from '@app/messaging';
+import { JobError, UnitOfWork } from '@app/messaging';
 import { type ItemStatus, PlaidApiError, plaidErrorPolicy } from '@app/plaid';
-import { DataSource } from 'typeorm';
 import { CONFIG, SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
 import { InstitutionBreaker } from '../plaid-limits/institution-breaker.service';
@@ -47,10 +46,9 @@ export class PlaidFailurePolicy {
 
   constructor(
     @Inject(CONFIG) private readonly config: SyncConfig,
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly items: SyncItemsRepository,
     private readonly breaker: InstitutionBreaker,
-    private readonly relay: OutboxRelay,
   ) {}
 
   // What to throw when the door to Plaid says the item's institution is paused: the message waits in a retry
@@ -91,8 +89,8 @@ export class PlaidFailurePolicy {
     err: PlaidApiError,
     status: ItemProblemPayload['status'],
   ): Promise<void> {
-    await this.db.transaction((em) =>
-      enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemErrorRecorded, {
+    await this.uow.run((tx) =>
+      tx.publish(EventPattern.ItemErrorRecorded, {
         itemId: item.itemId,
         error: {
           code: err.errorCode,
@@ -103,7 +101,6 @@ export class PlaidFailurePolicy {
       }),
     );
     await this.items.recordError(item.itemId, err.errorCode);
-    this.relay.kick();
     this.logger.warn({ itemId: item.itemId, errorCode: err.errorCode, status }, 'item error recorded');
   }
 }

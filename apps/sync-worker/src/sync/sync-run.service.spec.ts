@@ -27,6 +27,7 @@ import {
   outboxEvents,
   plaidOk,
   specConfig,
+  unitOfWorkProvider,
 } from '../spec-support';
 import { TransactionChangesRepository } from '../transactions/transaction-changes.repository';
 import { TransactionChangesService } from '../transactions/transaction-changes.service';
@@ -87,6 +88,7 @@ describe(SyncRunService.name, () => {
           provide: OutboxRelay,
           useValue: strictMock<OutboxRelay>('OutboxRelay', { kick: () => undefined }),
         },
+        unitOfWorkProvider,
       ],
     }).compile();
     sut = moduleRef.get(SyncRunService);

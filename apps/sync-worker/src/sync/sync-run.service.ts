@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventPattern, encodeTransactionChangesCursor } from '@app/contracts';
 import { metrics } from '@app/common';
-import { OutboxRelay, enqueueEvent } from '@app/messaging';
+import { type Transaction as UnitOfWorkTransaction, UnitOfWork } from '@app/messaging';
 import { PlaidApiError } from '@app/plaid';
 import { type Transaction, type TransactionsSyncResponse } from 'plaid';
-import { DataSource, type EntityManager } from 'typeorm';
 import { AccountWritesService } from '../accounts/account-writes.service';
 import { CONFIG, SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
@@ -47,14 +46,13 @@ export class SyncRunService {
 
   constructor(
     @Inject(CONFIG) private readonly config: SyncConfig,
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly items: SyncItemsRepository,
     private readonly accounts: AccountWritesService,
     private readonly transactions: TransactionPagesRepository,
     private readonly changes: TransactionChangesRepository,
     private readonly edits: TransactionEditsRepository,
     private readonly transfers: TransfersRepository,
-    private readonly relay: OutboxRelay,
   ) {}
 
   // A mutation during pagination restarts the pass from the item's stored cursor, up to SYNC_MAX_RESTARTS times.
@@ -140,20 +138,21 @@ export class SyncRunService {
     totals: PassTotals,
   ): Promise<void> {
     const removedIds = [...page.removed.map((r) => r.transaction_id), ...cleanup];
-    await this.db.transaction(async (em) => {
-      await this.accounts.upsert(em, item, page.accounts);
-      totals.upserted += await this.transactions.upsert(em, item.itemId, item.userId, changed);
-      totals.removed += await this.transactions.remove(em, item.itemId, removedIds);
-      if (!page.has_more) await this.complete(em, item, page.next_cursor, totals);
+    await this.uow.run(async (tx) => {
+      await this.accounts.upsert(tx, item, page.accounts);
+      totals.upserted += await this.transactions.upsert(tx.manager, item.itemId, item.userId, changed);
+      totals.removed += await this.transactions.remove(tx.manager, item.itemId, removedIds);
+      if (!page.has_more) await this.complete(tx, item, page.next_cursor, totals);
     });
   }
 
   private async complete(
-    em: EntityManager,
+    tx: UnitOfWorkTransaction,
     item: SyncItem,
     cursor: string,
     totals: PassTotals,
   ): Promise<void> {
+    const em = tx.manager;
     const syncedAt = new Date();
     await this.items.saveCursor(em, item.itemId, cursor, syncedAt);
     if (totals.upserted >= ANALYZE_AFTER_ROWS) {
@@ -171,7 +170,7 @@ export class SyncRunService {
     // Where the user's delta stands once this run commits: a client reading GET /v1/transactions/changes from
     // here gets exactly what was committed after it.
     const seq = await this.changes.positionForUser(em, item.userId);
-    await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemSynced, {
+    await tx.publish(EventPattern.ItemSynced, {
       itemId: item.itemId,
       syncedAt: syncedAt.toISOString(),
       added: totals.added,
@@ -182,7 +181,6 @@ export class SyncRunService {
   }
 
   private async finish(item: SyncItem, totals: PassTotals, restarts: number): Promise<SyncOutcome> {
-    this.relay.kick();
     metrics.transactionsApplied.inc({ kind: 'upserted' }, totals.upserted);
     metrics.transactionsApplied.inc({ kind: 'removed' }, totals.removed);
     const outcome: SyncOutcome = {

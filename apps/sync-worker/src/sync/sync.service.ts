@@ -8,8 +8,7 @@ import {
   type SyncRequestedEvent,
 } from '@app/contracts';
 import { requestContext } from '@app/common';
-import { JobError, OutboxRelay, enqueueEvent } from '@app/messaging';
-import { DataSource } from 'typeorm';
+import { JobError, UnitOfWork } from '@app/messaging';
 import { ItemMetadataService } from '../accounts/item-metadata.service';
 import { CONFIG, SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
@@ -41,10 +40,9 @@ export class SyncService {
 
   constructor(
     @Inject(CONFIG) private readonly config: SyncConfig,
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly plaid: ItemPlaidClients,
     private readonly items: SyncItemsRepository,
-    private readonly relay: OutboxRelay,
     private readonly coordinator: SyncCoordinator,
     private readonly metadata: ItemMetadataService,
     private readonly runs: SyncRunService,
@@ -102,10 +100,7 @@ export class SyncService {
         claim.retryAfterSeconds,
       );
     }
-    await this.db.transaction((em) =>
-      enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.SyncRequested, { itemId, reason: 'manual' }),
-    );
-    this.relay.kick();
+    await this.uow.run((tx) => tx.publish(EventPattern.SyncRequested, { itemId, reason: 'manual' }));
     return { accepted: true };
   }
 

@@ -12,7 +12,14 @@ import { InsightsService } from '../insights/insights.service';
 import { type SyncItem } from '../items/sync-items.repository';
 import { RulesRepository } from '../rules/rules.repository';
 import { RulesService } from '../rules/rules.service';
-import { createSyncDatabase, insertItem, makeAccount, makeTransaction, specConfig } from '../spec-support';
+import {
+  createSyncDatabase,
+  insertItem,
+  makeAccount,
+  makeTransaction,
+  specConfig,
+  unitOfWorkProvider,
+} from '../spec-support';
 import { TransactionChangesRepository } from './transaction-changes.repository';
 import { TransactionEditsRepository } from './transaction-edits.repository';
 import { TransactionEditsService } from './transaction-edits.service';
@@ -52,6 +59,7 @@ describe(TransactionEditsService.name, () => {
         { provide: CONFIG, useValue: specConfig(db.url) },
         { provide: DataSource, useValue: db.dataSource },
         { provide: OutboxRelay, useValue: strictMock<OutboxRelay>('OutboxRelay', { kick: () => undefined }) },
+        unitOfWorkProvider,
       ],
     }).compile();
     sut = moduleRef.get(TransactionEditsService);
