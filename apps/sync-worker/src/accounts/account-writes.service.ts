@@ -17,10 +17,9 @@ export interface ReconcileOutcome {
   absent: number;
 }
 
-// The writes of an item's accounts, each in the caller's transaction with ItemAccountsChanged when a row was
+// The writes of an item's accounts, each in the caller's unit of work with ItemAccountsChanged when a row was
 // actually inserted, changed or deleted (plaid-link turns it into the owner's accounts.changed). Every balance
-// written is also that day's snapshot. One write per transaction, so at most one event each; the caller kicks
-// the outbox relay after its commit.
+// written is also that day's snapshot. One write per transaction, so at most one event each.
 @Injectable()
 export class AccountWritesService {
   constructor(private readonly accounts: AccountsRepository) {}
