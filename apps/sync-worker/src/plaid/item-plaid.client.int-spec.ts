@@ -54,10 +54,7 @@ describe(ItemPlaidClients.name, () => {
         { provide: AccessTokenCipher, useValue: cipher },
         {
           provide: PlaidApi,
-          useValue: strictMock<PlaidApi>('PlaidApi', {
-            transactionsSync,
-            itemGet,
-          } as unknown as Partial<PlaidApi>),
+          useValue: strictMock('PlaidApi', { transactionsSync, itemGet }),
         },
       ],
     }).compile();
