@@ -4,7 +4,8 @@ import { AccessTokenCipher, plaidProviders } from '@app/plaid';
 import { PlaidApi } from 'plaid';
 import { CONFIG, type SyncConfig } from './config';
 
-// What every feature of the worker may inject: its config, the Plaid client and token cipher, the outbox relay.
+// What every feature of the worker may inject: its config, the unit of work (on the outbox relay it provides), and
+// the Plaid client and token cipher, which only the door to Plaid (plaid/) and the institution names use.
 @Global()
 @Module({})
 export class CoreModule {
