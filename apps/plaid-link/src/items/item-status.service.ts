@@ -8,7 +8,7 @@ import {
   type LegacyItemRefreshedEvent,
   type TransactionsEditedEvent,
 } from '@app/contracts';
-import { type Transaction, UnitOfWork } from '@app/messaging';
+import { UnitOfWork } from '@app/messaging';
 import { FeedService } from '../feed/feed.service';
 import { type Item } from './item.entity';
 import { ItemChangesService } from './item-changes.service';
@@ -133,7 +133,7 @@ export class ItemStatusService {
   }
 
   private async update(itemId: string, patch: (item: Item) => Partial<Item>): Promise<void> {
-    await this.uow.run(async (tx: Transaction) => {
+    await this.uow.run(async (tx) => {
       if (!(await this.itemChanges.update(tx, itemId, patch))) this.unknown(itemId);
     });
   }
