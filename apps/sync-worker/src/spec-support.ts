@@ -166,13 +166,13 @@ export function plaidOk<T>(data: T): AxiosResponse<T> {
 
 // The door to Plaid with its real limiter and breaker (on the spec's database); PlaidApi, the cipher, CONFIG and
 // DataSource come from the spec.
-export const plaidDoorProviders = [
-  ItemPlaidClients,
+export const plaidDoorLimits = [
   PlaidRateLimiter,
   PlaidCallWindowsRepository,
   InstitutionBreaker,
   InstitutionsRepository,
 ];
+export const plaidDoorProviders = [ItemPlaidClients, ...plaidDoorLimits];
 
 // The item's client from the door; a spec that gets a pause instead did not mean to.
 export async function openPlaid(clients: ItemPlaidClients, item: SyncItem): Promise<ItemPlaidClient> {

@@ -1,25 +1,15 @@
 import { jest } from '@jest/globals';
-import { Test, type TestingModule } from '@nestjs/testing';
 import { AccessTokenCipher, PlaidApiError } from '@app/plaid';
-import { type TestDatabase, strictMock } from '@app/testing';
+import { type ServiceTest, type TestDatabase, fake } from '@app/testing';
 import { PlaidApi, type TransactionsSyncRequest } from 'plaid';
-import { DataSource } from 'typeorm';
-import { CONFIG } from '../config';
 import { InstitutionsRepository } from '../institutions/institutions.repository';
-import {
-  createSyncDatabase,
-  insertItem,
-  makeSyncPage,
-  plaidDoorProviders,
-  plaidOk,
-  specConfig,
-} from '../spec-support';
+import { insertItem, makeSyncPage, plaidDoorLimits, plaidOk, syncServiceTest } from '../spec-support';
 import { ItemPlaidClients } from './item-plaid.client';
 
 // The door with its real breaker and limiter on the real Postgres; Plaid's client is a fake.
 describe(ItemPlaidClients.name, () => {
   let db: TestDatabase;
-  let moduleRef: TestingModule;
+  let harness: ServiceTest<ItemPlaidClients>;
   let sut: ItemPlaidClients;
   let cipher: AccessTokenCipher;
   const transactionsSync = jest.fn(async (req: TransactionsSyncRequest) =>
@@ -42,31 +32,20 @@ describe(ItemPlaidClients.name, () => {
   });
 
   beforeAll(async () => {
-    db = await createSyncDatabase();
     // A limit above what the specs call: every call is counted in its window, none waits.
-    const config = specConfig(db.url, { PLAID_SYNC_CALLS_PER_MINUTE: 1000 });
-    cipher = new AccessTokenCipher(config.TOKEN_ENCRYPTION_KEYS);
-    moduleRef = await Test.createTestingModule({
-      providers: [
-        ...plaidDoorProviders,
-        { provide: CONFIG, useValue: config },
-        { provide: DataSource, useValue: db.dataSource },
-        { provide: AccessTokenCipher, useValue: cipher },
-        {
-          provide: PlaidApi,
-          useValue: strictMock('PlaidApi', { transactionsSync, itemGet }),
-        },
-      ],
-    }).compile();
-    sut = moduleRef.get(ItemPlaidClients);
+    harness = await syncServiceTest(ItemPlaidClients, {
+      real: plaidDoorLimits,
+      config: { PLAID_SYNC_CALLS_PER_MINUTE: 1000 },
+      fakes: [fake(PlaidApi, { transactionsSync, itemGet })],
+    });
+    db = harness.db;
+    sut = harness.sut;
+    cipher = harness.get(AccessTokenCipher);
   });
 
   beforeEach(() => transactionsSync.mockClear());
 
-  afterAll(async () => {
-    await moduleRef?.close();
-    await db?.destroy();
-  });
+  afterAll(() => harness?.close());
 
   async function windowCalls(key: string): Promise<number[]> {
     const rows = await db.dataSource.query<{ calls: number }[]>(
@@ -93,7 +72,7 @@ describe(ItemPlaidClients.name, () => {
 
   it('answers paused, with the seconds left, while the item’s institution is paused', async () => {
     const item = await insertItem(db, cipher, { institutionId: 'ins_door_down' });
-    await moduleRef.get(InstitutionsRepository).pause('ins_door_down', 120);
+    await harness.get(InstitutionsRepository).pause('ins_door_down', 120);
 
     const plaid = await sut.open(item);
 

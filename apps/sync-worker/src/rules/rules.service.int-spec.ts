@@ -1,20 +1,9 @@
 import { jest } from '@jest/globals';
-import { Test, type TestingModule } from '@nestjs/testing';
 import { EventPattern } from '@app/contracts';
 import { OutboxRelay } from '@app/messaging';
-import { type TestDatabase, strictMock } from '@app/testing';
-import { DataSource } from 'typeorm';
+import { type ServiceTest, type TestDatabase, fake } from '@app/testing';
 import { AccountsRepository } from '../accounts/accounts.repository';
-import { CONFIG } from '../config';
-import {
-  createSyncDatabase,
-  insertItem,
-  makeAccount,
-  makeTransaction,
-  outboxEvents,
-  specConfig,
-  unitOfWorkProvider,
-} from '../spec-support';
+import { insertItem, makeAccount, makeTransaction, outboxEvents, syncServiceTest } from '../spec-support';
 import { TransactionChangesRepository } from '../transactions/transaction-changes.repository';
 import { TransactionPagesRepository } from '../transactions/transaction-pages.repository';
 import { TransactionsEditedAnnouncer } from '../transactions/transactions-edited.announcer';
@@ -24,40 +13,33 @@ import { RulesService } from './rules.service';
 // The real repositories and unit of work on the real Postgres; the relay is a fake that counts its kicks.
 describe(RulesService.name, () => {
   let db: TestDatabase;
-  let moduleRef: TestingModule;
+  let harness: ServiceTest<RulesService>;
   let sut: RulesService;
   const kick = jest.fn(() => undefined);
 
   beforeAll(async () => {
-    db = await createSyncDatabase();
-    moduleRef = await Test.createTestingModule({
-      providers: [
-        RulesService,
+    harness = await syncServiceTest(RulesService, {
+      real: [
         RulesRepository,
         TransactionsEditedAnnouncer,
         TransactionChangesRepository,
         AccountsRepository,
         TransactionPagesRepository,
-        { provide: CONFIG, useValue: specConfig(db.url) },
-        { provide: DataSource, useValue: db.dataSource },
-        { provide: OutboxRelay, useValue: strictMock<OutboxRelay>('OutboxRelay', { kick }) },
-        unitOfWorkProvider,
       ],
-    }).compile();
-    sut = moduleRef.get(RulesService);
+      fakes: [fake(OutboxRelay, { kick })],
+    });
+    db = harness.db;
+    sut = harness.sut;
   });
 
-  afterAll(async () => {
-    await moduleRef?.close();
-    await db?.destroy();
-  });
+  afterAll(() => harness?.close());
 
   it('announces and kicks the relay only when applying the rules changed transactions', async () => {
     const item = await insertItem(db, null);
     const account = makeAccount();
     await db.dataSource.transaction(async (em) => {
-      await moduleRef.get(AccountsRepository).upsertMany(em, item.itemId, item.userId, [account]);
-      await moduleRef
+      await harness.get(AccountsRepository).upsertMany(em, item.itemId, item.userId, [account]);
+      await harness
         .get(TransactionPagesRepository)
         .upsert(em, item.itemId, item.userId, [makeTransaction(account.account_id)]);
     });
