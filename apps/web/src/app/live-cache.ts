@@ -18,7 +18,7 @@ const PAGE = 500;
 // from transactions are refetched; items and accounts are small and simply invalidated.
 export class LiveCache {
   private cursor: string | null = null;
-  private running: Promise<void> | null = null;
+  private running: Promise<unknown> | null = null;
   private again = false;
   private stopped = false;
 
@@ -65,6 +65,22 @@ export class LiveCache {
     }
   }
 
+  // Reads what changed up to now and says how many transactions that was (null: the cursor was only being
+  // set up, so the count is unknown). The rules screen counts what "apply to existing" changed with it.
+  async catchUp(): Promise<number | null> {
+    while (this.running) await this.running;
+    let count: number | null = null;
+    this.running = this.read()
+      .then((n) => {
+        count = n;
+      })
+      .finally(() => {
+        this.running = null;
+      });
+    await this.running;
+    return count;
+  }
+
   // One reader at a time; an event during a read asks for one more read after it.
   private pull(): void {
     if (this.running) {
@@ -72,6 +88,7 @@ export class LiveCache {
       return;
     }
     this.running = this.read()
+      .then(() => undefined)
       .catch((err: unknown) => {
         // The cursor expired (410) or was refused: start over from a refetch, as a first load would.
         if (err instanceof ApiError && (err.status === 410 || err.status === 400)) {
@@ -88,10 +105,11 @@ export class LiveCache {
       });
   }
 
-  private async read(): Promise<void> {
-    let changed = false;
+  private async read(): Promise<number | null> {
+    const warmAtStart = this.cursor !== null;
+    const changedIds = new Set<string>();
     for (;;) {
-      if (this.stopped) return;
+      if (this.stopped) break;
       const page = await unwrap(
         client.GET('/v1/transactions/changes', {
           params: { query: { limit: PAGE, ...(this.cursor ? { cursor: this.cursor } : {}) } },
@@ -103,14 +121,15 @@ export class LiveCache {
       const removed = page.removed.map((r) => r.id);
       if (upserts.length + removed.length > 0) {
         applyChanges(this.queries, upserts, removed);
-        if (warm) changed = true;
+        if (warm) for (const t of [...upserts, ...page.removed]) changedIds.add(t.id);
       }
       if (!page.hasMore) break;
     }
-    if (changed) {
+    if (changedIds.size > 0) {
       void this.queries.invalidateQueries({ queryKey: ['insights'] });
       void this.queries.invalidateQueries({ queryKey: ['recurring'] });
     }
+    return warmAtStart ? changedIds.size : null;
   }
 }
 

@@ -19,6 +19,8 @@ export function makeQueryClient(): QueryClient {
 
 const LiveStatusContext = createContext<LiveStatus>('offline');
 export const useLiveStatus = (): LiveStatus => useContext(LiveStatusContext);
+const LiveCacheContext = createContext<LiveCache | null>(null);
+export const useLiveCache = (): LiveCache | null => useContext(LiveCacheContext);
 
 export function QueryProvider({ client, children }: { client: QueryClient; children: ReactNode }) {
   return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
@@ -27,9 +29,9 @@ export function QueryProvider({ client, children }: { client: QueryClient; child
 // Signed in: the change feed runs and keeps the query cache current (LiveCache).
 export function LiveProvider({ client, children }: { client: QueryClient; children: ReactNode }) {
   const [feed] = useState(() => new LiveFeed());
+  const [cache] = useState(() => new LiveCache(client));
   const [status, setStatus] = useState<LiveStatus>(feed.status);
   useEffect(() => {
-    const cache = new LiveCache(client);
     const offEvents = feed.on((event) => cache.handle(event));
     const offStatus = feed.onStatus(setStatus);
     cache.start();
@@ -40,8 +42,12 @@ export function LiveProvider({ client, children }: { client: QueryClient; childr
       feed.stop();
       cache.stop();
     };
-  }, [feed, client]);
-  return <LiveStatusContext.Provider value={status}>{children}</LiveStatusContext.Provider>;
+  }, [feed, cache]);
+  return (
+    <LiveCacheContext.Provider value={cache}>
+      <LiveStatusContext.Provider value={status}>{children}</LiveStatusContext.Provider>
+    </LiveCacheContext.Provider>
+  );
 }
 
 // Every query and mutation of this app fails with an ApiError (api/client.ts turns everything into one).

@@ -24,13 +24,16 @@ describe('AuthScreen', () => {
     expect(screen.queryByText(/Request id/)).not.toBeInTheDocument();
   });
 
-  it('says a throttled login\'s wait in words, not seconds', async () => {
+  it("says a throttled login's wait in words, not seconds", async () => {
     mockGateway({
       'POST /v1/auth/login': () =>
-        new Response(JSON.stringify({ statusCode: 429, code: 'TOO_MANY_REQUESTS', message: 'Too many', requestId: 'r' }), {
-          status: 429,
-          headers: { 'Content-Type': 'application/json', 'Retry-After': '728' },
-        }),
+        new Response(
+          JSON.stringify({ statusCode: 429, code: 'TOO_MANY_REQUESTS', message: 'Too many', requestId: 'r' }),
+          {
+            status: 429,
+            headers: { 'Content-Type': 'application/json', 'Retry-After': '728' },
+          },
+        ),
     });
     render(<AuthScreen mode="login" />);
     await userEvent.type(screen.getByLabelText('Email'), 'a@example.com');

@@ -1,6 +1,7 @@
 import { type InfiniteData, infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import { client, type Schemas, unwrap } from '../../api/client';
 import { type paths } from '../../api/schema';
+import { detailedLabel, humanize } from '../../lib/format';
 
 export type Transaction = Schemas['TransactionDto'];
 export type TransactionPage = Schemas['TransactionPageDto'];
@@ -126,3 +127,12 @@ export const categoriesQuery = queryOptions({
   queryFn: () => unwrap(client.GET('/v1/categories')),
   staleTime: Infinity,
 });
+
+// A category value of the API (a primary or a detailed one) in words, from GET /v1/categories.
+export function categoryValueLabel(value: string, groups: Schemas['CategoryGroupDto'][]): string {
+  const group = groups.find((g) => g.primary === value || g.detailed.includes(value));
+  if (!group) return humanize(value);
+  return group.primary === value
+    ? humanize(value)
+    : `${humanize(group.primary)} › ${detailedLabel(group.primary, value)}`;
+}

@@ -1,8 +1,8 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { navigate, useLocation } from '../../app/router';
+import { Link, navigate, useLocation } from '../../app/router';
 import { Empty, ErrorNotice, Loading, Page } from '../../components/ui';
-import { categoryLabel, formatDate, formatSigned } from '../../lib/format';
+import { categoryLabel, formatDate, formatSigned, humanize } from '../../lib/format';
 import { accountLabel, accountsQuery } from '../accounts/api';
 import { itemsQuery } from '../connections/api';
 import { type Filters, filtersToSearch, readFilters, type Transaction, transactionListQuery } from './api';
@@ -63,6 +63,12 @@ export function TransactionsScreen() {
         accounts={accounts.data?.data ?? []}
         onApply={(next: Filters) => navigate(`/transactions${filtersToSearch(next)}`)}
       />
+      {filters.category && (
+        <p className="notice info">
+          Only {humanize(filters.category)}.{' '}
+          <Link to={`/transactions${filtersToSearch({ ...filters, category: undefined })}`}>Show every category</Link>
+        </p>
+      )}
       <ErrorNotice error={list.error} />
       {list.isPending && <Loading label="Loading transactions…" />}
       {list.isSuccess && rows.length === 0 && !hasNextPage && (
