@@ -99,6 +99,8 @@ describe('web: transactions, rules, recurring and insights', () => {
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'hidden' });
     await page.setViewportSize(PHONE);
+    // As a phone opens it: the filters start folded.
+    await page.goto(`${web.base}/transactions`);
     await waitFor(async () => (await rows(page).count()) > 0, { what: 'rows at 390 px' });
     await web.expectNoHorizontalScroll(page, 'transactions at 390 px');
     await web.shoot(page, 'transactions-mobile');

@@ -203,10 +203,11 @@ function RuleItem({
       <div className="rule-head">
         <h2>{rule.name}</h2>
         <div className="actions">
-          <button type="button" onClick={onUp} aria-disabled={busy} disabled={first}>
+          {/* aria-disabled, not disabled: the button a user just pressed keeps focus when its rule reaches the top */}
+          <button type="button" onClick={() => !first && !busy && onUp()} aria-disabled={busy || first}>
             Move up<span className="sr-only"> {rule.name}</span>
           </button>
-          <button type="button" onClick={onDown} aria-disabled={busy} disabled={last}>
+          <button type="button" onClick={() => !last && !busy && onDown()} aria-disabled={busy || last}>
             Move down<span className="sr-only"> {rule.name}</span>
           </button>
           <button type="button" onClick={onEdit}>
