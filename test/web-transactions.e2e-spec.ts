@@ -310,6 +310,19 @@ describe('web: transactions, rules, recurring and insights', () => {
     await page.goto(`${web.base}/insights?from=2001-01-01&to=2001-01-31`);
     await page.getByText('No spending in this period.').waitFor();
     await web.shoot(page, 'insights-empty-mobile');
+
+    // Dark mode follows the system setting, and axe checks its contrast too.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.setViewportSize(DESKTOP);
+    await page.goto(`${web.base}/insights`);
+    await page.getByRole('group', { name: /^Spending by category/ }).waitFor({ timeout: LIVE_MS });
+    await expect(
+      page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor),
+    ).resolves.toBe('rgb(15, 18, 22)');
+    await web.shoot(page, 'insights-category-dark-desktop');
+    await page.goto(`${web.base}/transactions`);
+    await waitFor(async () => (await rows(page).count()) > 0, { what: 'rows in dark mode' });
+    await web.shoot(page, 'transactions-dark-desktop');
     await page.context().close();
   });
 
