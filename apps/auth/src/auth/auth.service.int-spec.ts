@@ -1,10 +1,9 @@
 import { jest } from '@jest/globals';
-import { type TestingModule } from '@nestjs/testing';
 import argon2 from 'argon2';
 import { SEAL_PURPOSE, Sealer } from '@app/common';
 import { ErrorCode, type SealedLoginRequest } from '@app/contracts';
-import { type TestDatabase } from '@app/testing';
-import { authTestConfig, authTestingModule, createAuthTestDatabase, resetAuthTables } from '../spec-support';
+import { type ServiceTest, type TestDatabase } from '@app/testing';
+import { authServiceTest, authTestConfig, resetAuthTables } from '../spec-support';
 import { AuthModule } from './auth.module';
 import { AuthService } from './auth.service';
 import { PasswordsService } from './passwords.service';
@@ -19,24 +18,20 @@ const STRANGER_IP = '203.0.113.66';
 
 describe(AuthService.name, () => {
   let db: TestDatabase;
-  let moduleRef: TestingModule;
+  let harness: ServiceTest<AuthService>;
   let sut: AuthService;
   let sealer: Sealer;
   let passwords: PasswordsService;
-  const revocations = { publish: jest.fn(async () => undefined) };
 
   beforeAll(async () => {
-    db = await createAuthTestDatabase();
-    moduleRef = await authTestingModule(db, [AuthModule], { revocations });
-    sut = moduleRef.get(AuthService);
-    sealer = moduleRef.get(Sealer);
-    passwords = moduleRef.get(PasswordsService);
+    harness = await authServiceTest(AuthService, [AuthModule]);
+    db = harness.db;
+    sut = harness.sut;
+    sealer = harness.get(Sealer);
+    passwords = harness.get(PasswordsService);
   });
 
-  afterAll(async () => {
-    await moduleRef?.close();
-    await db?.destroy();
-  });
+  afterAll(() => harness?.close());
 
   beforeEach(async () => {
     jest.restoreAllMocks();

@@ -1,11 +1,10 @@
-import { type TestingModule } from '@nestjs/testing';
 import { SEAL_PURPOSE, Sealer } from '@app/common';
 import { BroadcastEvent, ErrorCode, EventPattern } from '@app/contracts';
-import { type TestDatabase, tablesHolding, tablesWithUserId } from '@app/testing';
+import { type ServiceTest, type TestDatabase, tablesHolding, tablesWithUserId } from '@app/testing';
 import { AuthService } from '../auth/auth.service';
 import { AUTH_SCHEMA } from '../database/database';
 import { SessionsService } from '../sessions/sessions.service';
-import { authTestingModule, createAuthTestDatabase, resetAuthTables } from '../spec-support';
+import { authServiceTest, resetAuthTables } from '../spec-support';
 import { AUTH_DELETION_REGISTRY } from './deletion-registry';
 import { DeletionsModule } from './deletions.module';
 import { DeletionsService } from './deletions.service';
@@ -15,27 +14,24 @@ const IP = '203.0.113.9';
 
 describe(DeletionsService.name, () => {
   let db: TestDatabase;
-  let moduleRef: TestingModule;
+  let harness: ServiceTest<DeletionsService>;
   let sut: DeletionsService;
   let auth: AuthService;
   let sessions: SessionsService;
   let sealer: Sealer;
 
   beforeAll(async () => {
-    db = await createAuthTestDatabase();
-    moduleRef = await authTestingModule(db, [DeletionsModule], {
+    harness = await authServiceTest(DeletionsService, [DeletionsModule], {
       config: { LOGIN_RATE_LIMIT_PER_EMAIL_AND_IP: 100, LOGIN_RATE_LIMIT_PER_IP: 100 },
     });
-    sut = moduleRef.get(DeletionsService);
-    auth = moduleRef.get(AuthService);
-    sessions = moduleRef.get(SessionsService);
-    sealer = moduleRef.get(Sealer);
+    db = harness.db;
+    sut = harness.sut;
+    auth = harness.get(AuthService);
+    sessions = harness.get(SessionsService);
+    sealer = harness.get(Sealer);
   });
 
-  afterAll(async () => {
-    await moduleRef?.close();
-    await db?.destroy();
-  });
+  afterAll(() => harness?.close());
 
   beforeEach(() => resetAuthTables(db));
 
@@ -144,23 +140,20 @@ describe(DeletionsService.name, () => {
 
 describe(`${AuthService.name} password change`, () => {
   let db: TestDatabase;
-  let moduleRef: TestingModule;
+  let harness: ServiceTest<AuthService>;
   let auth: AuthService;
   let sessions: SessionsService;
   let sealer: Sealer;
 
   beforeAll(async () => {
-    db = await createAuthTestDatabase();
-    moduleRef = await authTestingModule(db, [DeletionsModule]);
-    auth = moduleRef.get(AuthService);
-    sessions = moduleRef.get(SessionsService);
-    sealer = moduleRef.get(Sealer);
+    harness = await authServiceTest(AuthService, [DeletionsModule]);
+    db = harness.db;
+    auth = harness.sut;
+    sessions = harness.get(SessionsService);
+    sealer = harness.get(Sealer);
   });
 
-  afterAll(async () => {
-    await moduleRef?.close();
-    await db?.destroy();
-  });
+  afterAll(() => harness?.close());
 
   beforeEach(() => resetAuthTables(db));
 

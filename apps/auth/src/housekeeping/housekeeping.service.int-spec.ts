@@ -1,32 +1,24 @@
-import { jest } from '@jest/globals';
-import { type TestingModule } from '@nestjs/testing';
-import { type TestDatabase } from '@app/testing';
-import { authTestingModule, createAuthTestDatabase, resetAuthTables } from '../spec-support';
+import { type ServiceTest, type TestDatabase } from '@app/testing';
+import { authServiceTest, resetAuthTables } from '../spec-support';
 import { HousekeepingModule } from './housekeeping.module';
 import { HousekeepingScheduler } from './housekeeping.scheduler';
 import { HousekeepingService } from './housekeeping.service';
 
 describe(HousekeepingService.name, () => {
   let db: TestDatabase;
-  let moduleRef: TestingModule;
+  let harness: ServiceTest<HousekeepingService>;
   let sut: HousekeepingService;
   let userId: string;
-  const revocations = { publish: jest.fn(async () => undefined) };
 
   beforeAll(async () => {
-    db = await createAuthTestDatabase();
     // No schedule here: a run of the scheduler would race the explicit prune() calls.
-    moduleRef = await authTestingModule(db, [HousekeepingModule], {
-      revocations,
+    harness = await authServiceTest(HousekeepingService, [HousekeepingModule], {
       config: { PRUNE_INTERVAL_SECONDS: 0 },
     });
-    sut = moduleRef.get(HousekeepingService);
+    ({ db, sut } = harness);
   });
 
-  afterAll(async () => {
-    await moduleRef?.close();
-    await db?.destroy();
-  });
+  afterAll(() => harness?.close());
 
   beforeEach(async () => {
     await resetAuthTables(db);
@@ -127,9 +119,9 @@ describe(HousekeepingService.name, () => {
 
   it('runs by itself on the configured interval', async () => {
     await attempt('signup-ip:old', '-1 second');
-    const scheduled = await authTestingModule(db, [HousekeepingModule], {
-      revocations,
+    const scheduled = await authServiceTest(HousekeepingScheduler, [HousekeepingModule], {
       config: { PRUNE_INTERVAL_SECONDS: 1 },
+      db,
     });
     try {
       const deadline = Date.now() + 5000;
@@ -139,7 +131,7 @@ describe(HousekeepingService.name, () => {
       }
     } finally {
       // Stops the timer only: closing the module would destroy the DataSource this file shares.
-      scheduled.get(HousekeepingScheduler).onApplicationShutdown();
+      scheduled.sut.onApplicationShutdown();
     }
   });
 });

@@ -1,8 +1,7 @@
 import { jest } from '@jest/globals';
-import { type TestingModule } from '@nestjs/testing';
 import { BroadcastEvent, ErrorCode, topology } from '@app/contracts';
-import { type TestDatabase } from '@app/testing';
-import { authTestConfig, authTestingModule, createAuthTestDatabase, resetAuthTables } from '../spec-support';
+import { type ServiceTest, type TestDatabase } from '@app/testing';
+import { authServiceTest, authTestConfig, resetAuthTables } from '../spec-support';
 import { SessionsModule } from './sessions.module';
 import { SessionsService } from './sessions.service';
 
@@ -10,20 +9,17 @@ const config = authTestConfig();
 
 describe(SessionsService.name, () => {
   let db: TestDatabase;
-  let moduleRef: TestingModule;
+  let harness: ServiceTest<SessionsService>;
   let sut: SessionsService;
   const relay = { kick: jest.fn() };
 
   beforeAll(async () => {
-    db = await createAuthTestDatabase();
-    moduleRef = await authTestingModule(db, [SessionsModule], { relay });
-    sut = moduleRef.get(SessionsService);
+    harness = await authServiceTest(SessionsService, [SessionsModule], { relay });
+    db = harness.db;
+    sut = harness.sut;
   });
 
-  afterAll(async () => {
-    await moduleRef?.close();
-    await db?.destroy();
-  });
+  afterAll(() => harness?.close());
 
   beforeEach(async () => {
     jest.restoreAllMocks();

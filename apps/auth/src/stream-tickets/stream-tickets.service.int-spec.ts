@@ -1,8 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { type TestingModule } from '@nestjs/testing';
 import { ErrorCode } from '@app/contracts';
-import { type TestDatabase } from '@app/testing';
-import { authTestingModule, createAuthTestDatabase, resetAuthTables } from '../spec-support';
+import { type ServiceTest, type TestDatabase } from '@app/testing';
+import { authServiceTest, resetAuthTables } from '../spec-support';
 import { SessionsModule } from '../sessions/sessions.module';
 import { SessionsService } from '../sessions/sessions.service';
 import { StreamTicketsModule } from './stream-tickets.module';
@@ -17,23 +16,20 @@ const newTicketHash = (): string =>
 
 describe(StreamTicketsService.name, () => {
   let db: TestDatabase;
-  let moduleRef: TestingModule;
+  let harness: ServiceTest<StreamTicketsService>;
   let sut: StreamTicketsService;
   let sessions: SessionsService;
 
   beforeAll(async () => {
-    db = await createAuthTestDatabase();
-    moduleRef = await authTestingModule(db, [StreamTicketsModule, SessionsModule], {
+    harness = await authServiceTest(StreamTicketsService, [StreamTicketsModule, SessionsModule], {
       config: { STREAM_TICKETS_PER_SESSION: CAP, STREAM_TICKET_TTL_SECONDS: TTL },
     });
-    sut = moduleRef.get(StreamTicketsService);
-    sessions = moduleRef.get(SessionsService);
+    db = harness.db;
+    sut = harness.sut;
+    sessions = harness.get(SessionsService);
   });
 
-  afterAll(async () => {
-    await moduleRef?.close();
-    await db?.destroy();
-  });
+  afterAll(() => harness?.close());
 
   beforeEach(async () => {
     await resetAuthTables(db);

@@ -1,19 +1,18 @@
 import { jest } from '@jest/globals';
-import { type TestingModule } from '@nestjs/testing';
 import { EventPattern } from '@app/contracts';
 import { JobError, type OutboxRelay } from '@app/messaging';
 import { AccessTokenCipher, PlaidApiError } from '@app/plaid';
-import { type TestDatabase, strictMock, tablesHolding, tablesWithUserId } from '@app/testing';
+import {
+  type ServiceTest,
+  type TestDatabase,
+  strictMock,
+  tablesHolding,
+  tablesWithUserId,
+} from '@app/testing';
 import { type PlaidApi } from 'plaid';
 import { SCHEMA } from '../database/database';
 import { type Item } from '../items/item.entity';
-import {
-  createLinkTestDatabase,
-  insertItem,
-  linkTestingModule,
-  outboxRows,
-  resetLinkTables,
-} from '../spec-support';
+import { insertItem, linkServiceTest, outboxRows, resetLinkTables } from '../spec-support';
 import { LINK_DELETION_REGISTRY } from './deletion-registry';
 import { UserDeletionModule } from './user-deletion.module';
 import { UserDeletionService } from './user-deletion.service';
@@ -24,26 +23,23 @@ const EVENT = { deletionId: '00000000-0000-4000-8000-0000000000d1', userId: USER
 
 describe(UserDeletionService.name, () => {
   let db: TestDatabase;
-  let moduleRef: TestingModule;
+  let harness: ServiceTest<UserDeletionService>;
   let sut: UserDeletionService;
   const plaid = { itemRemove: jest.fn(async () => ({ data: { request_id: 'r' } })) };
   const relay = { kick: jest.fn() };
 
   beforeAll(async () => {
-    db = await createLinkTestDatabase();
-    moduleRef = await linkTestingModule(
-      db,
+    harness = await linkServiceTest(
+      UserDeletionService,
       [UserDeletionModule],
       strictMock<PlaidApi>('PlaidApi', plaid as unknown as Partial<PlaidApi>),
       strictMock<OutboxRelay>('OutboxRelay', relay),
     );
-    sut = moduleRef.get(UserDeletionService);
+    db = harness.db;
+    sut = harness.sut;
   });
 
-  afterAll(async () => {
-    await moduleRef?.close();
-    await db?.destroy();
-  });
+  afterAll(() => harness?.close());
 
   beforeEach(async () => {
     jest.clearAllMocks();
@@ -52,7 +48,7 @@ describe(UserDeletionService.name, () => {
 
   async function itemOf(userId: string, token: string): Promise<Item> {
     const plaidItemId = `plaid-item-${Math.random().toString(36).slice(2)}`;
-    const accessTokenEnc = moduleRef.get(AccessTokenCipher).encrypt(token, plaidItemId);
+    const accessTokenEnc = harness.get(AccessTokenCipher).encrypt(token, plaidItemId);
     const item = await insertItem(db, { userId, plaidItemId, accessTokenEnc });
     await db.dataSource.query(
       `INSERT INTO user_events (user_id, seq, name, data) VALUES ($1, 1, 'item.updated', '{}')

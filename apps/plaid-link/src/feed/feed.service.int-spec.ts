@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
-import { type TestingModule } from '@nestjs/testing';
 import { BroadcastEvent, type FeedEventDto, topology } from '@app/contracts';
-import { type OutboxRelay } from '@app/messaging';
-import { type TestDatabase, strictMock } from '@app/testing';
+import { type OutboxRelay, UnitOfWork } from '@app/messaging';
+import { type ServiceTest, type TestDatabase, strictMock } from '@app/testing';
 import { type PlaidApi } from 'plaid';
-import {
-  createLinkTestDatabase,
-  feedBroadcasts,
-  feedEvents,
-  linkTestingModule,
-  resetLinkTables,
-} from '../spec-support';
+import { feedBroadcasts, feedEvents, linkServiceTest, resetLinkTables } from '../spec-support';
+import { OutboxModule } from '../outbox/outbox.module';
 import { FeedCompactor } from './feed.compactor';
 import { FeedModule } from './feed.module';
 import { FeedRepository } from './feed.repository';
@@ -19,29 +13,28 @@ import { FeedService } from './feed.service';
 
 describe(FeedService.name, () => {
   let db: TestDatabase;
-  let moduleRef: TestingModule;
+  let harness: ServiceTest<FeedService>;
   let sut: FeedService;
+  let uow: UnitOfWork;
 
   beforeAll(async () => {
-    db = await createLinkTestDatabase();
-    moduleRef = await linkTestingModule(
-      db,
-      [FeedModule],
+    harness = await linkServiceTest(
+      FeedService,
+      [FeedModule, OutboxModule],
       strictMock<PlaidApi>('PlaidApi'),
       strictMock<OutboxRelay>('OutboxRelay', { kick: jest.fn() }),
     );
-    sut = moduleRef.get(FeedService);
+    db = harness.db;
+    sut = harness.sut;
+    uow = harness.get(UnitOfWork);
   });
 
-  afterAll(async () => {
-    await moduleRef?.close();
-    await db?.destroy();
-  });
+  afterAll(() => harness?.close());
 
   beforeEach(() => resetLinkTables(db));
 
   const removed = (userId: string, itemId = randomUUID(), dedupKey?: string): Promise<FeedEventDto | null> =>
-    db.dataSource.transaction((em) => sut.append(em, userId, 'item.removed', { itemId }, dedupKey));
+    uow.run((tx) => sut.append(tx, userId, 'item.removed', { itemId }, dedupKey));
 
   // The user's feed holds ids 1..n, the oldest `old` of them created two days ago.
   async function seed(userId: string, n: number, old: number): Promise<void> {
@@ -88,8 +81,8 @@ describe(FeedService.name, () => {
       const user = randomUUID();
 
       await expect(
-        db.dataSource.transaction(async (em) => {
-          await sut.append(em, user, 'item.removed', { itemId: randomUUID() });
+        uow.run(async (tx) => {
+          await sut.append(tx, user, 'item.removed', { itemId: randomUUID() });
           throw new Error('the change failed');
         }),
       ).rejects.toThrow('the change failed');
@@ -181,7 +174,7 @@ describe(FeedService.name, () => {
     it('requires a resync for an id whose next event was compacted away', async () => {
       const user = randomUUID();
       await seed(user, 10, 10);
-      await moduleRef.get(FeedRepository).compact(24, 3, 1000);
+      await harness.get(FeedRepository).compact(24, 3, 1000);
 
       await expect(sut.since({ userId: user, after: 2, limit: 10 })).resolves.toEqual({
         head: 10,
@@ -201,7 +194,7 @@ describe(FeedService.name, () => {
       await seed(halfOld, 10, 5);
       await seed(fresh, 10, 0);
 
-      await expect(moduleRef.get(FeedRepository).compact(24, 3, 1000)).resolves.toBe(12);
+      await expect(harness.get(FeedRepository).compact(24, 3, 1000)).resolves.toBe(12);
 
       expect(await storedIds(allOld)).toEqual([8, 9, 10]);
       expect(await storedIds(halfOld)).toEqual([6, 7, 8, 9, 10]);
@@ -216,7 +209,7 @@ describe(FeedService.name, () => {
         user,
       ]);
 
-      await moduleRef.get(FeedRepository).compact(24, 3, 1000);
+      await harness.get(FeedRepository).compact(24, 3, 1000);
 
       expect(await storedIds(user)).toEqual([5, 6, 7, 8, 9, 10]);
     });
@@ -224,7 +217,7 @@ describe(FeedService.name, () => {
     it('keeps appending after the last id once the feed was compacted', async () => {
       const user = randomUUID();
       await seed(user, 10, 10);
-      await moduleRef.get(FeedRepository).compact(24, 3, 1000);
+      await harness.get(FeedRepository).compact(24, 3, 1000);
 
       await expect(removed(user)).resolves.toMatchObject({ id: 11 });
     });
@@ -233,7 +226,7 @@ describe(FeedService.name, () => {
       const user = randomUUID();
       await seed(user, 1005, 1005);
 
-      await expect(moduleRef.get(FeedCompactor).compact()).resolves.toBe(5);
+      await expect(harness.get(FeedCompactor).compact()).resolves.toBe(5);
 
       const ids = await storedIds(user);
       expect(ids).toHaveLength(1000);

@@ -1,15 +1,13 @@
 import { jest } from '@jest/globals';
-import { type TestingModule } from '@nestjs/testing';
-import { type ItemStatusValue, type ItemProblemPayload } from '@app/contracts';
+import { ITEM_STATUSES, type ItemProblemPayload, type ItemStatusValue } from '@app/contracts';
 import { type OutboxRelay } from '@app/messaging';
-import { type TestDatabase, strictMock } from '@app/testing';
+import { type ServiceTest, type TestDatabase, strictMock } from '@app/testing';
 import { type PlaidApi } from 'plaid';
 import {
-  createLinkTestDatabase,
   feedBroadcasts,
   feedEvents,
   insertItem,
-  linkTestingModule,
+  linkServiceTest,
   reloadItem,
   resetLinkTables,
 } from '../spec-support';
@@ -19,7 +17,7 @@ import { isStale } from './item.mapper';
 import { ItemsService } from './items.service';
 import { ItemsModule } from './items.module';
 
-const STATUSES: ItemStatusValue[] = ['pending', 'healthy', 'login_required', 'expiring', 'revoked', 'error'];
+const STATUSES = ITEM_STATUSES;
 const UNKNOWN_ITEM = '00000000-0000-4000-8000-0000000000ff';
 const loginRequired: ItemProblemPayload = {
   code: 'ITEM_LOGIN_REQUIRED',
@@ -35,25 +33,22 @@ function errorFor(status: ItemStatusValue): { errorCode: string | null; errorMes
 
 describe(ItemStatusService.name, () => {
   let db: TestDatabase;
-  let moduleRef: TestingModule;
+  let harness: ServiceTest<ItemStatusService>;
   let sut: ItemStatusService;
   const relay = { kick: jest.fn() };
 
   beforeAll(async () => {
-    db = await createLinkTestDatabase();
-    moduleRef = await linkTestingModule(
-      db,
+    harness = await linkServiceTest(
+      ItemStatusService,
       [ItemsModule],
       strictMock<PlaidApi>('PlaidApi'),
       strictMock<OutboxRelay>('OutboxRelay', relay),
     );
-    sut = moduleRef.get(ItemStatusService);
+    db = harness.db;
+    sut = harness.sut;
   });
 
-  afterAll(async () => {
-    await moduleRef?.close();
-    await db?.destroy();
-  });
+  afterAll(() => harness?.close());
 
   beforeEach(async () => {
     relay.kick.mockClear();
@@ -343,7 +338,7 @@ describe(ItemStatusService.name, () => {
 
       await sut.applyError({ itemId: item.id, error: loginRequired, recordedAt: new Date().toISOString() });
 
-      const shown = await moduleRef.get(ItemsService).get(OWNER, item.id);
+      const shown = await harness.get(ItemsService).get(OWNER, item.id);
       expect(shown.status).toBe('login_required');
       expect(await feedEvents(db)).toEqual([
         { userId: OWNER, id: 1, event: 'item.updated', data: { item: shown } },

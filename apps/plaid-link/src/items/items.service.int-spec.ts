@@ -1,15 +1,13 @@
 import { jest } from '@jest/globals';
-import { type TestingModule } from '@nestjs/testing';
 import { ErrorCode, EventPattern } from '@app/contracts';
 import { type OutboxRelay } from '@app/messaging';
 import { AccessTokenCipher, PlaidApiError } from '@app/plaid';
-import { type TestDatabase, strictMock } from '@app/testing';
+import { type ServiceTest, type TestDatabase, strictMock } from '@app/testing';
 import { type PlaidApi } from 'plaid';
 import {
-  createLinkTestDatabase,
   feedEvents,
   insertItem,
-  linkTestingModule,
+  linkServiceTest,
   outboxRows,
   reloadItem,
   resetLinkTables,
@@ -23,26 +21,23 @@ const STRANGER = '00000000-0000-4000-8000-0000000000a2';
 
 describe(ItemsService.name, () => {
   let db: TestDatabase;
-  let moduleRef: TestingModule;
+  let harness: ServiceTest<ItemsService>;
   let sut: ItemsService;
   const plaid = { itemRemove: jest.fn(async () => ({ data: { request_id: 'r' } })) };
   const relay = { kick: jest.fn() };
 
   beforeAll(async () => {
-    db = await createLinkTestDatabase();
-    moduleRef = await linkTestingModule(
-      db,
+    harness = await linkServiceTest(
+      ItemsService,
       [ItemsModule],
       strictMock<PlaidApi>('PlaidApi', plaid as unknown as Partial<PlaidApi>),
       strictMock<OutboxRelay>('OutboxRelay', relay),
     );
-    sut = moduleRef.get(ItemsService);
+    db = harness.db;
+    sut = harness.sut;
   });
 
-  afterAll(async () => {
-    await moduleRef?.close();
-    await db?.destroy();
-  });
+  afterAll(() => harness?.close());
 
   beforeEach(async () => {
     jest.clearAllMocks();
@@ -51,7 +46,7 @@ describe(ItemsService.name, () => {
 
   async function ownedItem(): Promise<Item> {
     const plaidItemId = `plaid-item-${Math.random().toString(36).slice(2)}`;
-    const accessTokenEnc = moduleRef.get(AccessTokenCipher).encrypt('access-sandbox-owned', plaidItemId);
+    const accessTokenEnc = harness.get(AccessTokenCipher).encrypt('access-sandbox-owned', plaidItemId);
     return insertItem(db, { userId: OWNER, plaidItemId, accessTokenEnc });
   }
 

@@ -1,22 +1,13 @@
 import { createHash } from 'node:crypto';
 import { jest } from '@jest/globals';
-import { type TestingModule } from '@nestjs/testing';
 import { DomainError, ErrorCode, EventPattern } from '@app/contracts';
 import { type OutboxRelay } from '@app/messaging';
 import { PlaidApiError } from '@app/plaid';
-import { type TestDatabase, strictMock } from '@app/testing';
+import { type ServiceTest, type TestDatabase, strictMock } from '@app/testing';
 import { type Pool } from 'pg';
 import { type AccountBase, type PlaidApi } from 'plaid';
 import { type PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
-import {
-  createLinkTestDatabase,
-  feedEvents,
-  insertItem,
-  linkTestingModule,
-  outboxRows,
-  resetLinkTables,
-  until,
-} from '../spec-support';
+import { feedEvents, insertItem, linkServiceTest, outboxRows, resetLinkTables, until } from '../spec-support';
 import { CONFIG, type LinkConfig } from '../config';
 import { ItemsService } from '../items/items.service';
 import { ExchangesRepository } from './exchanges.repository';
@@ -69,28 +60,24 @@ function fakePlaid() {
 
 describe(LinkService.name, () => {
   let db: TestDatabase;
-  let moduleRef: TestingModule;
+  let harness: ServiceTest<LinkService>;
   let sut: LinkService;
   let plaid: ReturnType<typeof fakePlaid>;
   let relay: { kick: jest.Mock };
 
   beforeAll(async () => {
-    db = await createLinkTestDatabase();
     plaid = fakePlaid();
     relay = { kick: jest.fn() };
-    moduleRef = await linkTestingModule(
-      db,
+    harness = await linkServiceTest(
+      LinkService,
       [LinkModule],
       strictMock<PlaidApi>('PlaidApi', plaid as unknown as Partial<PlaidApi>),
       strictMock<OutboxRelay>('OutboxRelay', relay),
     );
-    sut = moduleRef.get(LinkService);
+    ({ db, sut } = harness);
   });
 
-  afterAll(async () => {
-    await moduleRef?.close();
-    await db?.destroy();
-  });
+  afterAll(() => harness?.close());
 
   beforeEach(async () => {
     jest.clearAllMocks();
@@ -131,13 +118,13 @@ describe(LinkService.name, () => {
       const { item } = await sut.exchange(USER, 'public-sandbox-feed');
 
       expect(await feedEvents(db)).toEqual([{ userId: USER, id: 1, event: 'item.updated', data: { item } }]);
-      expect(item).toEqual(await moduleRef.get(ItemsService).get(USER, item.id));
+      expect(item).toEqual(await harness.get(ItemsService).get(USER, item.id));
     });
 
     it('removes the new item at Plaid and leaves no row when storing it fails', async () => {
       // The exchange row is written after the item row, in its transaction: failing it must roll the item back.
       jest
-        .spyOn(moduleRef.get(ExchangesRepository), 'complete')
+        .spyOn(harness.get(ExchangesRepository), 'complete')
         .mockRejectedValueOnce(new Error('connection terminated'));
 
       await expect(sut.exchange(USER, 'public-sandbox-b')).rejects.toThrow('connection terminated');
@@ -153,9 +140,7 @@ describe(LinkService.name, () => {
     });
 
     it('still answers with the storage failure when removing the item at Plaid fails too', async () => {
-      jest
-        .spyOn(moduleRef.get(ExchangesRepository), 'complete')
-        .mockRejectedValueOnce(new Error('disk full'));
+      jest.spyOn(harness.get(ExchangesRepository), 'complete').mockRejectedValueOnce(new Error('disk full'));
       plaid.itemRemove.mockRejectedValueOnce(plaidError('INTERNAL_SERVER_ERROR', 'API_ERROR'));
 
       await expect(sut.exchange(USER, 'public-sandbox-c')).rejects.toThrow('disk full');
@@ -216,7 +201,7 @@ describe(LinkService.name, () => {
     });
 
     it('answers a retryable ServiceUnavailable when the attempt holding the token outlasts its Plaid calls', async () => {
-      const config = moduleRef.get<LinkConfig>(CONFIG);
+      const config = harness.get<LinkConfig>(CONFIG);
       const timeoutMs = config.PLAID_TIMEOUT_MS;
       plaid.gate = new PlaidGate();
       const first = sut.exchange(USER, 'public-sandbox-stuck');

@@ -1,16 +1,14 @@
 import { jest } from '@jest/globals';
-import { type TestingModule } from '@nestjs/testing';
 import { EventPattern, type PlaidWebhookEvent } from '@app/contracts';
 import { type OutboxRelay } from '@app/messaging';
 import { AccessTokenCipher, PlaidApiError } from '@app/plaid';
-import { type TestDatabase, strictMock } from '@app/testing';
+import { type ServiceTest, type TestDatabase, strictMock } from '@app/testing';
 import { type PlaidApi } from 'plaid';
 import { type Item } from '../items/item.entity';
 import {
-  createLinkTestDatabase,
   feedEvents,
   insertItem,
-  linkTestingModule,
+  linkServiceTest,
   outboxRows,
   reloadItem,
   resetLinkTables,
@@ -31,26 +29,23 @@ function webhook(item: Pick<Item, 'plaidItemId'> | null, code: string, body: Rec
 
 describe(ItemWebhooksService.name, () => {
   let db: TestDatabase;
-  let moduleRef: TestingModule;
+  let harness: ServiceTest<ItemWebhooksService>;
   let sut: ItemWebhooksService;
   const plaid = { itemRemove: jest.fn(async () => ({ data: { request_id: 'r' } })) };
   const relay = { kick: jest.fn() };
 
   beforeAll(async () => {
-    db = await createLinkTestDatabase();
-    moduleRef = await linkTestingModule(
-      db,
+    harness = await linkServiceTest(
+      ItemWebhooksService,
       [WebhooksModule],
       strictMock<PlaidApi>('PlaidApi', plaid as unknown as Partial<PlaidApi>),
       strictMock<OutboxRelay>('OutboxRelay', relay),
     );
-    sut = moduleRef.get(ItemWebhooksService);
+    db = harness.db;
+    sut = harness.sut;
   });
 
-  afterAll(async () => {
-    await moduleRef?.close();
-    await db?.destroy();
-  });
+  afterAll(() => harness?.close());
 
   beforeEach(async () => {
     jest.clearAllMocks();
@@ -60,7 +55,7 @@ describe(ItemWebhooksService.name, () => {
   // An item whose stored access token the module's cipher can open.
   async function linkedItem(overrides: Partial<Item> = {}): Promise<Item> {
     const plaidItemId = `plaid-item-${Math.random().toString(36).slice(2)}`;
-    const accessTokenEnc = moduleRef.get(AccessTokenCipher).encrypt('access-sandbox-webhook', plaidItemId);
+    const accessTokenEnc = harness.get(AccessTokenCipher).encrypt('access-sandbox-webhook', plaidItemId);
     return insertItem(db, { plaidItemId, accessTokenEnc, ...overrides });
   }
 

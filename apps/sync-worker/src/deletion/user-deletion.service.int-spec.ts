@@ -1,39 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { Test, type TestingModule } from '@nestjs/testing';
 import { EventPattern } from '@app/contracts';
-import { OutboxRelay } from '@app/messaging';
-import { type TestDatabase, tablesHolding, tablesWithUserId } from '@app/testing';
-import { DataSource } from 'typeorm';
-import { CONFIG } from '../config';
+import { type ServiceTest, type TestDatabase, tablesHolding, tablesWithUserId } from '@app/testing';
 import { SCHEMA } from '../database/database';
-import { createSyncDatabase, insertItem, outboxEvents, specConfig } from '../spec-support';
+import { insertItem, outboxEvents, syncServiceTest } from '../spec-support';
 import { SYNC_DELETION_REGISTRY } from './deletion-registry';
 import { UserDeletionRepository } from './user-deletion.repository';
 import { UserDeletionService } from './user-deletion.service';
 
 describe(UserDeletionService.name, () => {
   let db: TestDatabase;
-  let moduleRef: TestingModule;
+  let harness: ServiceTest<UserDeletionService>;
   let sut: UserDeletionService;
 
   beforeAll(async () => {
-    db = await createSyncDatabase();
-    moduleRef = await Test.createTestingModule({
-      providers: [
-        UserDeletionService,
-        UserDeletionRepository,
-        { provide: CONFIG, useValue: specConfig(db.url) },
-        { provide: DataSource, useValue: db.dataSource },
-        { provide: OutboxRelay, useValue: { kick: () => undefined } },
-      ],
-    }).compile();
-    sut = moduleRef.get(UserDeletionService);
+    harness = await syncServiceTest(UserDeletionService, { real: [UserDeletionRepository] });
+    db = harness.db;
+    sut = harness.sut;
   });
 
-  afterAll(async () => {
-    await moduleRef?.close();
-    await db?.destroy();
-  });
+  afterAll(() => harness?.close());
 
   // An item with one account, `n` transactions, a change-log entry per transaction and a Plaid call window.
   async function seedUser(userId: string, n = 3): Promise<void> {

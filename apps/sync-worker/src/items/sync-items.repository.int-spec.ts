@@ -1,27 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { Test, type TestingModule } from '@nestjs/testing';
-import { type TestDatabase } from '@app/testing';
-import { DataSource } from 'typeorm';
-import { createSyncDatabase, insertItem } from '../spec-support';
+import { type ServiceTest, type TestDatabase } from '@app/testing';
+import { insertItem, syncServiceTest } from '../spec-support';
 import { SyncItemsRepository } from './sync-items.repository';
 
 describe(SyncItemsRepository.name, () => {
   let db: TestDatabase;
-  let moduleRef: TestingModule;
+  let harness: ServiceTest<SyncItemsRepository>;
   let sut: SyncItemsRepository;
 
   beforeAll(async () => {
-    db = await createSyncDatabase();
-    moduleRef = await Test.createTestingModule({
-      providers: [SyncItemsRepository, { provide: DataSource, useValue: db.dataSource }],
-    }).compile();
-    sut = moduleRef.get(SyncItemsRepository);
+    harness = await syncServiceTest(SyncItemsRepository);
+    db = harness.db;
+    sut = harness.sut;
   });
 
-  afterAll(async () => {
-    await moduleRef?.close();
-    await db?.destroy();
-  });
+  afterAll(() => harness?.close());
 
   const hoursAgo = (h: number): Date => new Date(Date.now() - h * 3600_000);
 

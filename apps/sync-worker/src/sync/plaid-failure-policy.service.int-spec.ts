@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { EventPattern } from '@app/contracts';
+import { EventPattern, type ItemStatusValue } from '@app/contracts';
 import { JobError, OutboxRelay } from '@app/messaging';
-import { type ItemStatus, PLAID_ERROR_TABLE, PlaidApiError } from '@app/plaid';
+import { PLAID_ERROR_TABLE, PlaidApiError } from '@app/plaid';
 import { type TestDatabase, strictMock } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { CONFIG } from '../config';
@@ -18,7 +18,7 @@ type Outcome = 'stop' | 'retry' | 'give-up';
 interface Expected {
   outcome: Outcome;
   // The status recorded on the item (ItemErrorRecorded) before the outcome; null: none.
-  status: ItemStatus | null;
+  status: ItemStatusValue | null;
   tripsBreaker: boolean;
 }
 

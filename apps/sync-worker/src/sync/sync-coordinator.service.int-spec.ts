@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Test, type TestingModule } from '@nestjs/testing';
-import { type TestDatabase } from '@app/testing';
-import { DataSource } from 'typeorm';
-import { CONFIG } from '../config';
+import { type ServiceTest, type TestDatabase } from '@app/testing';
 import { SyncItemsRepository } from '../items/sync-items.repository';
-import { createSyncDatabase, insertItem, specConfig } from '../spec-support';
+import { insertItem, specConfig, syncServiceTest } from '../spec-support';
 import { SyncCoordinator } from './sync-coordinator.service';
 
 // A run that waits for the test to let it finish, and records how many runs overlapped.
@@ -37,28 +34,21 @@ async function until(condition: () => boolean | Promise<boolean>, what: string):
 
 describe(SyncCoordinator.name, () => {
   let db: TestDatabase;
-  let moduleRef: TestingModule;
+  let harness: ServiceTest<SyncCoordinator>;
   let sut: SyncCoordinator;
   let items: SyncItemsRepository;
 
   beforeAll(async () => {
-    db = await createSyncDatabase();
-    moduleRef = await Test.createTestingModule({
-      providers: [
-        SyncCoordinator,
-        SyncItemsRepository,
-        { provide: CONFIG, useValue: specConfig(db.url, { EVENTS_PREFETCH: 25 }) },
-        { provide: DataSource, useValue: db.dataSource },
-      ],
-    }).compile();
-    sut = moduleRef.get(SyncCoordinator);
-    items = moduleRef.get(SyncItemsRepository);
+    harness = await syncServiceTest(SyncCoordinator, {
+      real: [SyncItemsRepository],
+      config: { EVENTS_PREFETCH: 25 },
+    });
+    db = harness.db;
+    sut = harness.sut;
+    items = harness.get(SyncItemsRepository);
   });
 
-  afterAll(async () => {
-    await moduleRef?.close();
-    await db?.destroy();
-  });
+  afterAll(() => harness?.close());
 
   it('runs one at a time and answers "ran" to exactly one of 20 concurrent requests', async () => {
     const { itemId } = await insertItem(db, null);

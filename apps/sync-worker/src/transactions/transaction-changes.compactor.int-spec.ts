@@ -1,40 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { Test, type TestingModule } from '@nestjs/testing';
-import { type TestDatabase } from '@app/testing';
-import { DataSource } from 'typeorm';
-import { CONFIG } from '../config';
-import { createSyncDatabase, specConfig } from '../spec-support';
+import { type ServiceTest, type TestDatabase } from '@app/testing';
+import { syncServiceTest } from '../spec-support';
 import { TransactionChangesCompactor } from './transaction-changes.compactor';
 import { TransactionChangesRepository } from './transaction-changes.repository';
 
 describe(TransactionChangesCompactor.name, () => {
   let db: TestDatabase;
-  let moduleRef: TestingModule;
+  let harness: ServiceTest<TransactionChangesCompactor>;
   let sut: TransactionChangesCompactor;
 
   beforeAll(async () => {
-    db = await createSyncDatabase();
-    moduleRef = await Test.createTestingModule({
-      providers: [
-        TransactionChangesCompactor,
-        TransactionChangesRepository,
-        {
-          provide: CONFIG,
-          useValue: specConfig(db.url, {
-            CHANGE_LOG_COMPACTION_BATCH: 100,
-            CHANGE_LOG_COMPACTION_SECONDS: 0,
-          }),
-        },
-        { provide: DataSource, useValue: db.dataSource },
-      ],
-    }).compile();
-    sut = moduleRef.get(TransactionChangesCompactor);
+    harness = await syncServiceTest(TransactionChangesCompactor, {
+      real: [TransactionChangesRepository],
+      config: { CHANGE_LOG_COMPACTION_BATCH: 100, CHANGE_LOG_COMPACTION_SECONDS: 0 },
+    });
+    db = harness.db;
+    sut = harness.sut;
   });
 
-  afterAll(async () => {
-    await moduleRef?.close();
-    await db?.destroy();
-  });
+  afterAll(() => harness?.close());
 
   // Log rows as the triggers write them, `hoursAgo` old.
   async function logRows(count: number, hoursAgo: number): Promise<void> {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Test, type TestingModule } from '@nestjs/testing';
 import {
   ErrorCode,
   type TransactionChangesDto,
@@ -8,13 +7,12 @@ import {
   decodeTransactionChangesCursor,
   encodeTransactionChangesCursor,
 } from '@app/contracts';
-import { type TestDatabase } from '@app/testing';
+import { type ServiceTest, type TestDatabase } from '@app/testing';
 import { type AccountBase, type Transaction } from 'plaid';
-import { DataSource } from 'typeorm';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { SyncItemsRepository } from '../items/sync-items.repository';
 import { type SyncItem } from '../items/sync-items.repository';
-import { createSyncDatabase, insertItem, makeAccount, makeTransaction } from '../spec-support';
+import { insertItem, makeAccount, makeTransaction, syncServiceTest } from '../spec-support';
 import { TransactionChangesRepository } from './transaction-changes.repository';
 import { TransactionChangesService } from './transaction-changes.service';
 import { TransactionsRepository } from './transactions.repository';
@@ -35,34 +33,29 @@ class Replica {
 
 describe(TransactionChangesService.name, () => {
   let db: TestDatabase;
-  let moduleRef: TestingModule;
+  let harness: ServiceTest<TransactionChangesService>;
   let sut: TransactionChangesService;
   let writer: TransactionsWriter;
   let accounts: AccountsRepository;
 
   beforeAll(async () => {
-    db = await createSyncDatabase();
-    moduleRef = await Test.createTestingModule({
-      providers: [
-        TransactionChangesService,
+    harness = await syncServiceTest(TransactionChangesService, {
+      real: [
         TransactionChangesRepository,
         TransactionsService,
         TransactionsRepository,
         TransactionsWriter,
         AccountsRepository,
         SyncItemsRepository,
-        { provide: DataSource, useValue: db.dataSource },
       ],
-    }).compile();
-    sut = moduleRef.get(TransactionChangesService);
-    writer = moduleRef.get(TransactionsWriter);
-    accounts = moduleRef.get(AccountsRepository);
+    });
+    db = harness.db;
+    sut = harness.sut;
+    writer = harness.get(TransactionsWriter);
+    accounts = harness.get(AccountsRepository);
   });
 
-  afterAll(async () => {
-    await moduleRef?.close();
-    await db?.destroy();
-  });
+  afterAll(() => harness?.close());
 
   const changes = async (userId: string, q: { cursor?: string; limit?: number; itemId?: string } = {}) =>
     JSON.parse(await sut.page({ userId, ...q })) as TransactionChangesDto;
@@ -82,7 +75,7 @@ describe(TransactionChangesService.name, () => {
     let cursor: string | undefined;
     do {
       const page = JSON.parse(
-        await moduleRef.get(TransactionsService).page({ userId, limit: 500, cursor }),
+        await harness.get(TransactionsService).page({ userId, limit: 500, cursor }),
       ) as TransactionPageDto;
       for (const t of page.data) all.set(t.id, t);
       cursor = page.nextCursor ?? undefined;
@@ -160,7 +153,7 @@ describe(TransactionChangesService.name, () => {
     await upsert(item, [tx]);
     const start = await changes(item.userId);
 
-    await moduleRef.get(SyncItemsRepository).delete(item.itemId);
+    await harness.get(SyncItemsRepository).delete(item.itemId);
 
     expect((await changes(item.userId, { cursor: start.nextCursor })).removed).toEqual([
       { id: tx.transaction_id },
@@ -207,7 +200,7 @@ describe(TransactionChangesService.name, () => {
       for (const id of gone) live.delete(id);
       if (random(3) === 0) await catchUp(replica, userId, 1 + random(6));
     }
-    await moduleRef.get(SyncItemsRepository).delete(items[0].item.itemId);
+    await harness.get(SyncItemsRepository).delete(items[0].item.itemId);
     await catchUp(replica, userId);
 
     expect(replica.rows).toEqual(await listAll(userId));
@@ -295,7 +288,7 @@ describe(TransactionChangesService.name, () => {
     const old = decodeTransactionChangesCursor((await changes(item.userId)).nextCursor);
     await upsert(item, [makeTransaction(account.account_id)]);
 
-    const deleted = await moduleRef.get(TransactionChangesRepository).compact(0, 1_000_000);
+    const deleted = await harness.get(TransactionChangesRepository).compact(0, 1_000_000);
 
     expect(deleted).toBeGreaterThan(0);
     await expect(

@@ -1,18 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { Test, type TestingModule } from '@nestjs/testing';
 import { ErrorCode, type TransactionDto, type TransactionPageDto } from '@app/contracts';
-import { OutboxRelay } from '@app/messaging';
-import { type TestDatabase, strictMock } from '@app/testing';
+import { type ServiceTest, type TestDatabase } from '@app/testing';
 import { type AccountBase, type Transaction } from 'plaid';
-import { DataSource } from 'typeorm';
 import { AccountsRepository } from '../accounts/accounts.repository';
-import { CONFIG } from '../config';
 import { InsightsRepository } from '../insights/insights.repository';
 import { InsightsService } from '../insights/insights.service';
 import { type SyncItem } from '../items/sync-items.repository';
 import { RulesRepository } from '../rules/rules.repository';
 import { RulesService } from '../rules/rules.service';
-import { createSyncDatabase, insertItem, makeAccount, makeTransaction, specConfig } from '../spec-support';
+import { insertItem, makeAccount, makeTransaction, syncServiceTest } from '../spec-support';
 import { TransactionChangesRepository } from './transaction-changes.repository';
 import { TransactionEditsRepository } from './transaction-edits.repository';
 import { TransactionEditsService } from './transaction-edits.service';
@@ -25,7 +21,7 @@ import { TransfersRepository } from './transfers.repository';
 // Edits, rules, transfer pairs and spending over the real schema: what a sync writes and what the reads show.
 describe(TransactionEditsService.name, () => {
   let db: TestDatabase;
-  let moduleRef: TestingModule;
+  let harness: ServiceTest<TransactionEditsService>;
   let sut: TransactionEditsService;
   let writer: TransactionsWriter;
   let item: SyncItem;
@@ -33,10 +29,8 @@ describe(TransactionEditsService.name, () => {
   let card: AccountBase;
 
   beforeAll(async () => {
-    db = await createSyncDatabase();
-    moduleRef = await Test.createTestingModule({
-      providers: [
-        TransactionEditsService,
+    harness = await syncServiceTest(TransactionEditsService, {
+      real: [
         TransactionEditsRepository,
         TransactionsEditedAnnouncer,
         TransactionChangesRepository,
@@ -49,13 +43,11 @@ describe(TransactionEditsService.name, () => {
         RulesService,
         InsightsRepository,
         InsightsService,
-        { provide: CONFIG, useValue: specConfig(db.url) },
-        { provide: DataSource, useValue: db.dataSource },
-        { provide: OutboxRelay, useValue: strictMock<OutboxRelay>('OutboxRelay', { kick: () => undefined }) },
       ],
-    }).compile();
-    sut = moduleRef.get(TransactionEditsService);
-    writer = moduleRef.get(TransactionsWriter);
+    });
+    db = harness.db;
+    sut = harness.sut;
+    writer = harness.get(TransactionsWriter);
   });
 
   beforeEach(async () => {
@@ -63,14 +55,11 @@ describe(TransactionEditsService.name, () => {
     checking = makeAccount();
     card = makeAccount({ name: 'Card', type: 'credit', subtype: 'credit card' } as Partial<AccountBase>);
     await db.dataSource.transaction((em) =>
-      moduleRef.get(AccountsRepository).upsertMany(em, item.itemId, item.userId, [checking, card]),
+      harness.get(AccountsRepository).upsertMany(em, item.itemId, item.userId, [checking, card]),
     );
   });
 
-  afterAll(async () => {
-    await moduleRef?.close();
-    await db?.destroy();
-  });
+  afterAll(() => harness?.close());
 
   // One sync page: upserts then removes, in one transaction, as the sync run applies it.
   const page = (changed: Transaction[], removed: string[] = []): Promise<void> =>
@@ -85,7 +74,7 @@ describe(TransactionEditsService.name, () => {
   const list = async (includeHidden = false): Promise<TransactionDto[]> =>
     (
       JSON.parse(
-        await moduleRef.get(TransactionsService).page({ userId: item.userId, includeHidden }),
+        await harness.get(TransactionsService).page({ userId: item.userId, includeHidden }),
       ) as TransactionPageDto
     ).data;
 
@@ -144,7 +133,7 @@ describe(TransactionEditsService.name, () => {
     const search = async (text: string): Promise<string[]> =>
       (
         JSON.parse(
-          await moduleRef.get(TransactionsService).page({ userId: item.userId, search: text }),
+          await harness.get(TransactionsService).page({ userId: item.userId, search: text }),
         ) as TransactionPageDto
       ).data.map((x) => x.id);
 
@@ -208,7 +197,7 @@ describe(TransactionEditsService.name, () => {
     const posted = tx();
 
     await page([posted], [pending.transaction_id]);
-    const edits = moduleRef.get(TransactionEditsRepository);
+    const edits = harness.get(TransactionEditsRepository);
     const first = await db.dataSource.transaction((em) => edits.markOrphans(em, item.itemId));
     const second = await db.dataSource.transaction((em) => edits.markOrphans(em, item.itemId));
 
@@ -248,7 +237,7 @@ describe(TransactionEditsService.name, () => {
   });
 
   it('applies a rule to incoming transactions, and the user edit beats it', async () => {
-    const rules = moduleRef.get(RulesService);
+    const rules = harness.get(RulesService);
     await rules.create({
       userId: item.userId,
       name: 'Coffee is a treat',
@@ -274,7 +263,7 @@ describe(TransactionEditsService.name, () => {
   it('applies a rule to existing transactions only when asked', async () => {
     const t = tx({ name: 'ACME RENT 11/01', merchant_name: null, amount: 1500 });
     await page([t]);
-    const rules = moduleRef.get(RulesService);
+    const rules = harness.get(RulesService);
 
     await rules.create({
       userId: item.userId,
@@ -300,7 +289,7 @@ describe(TransactionEditsService.name, () => {
   });
 
   it('rejects a rule without criteria or effects, and a rule on an account that is not yours', async () => {
-    const rules = moduleRef.get(RulesService);
+    const rules = harness.get(RulesService);
 
     await expect(
       rules.create({ userId: item.userId, name: 'x', match: {}, set: { hidden: true } }),
@@ -335,11 +324,11 @@ describe(TransactionEditsService.name, () => {
     });
     const coffee = tx({ amount: 4.5, date: '2026-11-04' });
     await page([out, into, coffee]);
-    const transfers = moduleRef.get(TransfersRepository);
+    const transfers = harness.get(TransfersRepository);
 
     await db.dataSource.transaction((em) => transfers.pair(em, item.userId, '2026-11-03', '2026-11-05'));
     const paired = await get(out.transaction_id);
-    const spending = await moduleRef
+    const spending = await harness
       .get(InsightsService)
       .spending({ userId: item.userId, groupBy: 'category' });
     await sut.edit({ userId: item.userId, id: into.transaction_id, transferPairId: null });
@@ -358,7 +347,7 @@ describe(TransactionEditsService.name, () => {
     const out = tx({ amount: 80, date: '2026-11-03' });
     const into = makeTransaction(card.account_id, { amount: -80, date: '2026-11-03' });
     await page([out, into]);
-    const transfers = moduleRef.get(TransfersRepository);
+    const transfers = harness.get(TransfersRepository);
     await db.dataSource.transaction((em) => transfers.pair(em, item.userId, '2026-11-03', '2026-11-03'));
     const paired = (await get(out.transaction_id)).transferPairId;
 
@@ -384,7 +373,7 @@ describe(TransactionEditsService.name, () => {
     ];
     await page([a, b, c, d]);
     await sut.edit({ userId: item.userId, id: c.transaction_id, hidden: true });
-    const insights = moduleRef.get(InsightsService);
+    const insights = harness.get(InsightsService);
 
     const byMonth = await insights.spending({ userId: item.userId, groupBy: 'month' });
     const byMerchant = await insights.spending({

@@ -1,9 +1,7 @@
-import { Test, type TestingModule } from '@nestjs/testing';
 import { CategoryDto, TransactionDto, type TransactionPageDto } from '@app/contracts';
-import { type TestDatabase } from '@app/testing';
-import { DataSource } from 'typeorm';
+import { type ServiceTest, type TestDatabase } from '@app/testing';
 import { AccountsRepository } from '../accounts/accounts.repository';
-import { createSyncDatabase, insertItem, makeAccount, makeTransaction } from '../spec-support';
+import { insertItem, makeAccount, makeTransaction, syncServiceTest } from '../spec-support';
 import { TRANSACTION_FIELDS } from './transaction.projection';
 import { TransactionsRepository } from './transactions.repository';
 import { TransactionsService } from './transactions.service';
@@ -56,22 +54,16 @@ function mismatch(value: unknown, meta: PropertyMeta): string | null {
 
 describe('TransactionDto and the SQL projection', () => {
   let db: TestDatabase;
-  let moduleRef: TestingModule;
+  let harness: ServiceTest<TransactionsService>;
   let sut: TransactionsService;
   let page: TransactionPageDto;
 
   beforeAll(async () => {
-    db = await createSyncDatabase();
-    moduleRef = await Test.createTestingModule({
-      providers: [
-        TransactionsService,
-        TransactionsRepository,
-        TransactionsWriter,
-        AccountsRepository,
-        { provide: DataSource, useValue: db.dataSource },
-      ],
-    }).compile();
-    sut = moduleRef.get(TransactionsService);
+    harness = await syncServiceTest(TransactionsService, {
+      real: [TransactionsRepository, TransactionsWriter, AccountsRepository],
+    });
+    db = harness.db;
+    sut = harness.sut;
     const item = await insertItem(db, null);
     const account = makeAccount();
     // One transaction with every optional field set, one with every optional field empty.
@@ -89,8 +81,8 @@ describe('TransactionDto and the SQL projection', () => {
       logo_url: null,
     });
     await db.dataSource.transaction(async (em) => {
-      await moduleRef.get(AccountsRepository).upsertMany(em, item.itemId, item.userId, [account]);
-      await moduleRef.get(TransactionsWriter).upsert(em, item.itemId, item.userId, [full, bare]);
+      await harness.get(AccountsRepository).upsertMany(em, item.itemId, item.userId, [account]);
+      await harness.get(TransactionsWriter).upsert(em, item.itemId, item.userId, [full, bare]);
       // The user's side of the full one: an edit and a transfer pair.
       await em.query(
         `INSERT INTO transaction_edits (user_id, plaid_transaction_id, item_id, note, display_name)
@@ -105,10 +97,7 @@ describe('TransactionDto and the SQL projection', () => {
     page = JSON.parse(await sut.page({ userId: item.userId, itemId: item.itemId })) as TransactionPageDto;
   });
 
-  afterAll(async () => {
-    await moduleRef?.close();
-    await db?.destroy();
-  });
+  afterAll(() => harness?.close());
 
   it('projects exactly the properties TransactionDto declares, in the same order', () => {
     expect(Object.keys(TRANSACTION_FIELDS)).toEqual(swaggerProperties(TransactionDto));

@@ -1,41 +1,33 @@
 import { randomUUID } from 'node:crypto';
-import { Test, type TestingModule } from '@nestjs/testing';
 import { ErrorCode, type TransactionPageDto } from '@app/contracts';
-import { type TestDatabase } from '@app/testing';
+import { type ServiceTest, type TestDatabase } from '@app/testing';
 import { type AccountBase } from 'plaid';
-import { DataSource } from 'typeorm';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { type SyncItem } from '../items/sync-items.repository';
-import { createSyncDatabase, insertItem, makeAccount, makeTransaction } from '../spec-support';
+import { insertItem, makeAccount, makeTransaction, syncServiceTest } from '../spec-support';
 import { TransactionsRepository } from './transactions.repository';
 import { TransactionsService } from './transactions.service';
 import { TransactionsWriter } from './transactions.writer';
 
 describe(TransactionsService.name, () => {
   let db: TestDatabase;
-  let moduleRef: TestingModule;
+  let harness: ServiceTest<TransactionsService>;
   let sut: TransactionsService;
   let item: SyncItem;
   let accountId: string;
 
   beforeAll(async () => {
-    db = await createSyncDatabase();
-    moduleRef = await Test.createTestingModule({
-      providers: [
-        TransactionsService,
-        TransactionsRepository,
-        TransactionsWriter,
-        AccountsRepository,
-        { provide: DataSource, useValue: db.dataSource },
-      ],
-    }).compile();
-    sut = moduleRef.get(TransactionsService);
+    harness = await syncServiceTest(TransactionsService, {
+      real: [TransactionsRepository, TransactionsWriter, AccountsRepository],
+    });
+    db = harness.db;
+    sut = harness.sut;
     item = await insertItem(db, null);
     const account: AccountBase = makeAccount();
     const days = Array.from({ length: 5 }, (_, i) => `2026-11-0${i + 1}`);
     await db.dataSource.transaction(async (em) => {
-      await moduleRef.get(AccountsRepository).upsertMany(em, item.itemId, item.userId, [account]);
-      await moduleRef.get(TransactionsWriter).upsert(
+      await harness.get(AccountsRepository).upsertMany(em, item.itemId, item.userId, [account]);
+      await harness.get(TransactionsWriter).upsert(
         em,
         item.itemId,
         item.userId,
@@ -45,10 +37,7 @@ describe(TransactionsService.name, () => {
     [{ id: accountId }] = await db.dataSource.query<{ id: string }[]>(`SELECT id FROM accounts`);
   });
 
-  afterAll(async () => {
-    await moduleRef?.close();
-    await db?.destroy();
-  });
+  afterAll(() => harness?.close());
 
   const list = async (q: Partial<Parameters<TransactionsService['page']>[0]>): Promise<TransactionPageDto> =>
     JSON.parse(await sut.page({ userId: item.userId, ...q })) as TransactionPageDto;

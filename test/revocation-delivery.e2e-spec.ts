@@ -1,7 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { allQueues } from '@app/contracts';
 import amqp from 'amqplib';
-import { Api, type LoggedInUser, expectErrorShape, runInfo, signupAndLogin, startExtra } from './support/api';
+import {
+  Api,
+  type ExtraGateway,
+  type LoggedInUser,
+  expectErrorShape,
+  runInfo,
+  signupAndLogin,
+  startExtra,
+  startGateway,
+} from './support/api';
 import { db } from './support/db';
 import { freePort } from './support/processes';
 import { E2E_RETRY_TIERS_MS } from './support/system';
@@ -25,9 +34,9 @@ const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\
 
 // Revocation must not stop silently: a gateway whose broadcast queue disappears subscribes again, a broadcast the
 // broker refuses waits in auth's outbox, and a gateway that cannot read the revocation list refuses every token.
-describe('revocation hardening', () => {
+describe('revocation delivery', () => {
   describe('a gateway that only learns revocations by broadcast', () => {
-    let gateway: ReturnType<typeof startExtra>;
+    let gateway: ExtraGateway;
     let here: Api;
     let before: string[];
     // The extra gateway's current revocation queue (it changes when the gateway re-subscribes).
@@ -35,14 +44,12 @@ describe('revocation hardening', () => {
 
     beforeAll(async () => {
       before = revocationQueues();
-      const port = await freePort();
       // No periodic reload within the test: what reaches this gateway comes by broadcast.
-      gateway = startExtra('gateway-0', { PORT: String(port), REVOCATIONS_RELOAD_MS: '3600000' });
-      here = new Api(`http://127.0.0.1:${port}`);
-      await waitFor(async () => (await here.get('/health/ready')).status === 200, {
-        what: 'extra gateway ready',
-        timeoutMs: 60_000,
-      });
+      gateway = await startGateway(
+        { REVOCATIONS_RELOAD_MS: '3600000' },
+        { until: 'ready', timeoutMs: 60_000 },
+      );
+      here = gateway.api;
       await waitFor(() => queueOfGateway(), { what: 'extra gateway revocation queue' });
     });
 

@@ -26,7 +26,7 @@ function headerOf(token: string): { kid?: string } {
   return JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8')) as { kid?: string };
 }
 
-describe('production configuration (issue 15)', () => {
+describe('production configuration', () => {
   describe('refusal of example and weak secrets outside local development', () => {
     it('refuses to start a gateway with PLAID_ENV=production and the example secrets, naming each one', async () => {
       const gateway = startExtra('gateway-0', {

@@ -15,7 +15,7 @@ async function exchangesAtPlaid(): Promise<number> {
   return (await control<{ total: number }>('GET', '/calls?endpoint=/item/public_token/exchange')).total;
 }
 
-describe('bank linking under a flood (issue 18, item 2)', () => {
+describe('bank linking limits under a flood', () => {
   let flooder: LoggedInUser;
   let other: LoggedInUser;
 

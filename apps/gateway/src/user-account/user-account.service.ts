@@ -16,7 +16,7 @@ import { RpcClients } from '../rpc/rpc-clients';
 
 // The gateway's side of password, sessions and deletion: secrets cross the broker sealed.
 @Injectable()
-export class AccountService {
+export class UserAccountService {
   constructor(
     private readonly rpc: RpcClients,
     private readonly sealer: Sealer,

@@ -1,10 +1,10 @@
 import { Api, type ApiResponse, expectErrorShape, signupAndLogin, uniqueEmail } from './support/api';
 import { waitFor } from './support/wait-for';
 
-// Issue 18, items 3 and 11, through the gateway. The run's auth allows 5 logins per (email, address) and 12 per
+// Login, signup and refresh throttling, through the gateway. The run's auth allows 5 logins per (email, address) and 12 per
 // address in a 10-minute window, delays an email's guesses from unknown addresses after 5 failures (5 s, doubling),
 // 10 signups per address per hour and 10 refreshes per session per minute (see test/support/system.ts).
-describe('auth hardening through the gateway', () => {
+describe('auth throttling through the gateway', () => {
   const WRONG = 'wrong password!';
 
   function expectRateLimited(res: ApiResponse, maxRetryAfter: number): number {
