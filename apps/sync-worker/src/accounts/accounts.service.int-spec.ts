@@ -1,16 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { DomainError, ErrorCode, EventPattern } from '@app/contracts';
-import { OutboxRelay } from '@app/messaging';
+import { OutboxRelay, UnitOfWork } from '@app/messaging';
 import { type TestDatabase, strictMock } from '@app/testing';
 import { type AccountBase } from 'plaid';
 import { DataSource } from 'typeorm';
 import { CONFIG } from '../config';
 import { type SyncItem } from '../items/sync-items.repository';
-import { createSyncDatabase, insertItem, makeAccount, outboxEvents, specConfig } from '../spec-support';
+import {
+  createSyncDatabase,
+  insertItem,
+  makeAccount,
+  outboxEvents,
+  specConfig,
+  unitOfWorkProvider,
+} from '../spec-support';
 import { AccountsRepository } from './accounts.repository';
 import { AccountsService } from './accounts.service';
-import { AccountsWriter } from './accounts.writer';
+import { AccountWritesService } from './account-writes.service';
 import { BalanceSnapshotsRepository } from './balance-snapshots.repository';
 
 const DAY = 86_400_000;
@@ -38,7 +45,7 @@ describe(AccountsService.name, () => {
   let db: TestDatabase;
   let moduleRef: TestingModule;
   let sut: AccountsService;
-  let writer: AccountsWriter;
+  let writer: AccountWritesService;
 
   beforeAll(async () => {
     db = await createSyncDatabase();
@@ -46,15 +53,16 @@ describe(AccountsService.name, () => {
       providers: [
         AccountsService,
         AccountsRepository,
-        AccountsWriter,
+        AccountWritesService,
         BalanceSnapshotsRepository,
         { provide: DataSource, useValue: db.dataSource },
         { provide: CONFIG, useValue: specConfig(db.url) },
         { provide: OutboxRelay, useValue: strictMock<OutboxRelay>('OutboxRelay', { kick: () => undefined }) },
+        unitOfWorkProvider,
       ],
     }).compile();
     sut = moduleRef.get(AccountsService);
-    writer = moduleRef.get(AccountsWriter);
+    writer = moduleRef.get(AccountWritesService);
   });
 
   afterAll(async () => {
@@ -63,9 +71,9 @@ describe(AccountsService.name, () => {
   });
 
   const upsert = (item: SyncItem, accounts: AccountBase[]) =>
-    db.dataSource.transaction((em) => writer.upsert(em, item, accounts));
+    moduleRef.get(UnitOfWork).run((tx) => writer.upsert(tx, item, accounts));
   const reconcile = (item: SyncItem, accounts: AccountBase[], now = new Date(), afterSelection = false) =>
-    db.dataSource.transaction((em) => writer.reconcile(em, item, accounts, { afterSelection, now }));
+    moduleRef.get(UnitOfWork).run((tx) => writer.reconcile(tx, item, accounts, { afterSelection, now }));
   const statuses = async (item: SyncItem) =>
     Object.fromEntries((await sut.list(item.userId, item.itemId, true)).data.map((a) => [a.name, a.status]));
 

@@ -2,10 +2,7 @@ import { Controller } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import {
   EventPattern as E,
-  ItemDataRevokedEvent,
-  ItemLinkedEvent,
   ItemRef,
-  ItemRemovedEvent,
   MessagePattern as P,
   PlaidWebhookEvent,
   type SyncRequestAcceptedDto,
@@ -16,21 +13,6 @@ import { SyncService } from './sync.service';
 @Controller()
 export class SyncHandler {
   constructor(private readonly sync: SyncService) {}
-
-  @EventPattern(E.ItemLinked)
-  itemLinked(@Payload() event: ItemLinkedEvent): Promise<void> {
-    return this.sync.onItemLinked(event);
-  }
-
-  @EventPattern(E.ItemRemoved)
-  itemRemoved(@Payload() event: ItemRemovedEvent): Promise<void> {
-    return this.sync.onItemRemoved(event);
-  }
-
-  @EventPattern(E.ItemDataRevoked)
-  dataRevoked(@Payload() event: ItemDataRevokedEvent): Promise<void> {
-    return this.sync.onDataRevoked(event);
-  }
 
   @EventPattern(E.PlaidTransactionsWebhook)
   transactionsWebhook(@Payload() event: PlaidWebhookEvent): Promise<void> {

@@ -1,15 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type AccountListDto, DomainError, ErrorCode } from '@app/contracts';
-import { OutboxRelay } from '@app/messaging';
-import { AccessTokenCipher, PlaidApiError, plaidCall, plaidDomainError } from '@app/plaid';
-import { PlaidApi } from 'plaid';
-import { DataSource } from 'typeorm';
-import { AccountsService } from '../accounts/accounts.service';
-import { AccountsWriter } from '../accounts/accounts.writer';
+import { UnitOfWork } from '@app/messaging';
+import { PlaidApiError, plaidDomainError } from '@app/plaid';
 import { CONFIG, SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
-import { InstitutionBreaker } from '../plaid-limits/institution-breaker.service';
-import { PlaidRateLimiter } from '../plaid-limits/plaid-rate-limiter.service';
+import { type ItemPlaidClient, ItemPlaidClients } from '../plaid/item-plaid.client';
+import { AccountWritesService } from './account-writes.service';
+import { AccountsService } from './accounts.service';
 import { ItemMetadataService } from './item-metadata.service';
 
 // The owner's on-demand account calls: real-time balances (/accounts/balance/get, throttled per item), the
@@ -21,23 +18,18 @@ export class AccountsRefreshService {
 
   constructor(
     @Inject(CONFIG) private readonly config: SyncConfig,
-    private readonly db: DataSource,
-    private readonly plaid: PlaidApi,
-    private readonly cipher: AccessTokenCipher,
+    private readonly uow: UnitOfWork,
+    private readonly plaid: ItemPlaidClients,
     private readonly items: SyncItemsRepository,
-    private readonly writer: AccountsWriter,
+    private readonly writer: AccountWritesService,
     private readonly accounts: AccountsService,
     private readonly metadata: ItemMetadataService,
-    private readonly breaker: InstitutionBreaker,
-    private readonly limiter: PlaidRateLimiter,
-    private readonly relay: OutboxRelay,
   ) {}
 
   // POST /v1/accounts/balance/refresh: at most once per item per BALANCE_REFRESH_MIN_INTERVAL_SECONDS (429 with
   // Retry-After otherwise); the balances and that day's snapshots are stored, the item's accounts answered.
   async refreshBalances(userId: string, itemId: string): Promise<AccountListDto> {
-    const item = await this.owned(userId, itemId);
-    await this.refuseIfPaused(item);
+    const plaid = await this.open(userId, itemId);
     const claim = await this.items.claimBalanceRefresh(
       itemId,
       userId,
@@ -52,30 +44,24 @@ export class AccountsRefreshService {
         claim.retryAfterSeconds,
       );
     }
-    const accessToken = this.cipher.decrypt(item.accessTokenEnc, item.plaidItemId);
     try {
-      await this.limiter.acquire(item.itemId, '/accounts/balance/get');
-      const { accounts } = await plaidCall(() =>
-        this.plaid.accountsBalanceGet({ access_token: accessToken }),
-      );
-      await this.db.transaction((em) => this.writer.upsert(em, item, accounts));
+      const { accounts } = await plaid.accountsBalanceGet();
+      await this.uow.run((tx) => this.writer.upsert(tx, plaid.item, accounts));
     } catch (err) {
       await this.items.releaseBalanceRefresh(itemId);
-      throw this.mapped(err, item);
+      throw this.mapped(err, plaid.item);
     }
-    this.relay.kick();
     return this.accounts.list(userId, itemId, true);
   }
 
   // POST /v1/items/:id/accounts/refresh, after Link's account selection: newly shared accounts appear (their
   // history follows with the sync this queues), accounts no longer shared become unlinked.
   async refreshAccounts(userId: string, itemId: string): Promise<AccountListDto> {
-    const item = await this.owned(userId, itemId);
-    await this.refuseIfPaused(item);
+    const plaid = await this.open(userId, itemId);
     try {
-      await this.metadata.refresh(item, { selectionDone: true });
+      await this.metadata.refresh(plaid, { selectionDone: true });
     } catch (err) {
-      throw this.mapped(err, item);
+      throw this.mapped(err, plaid.item);
     }
     return this.accounts.list(userId, itemId, true);
   }
@@ -87,21 +73,19 @@ export class AccountsRefreshService {
     return { accepted: true };
   }
 
-  private async owned(userId: string, itemId: string): Promise<SyncItem> {
+  // The owner's item through the door to Plaid; a paused institution answers 503 with Retry-After.
+  private async open(userId: string, itemId: string): Promise<ItemPlaidClient> {
     const item = await this.items.findOwned(itemId, userId);
     if (!item) throw new DomainError(ErrorCode.NotFound, 'Item not found');
-    return item;
-  }
-
-  private async refuseIfPaused(item: SyncItem): Promise<void> {
-    const paused = await this.breaker.pausedFor(item.institutionId);
-    if (paused > 0) {
+    const plaid = await this.plaid.open(item);
+    if (plaid.kind === 'paused') {
       throw new DomainError(
         ErrorCode.ServiceUnavailable,
         'The institution is not answering; try again later',
-        { retryAfterSeconds: paused },
+        { retryAfterSeconds: plaid.retryAfterSeconds },
       );
     }
+    return plaid;
   }
 
   private mapped(err: unknown, item: SyncItem): unknown {

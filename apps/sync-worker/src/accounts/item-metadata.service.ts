@@ -1,14 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventPattern, type ItemMetadataRefreshedEvent } from '@app/contracts';
-import { OutboxRelay, enqueueEvent } from '@app/messaging';
-import { AccessTokenCipher, plaidCall } from '@app/plaid';
-import { type ItemGetResponse, PlaidApi } from 'plaid';
-import { DataSource } from 'typeorm';
-import { AccountsWriter, type ReconcileOutcome } from '../accounts/accounts.writer';
+import { UnitOfWork } from '@app/messaging';
+import { type ItemGetResponse } from 'plaid';
 import { CONFIG, SyncConfig } from '../config';
 import { InstitutionNamesService } from '../institutions/institution-names.service';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
-import { itemProblem } from './item-problem';
+import { type ItemPlaidClient } from '../plaid/item-plaid.client';
+import { itemProblem } from '../plaid/item-problem';
+import { AccountWritesService, type ReconcileOutcome } from './account-writes.service';
 
 export interface RefreshOptions {
   // The owner says Link's account selection is done (POST /v1/items/:id/accounts/refresh).
@@ -36,27 +35,22 @@ export class ItemMetadataService {
 
   constructor(
     @Inject(CONFIG) private readonly config: SyncConfig,
-    private readonly db: DataSource,
-    private readonly plaid: PlaidApi,
-    private readonly cipher: AccessTokenCipher,
+    private readonly uow: UnitOfWork,
     private readonly items: SyncItemsRepository,
-    private readonly accounts: AccountsWriter,
+    private readonly accounts: AccountWritesService,
     private readonly institutions: InstitutionNamesService,
-    private readonly relay: OutboxRelay,
   ) {}
 
-  async refresh(item: SyncItem, options: RefreshOptions = {}): Promise<ReconcileOutcome> {
+  async refresh(plaid: ItemPlaidClient, options: RefreshOptions = {}): Promise<ReconcileOutcome> {
+    const { item } = plaid;
     const now = options.now ?? new Date();
-    const accessToken = this.cipher.decrypt(item.accessTokenEnc, item.plaidItemId);
-    const { item: plaidItem, status } = await plaidCall(() =>
-      this.plaid.itemGet({ access_token: accessToken }),
-    );
+    const { item: plaidItem, status } = await plaid.itemGet();
     const institutionId = plaidItem.institution_id ?? null;
     await this.items.setInstitution(item.itemId, institutionId);
     const lastUpdate = status?.transactions?.last_successful_update ?? null;
     await this.items.saveFreshness(item.itemId, lastUpdate ? new Date(lastUpdate) : null);
     const institutionName = await this.institutionName(plaidItem);
-    const { accounts } = await plaidCall(() => this.plaid.accountsGet({ access_token: accessToken }));
+    const { accounts } = await plaid.accountsGet();
     const refreshed: ItemMetadataRefreshedEvent = {
       itemId: item.itemId,
       institutionId,
@@ -68,19 +62,18 @@ export class ItemMetadataService {
     };
     const pending = selectionPending(item, now);
     const afterSelection = options.selectionDone === true || pending;
-    const outcome = await this.db.transaction(async (em) => {
-      const result = await this.accounts.reconcile(em, item, accounts, { afterSelection, now });
+    const outcome = await this.uow.run(async (tx) => {
+      const result = await this.accounts.reconcile(tx, item, accounts, { afterSelection, now });
       // A pending selection is used up by the owner's own call, or by the first reconciliation that saw the
       // accounts change (the selection was made); until then a later sync still treats absences as unshared.
       const applied = options.selectionDone === true || (pending && result.changed > 0);
-      await this.items.markReconciled(em, item.itemId, now, applied);
-      await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemMetadataRefreshed, {
+      await this.items.markReconciled(tx.manager, item.itemId, now, applied);
+      await tx.publish(EventPattern.ItemMetadataRefreshed, {
         ...refreshed,
         accountSelectionApplied: applied,
       });
       return result;
     });
-    this.relay.kick();
     if (outcome.changed > 0) this.logger.log({ itemId: item.itemId, ...outcome }, 'accounts reconciled');
     return outcome;
   }

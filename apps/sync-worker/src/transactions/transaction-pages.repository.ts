@@ -92,7 +92,7 @@ export function upsertParams(
 // Applies one /transactions/sync page in two statements: an upsert of added+modified (unnest arrays, one
 // parameter per column; with the user's rules and the pending → posted move of edits) and a delete of removed. Idempotent: a redelivered page leaves the same rows.
 @Injectable()
-export class TransactionsWriter {
+export class TransactionPagesRepository {
   constructor(private readonly db: DataSource) {}
 
   async upsert(
