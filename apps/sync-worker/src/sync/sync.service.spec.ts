@@ -212,6 +212,23 @@ describe(SyncService.name, () => {
     ]);
   });
 
+  it('lets the sync after a repair through the manual-sync limit while the item is in an item-level error', async () => {
+    const event = linked();
+    await sut.onItemLinked(event);
+    await expect(sut.requestManualSync(event.userId, event.itemId)).resolves.toEqual({ accepted: true });
+    // That sync found ITEM_LOGIN_REQUIRED; the user then repaired the item in Link (seconds later).
+    await moduleRef.get(SyncItemsRepository).recordError(event.itemId, 'ITEM_LOGIN_REQUIRED');
+    await db.dataSource.query(
+      `UPDATE items SET manual_sync_at = now() - make_interval(secs => $2) WHERE item_id = $1`,
+      [event.itemId, config.REPAIR_SYNC_MIN_INTERVAL_SECONDS + 1],
+    );
+
+    await expect(sut.requestManualSync(event.userId, event.itemId)).resolves.toEqual({ accepted: true });
+    await expect(sut.requestManualSync(event.userId, event.itemId)).rejects.toMatchObject({
+      code: ErrorCode.RateLimited,
+    });
+  });
+
   it('deletes a revoked item’s data but remembers its owner', async () => {
     const event = linked();
     await sut.onItemLinked(event);
