@@ -1,22 +1,23 @@
-import { useEffect, useRef, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { type ApiError, toApiError } from '../../api/client';
+import { Dialog } from '../../components/dialog';
+import { Empty, ErrorNotice, Loading, Page } from '../../components/ui';
+import { formatDateTime, formatWait } from '../../lib/format';
+import { useCountdown } from '../../lib/use-countdown';
 import {
-  type ApiError,
   createLinkToken,
   exchangePublicToken,
   getConfig,
   type Item,
-  listItems,
+  itemsQuery,
   removeItem,
   syncItem,
-} from '../api';
-import { ErrorNotice, Loading, StatusBadge } from '../components';
-import { formatDateTime } from '../format';
-import { toApiError, useCountdown, useResource } from '../hooks';
-import { openLink } from '../link';
+} from './api';
+import { openLink } from './link';
+import { StatusBadge } from './status-badge';
 
 const NOTICE_MS = 12_000;
-
-const itemEvents = (e: { type: string }): boolean => e.type === 'item.updated' || e.type === 'item.removed';
 
 // Opens Link (new item, or update mode for `itemId`), then exchanges the public token or, after a repair,
 // asks for a sync: a successful sync is what marks the item healthy again.
@@ -33,7 +34,9 @@ async function connect(itemId?: string): Promise<string | null> {
 }
 
 export function ItemsScreen() {
-  const items = useResource(listItems, [], itemEvents);
+  const queryClient = useQueryClient();
+  const items = useQuery(itemsQuery);
+  const reload = (): void => void queryClient.invalidateQueries({ queryKey: ['items'] });
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<ApiError>();
   const [linking, setLinking] = useState(false);
@@ -45,12 +48,13 @@ export function ItemsScreen() {
   }, [notice]);
 
   const run = async (itemId?: string): Promise<void> => {
+    if (linking) return;
     setLinking(true);
     setError(undefined);
     setNotice(null);
     try {
       setNotice(await connect(itemId));
-      items.reload();
+      reload();
     } catch (err) {
       setError(toApiError(err));
     } finally {
@@ -59,13 +63,14 @@ export function ItemsScreen() {
   };
 
   return (
-    <main id="main">
-      <div className="page-head">
-        <h1>Connections</h1>
-        <button className="primary" type="button" onClick={() => void run()} disabled={linking}>
+    <Page
+      title="Connections"
+      actions={
+        <button className="primary" type="button" onClick={() => void run()} aria-disabled={linking}>
           {linking ? 'Linking…' : 'Link a bank'}
         </button>
-      </div>
+      }
+    >
       {notice && (
         <p className="notice info" role="status">
           {notice}
@@ -73,12 +78,12 @@ export function ItemsScreen() {
       )}
       <ErrorNotice error={error} />
       <ErrorNotice error={items.error} />
-      {!items.data && items.loading && <Loading label="Loading your connections…" />}
+      {items.isPending && <Loading label="Loading your connections…" />}
       {items.data?.data.length === 0 && (
-        <div className="empty">
+        <Empty>
           <p>No bank connected yet.</p>
           <p>Link a bank to see its accounts and transactions here.</p>
-        </div>
+        </Empty>
       )}
       <ul className="cards">
         {items.data?.data.map((item) => (
@@ -86,12 +91,12 @@ export function ItemsScreen() {
             key={item.id}
             item={item}
             onFix={() => void run(item.id)}
-            onChanged={items.reload}
+            onChanged={reload}
             busy={linking}
           />
         ))}
       </ul>
-    </main>
+    </Page>
   );
 }
 
@@ -144,7 +149,7 @@ function ItemCard({
       )}
       {wait > 0 && (
         <p className="notice warn" role="status">
-          Synced a moment ago. Try again in {wait} s.
+          Synced a moment ago. Try again in {formatWait(wait)}.
         </p>
       )}
       <ErrorNotice error={error} />
@@ -181,7 +186,7 @@ function ItemCard({
   );
 }
 
-// A modal <dialog>: the browser traps focus in it, Escape cancels, and focus returns to the Remove button.
+// Cancel has the focus when the dialog opens; Escape cancels and focus returns to the Remove button.
 function ConfirmRemove({
   name,
   onCancel,
@@ -191,31 +196,27 @@ function ConfirmRemove({
   onCancel: () => void;
   onConfirm: () => Promise<void>;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    ref.current?.showModal();
-  }, []);
   return (
-    <dialog ref={ref} aria-labelledby="confirm-title" onCancel={onCancel} className="dialog">
-      <h2 id="confirm-title">Remove {name}?</h2>
+    <Dialog title={`Remove ${name}?`} onClose={onCancel}>
       <p>Its accounts and transactions are deleted here, and the connection is closed at the bank.</p>
       <div className="actions">
         <button
           type="button"
           className="danger"
-          disabled={busy}
+          aria-disabled={busy}
           onClick={() => {
+            if (busy) return;
             setBusy(true);
             void onConfirm();
           }}
         >
           {busy ? 'Removing…' : 'Remove'}
         </button>
-        <button type="button" onClick={onCancel} autoFocus>
+        <button type="button" onClick={onCancel} data-autofocus>
           Cancel
         </button>
       </div>
-    </dialog>
+    </Dialog>
   );
 }

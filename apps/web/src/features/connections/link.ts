@@ -1,4 +1,6 @@
-import { type LinkConfig } from './api';
+import { type Schemas } from '../../api/client';
+
+type LinkConfig = Schemas['LinkConfigDto'];
 
 // Opens Link and resolves with its outcome, whichever Link the gateway says is in use (GET /v1/config): Plaid's
 // own (real keys) or the emulator's stand-in page, which answers the same way through window.postMessage.
@@ -26,7 +28,7 @@ declare global {
 const PLAID_SCRIPT = 'https://cdn.plaid.com/link/v2/stable/link-initialize.js';
 
 export function openLink(config: LinkConfig, linkToken: string, update: boolean): Promise<LinkOutcome> {
-  return config.mode === 'emulator'
+  return config.mode === 'emulator' && config.url
     ? openEmulatorLink(config.url, linkToken, update)
     : openPlaidLink(linkToken);
 }

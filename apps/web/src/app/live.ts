@@ -1,4 +1,4 @@
-import { createStreamTicket, endSession } from './api';
+import { client, endSession, unwrap } from '../api/client';
 
 // The change feed (GET /v1/events): one EventSource per signed-in page. EventSource cannot send an Authorization
 // header, so the stream is opened with a short-lived ticket bought with the access token. EventSource reconnects
@@ -68,7 +68,7 @@ export class LiveFeed {
     this.setStatus('connecting');
     let ticket: string;
     try {
-      ticket = (await createStreamTicket()).ticket;
+      ticket = (await unwrap(client.POST('/v1/events/ticket'))).ticket;
     } catch {
       // No stream (not deployed yet, or the gateway is away): the app still works, only without live updates.
       return this.retryLater();

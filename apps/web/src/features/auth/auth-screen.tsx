@@ -1,8 +1,9 @@
-import { type FormEvent, useId, useState } from 'react';
-import { type ApiError, login, signup } from '../api';
-import { ErrorNotice } from '../components';
-import { toApiError, useCountdown } from '../hooks';
-import { Link } from '../router';
+import { type FormEvent, useId, useRef, useState } from 'react';
+import { type ApiError, login, signup, toApiError } from '../../api/client';
+import { Link } from '../../app/router';
+import { ErrorNotice } from '../../components/ui';
+import { useCountdown } from '../../lib/use-countdown';
+import { formatWait } from '../../lib/format';
 
 // Sign up and log in: one form, the API's field errors under their fields, a throttled login's wait counted down.
 export function AuthScreen({ mode, message }: { mode: 'login' | 'signup'; message?: string }) {
@@ -14,8 +15,10 @@ export function AuthScreen({ mode, message }: { mode: 'login' | 'signup'; messag
   const signingUp = mode === 'signup';
   const title = signingUp ? 'Create your account' : 'Log in';
 
+  const form = useRef<HTMLFormElement>(null);
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
+    if (busy || wait > 0) return;
     setBusy(true);
     setError(undefined);
     try {
@@ -24,6 +27,10 @@ export function AuthScreen({ mode, message }: { mode: 'login' | 'signup'; messag
       const apiError = toApiError(err);
       setError(apiError);
       if (apiError.retryAfterSeconds) startWait(apiError.retryAfterSeconds);
+      // Focus goes to the first field the API refused, else stays on the form (never falls to <body>).
+      const invalid = apiError.details[0]?.field;
+      const target = invalid ? form.current?.querySelector<HTMLElement>(`[name="${invalid}"]`) : null;
+      (target ?? form.current?.querySelector<HTMLElement>('input'))?.focus();
     } finally {
       setBusy(false);
     }
@@ -44,10 +51,10 @@ export function AuthScreen({ mode, message }: { mode: 'login' | 'signup'; messag
       <ErrorNotice error={general} />
       {wait > 0 && (
         <p className="notice warn" role="status">
-          Too many attempts. Try again in {wait} s.
+          Too many attempts. Try again in {formatWait(wait)}.
         </p>
       )}
-      <form onSubmit={(e) => void submit(e)} noValidate>
+      <form ref={form} onSubmit={(e) => void submit(e)} noValidate>
         <Field
           label="Email"
           type="email"
@@ -65,7 +72,7 @@ export function AuthScreen({ mode, message }: { mode: 'login' | 'signup'; messag
           errors={fieldErrors('password')}
           hint={signingUp ? '8 to 128 characters.' : undefined}
         />
-        <button className="primary" type="submit" disabled={busy || wait > 0}>
+        <button className="primary" type="submit" aria-disabled={busy || wait > 0}>
           {busy ? 'Please wait…' : signingUp ? 'Sign up' : 'Log in'}
         </button>
       </form>

@@ -1,14 +1,10 @@
-import { type Account, listAccounts, listItems } from '../api';
-import { ErrorNotice, Loading, StatusBadge } from '../components';
-import { formatMoney } from '../format';
-import { useResource } from '../hooks';
-import { Link } from '../router';
-
-// Plaid reports what a credit card or a loan owes as a positive balance: it counts against net worth.
-const isDebt = (account: Account): boolean => account.type === 'credit' || account.type === 'loan';
-
-const accountEvents = (e: { type: string }): boolean =>
-  e.type === 'accounts.changed' || e.type === 'item.updated' || e.type === 'item.removed';
+import { useQuery } from '@tanstack/react-query';
+import { Link } from '../../app/router';
+import { Empty, ErrorNotice, Loading, Page } from '../../components/ui';
+import { formatMoney } from '../../lib/format';
+import { itemsQuery } from '../connections/api';
+import { StatusBadge } from '../connections/status-badge';
+import { type Account, accountsQuery, isDebt } from './api';
 
 function netWorth(accounts: Account[]): [string, number][] {
   const totals = new Map<string, number>();
@@ -21,27 +17,25 @@ function netWorth(accounts: Account[]): [string, number][] {
 }
 
 export function AccountsScreen() {
-  const load = async () => {
-    const [items, accounts] = await Promise.all([listItems(), listAccounts()]);
-    return { items: items.data, accounts: accounts.data };
-  };
-  const res = useResource(load, [], accountEvents);
-  const data = res.data;
+  const itemsRes = useQuery(itemsQuery);
+  const accountsRes = useQuery(accountsQuery);
+  const data =
+    itemsRes.data && accountsRes.data
+      ? { items: itemsRes.data.data, accounts: accountsRes.data.data }
+      : undefined;
+  const error = itemsRes.error ?? accountsRes.error;
 
   return (
-    <main id="main">
-      <div className="page-head">
-        <h1>Accounts</h1>
-      </div>
-      <ErrorNotice error={res.error} />
-      {!data && res.loading && <Loading label="Loading your accounts…" />}
+    <Page title="Accounts">
+      <ErrorNotice error={error} />
+      {!data && !error && <Loading label="Loading your accounts…" />}
       {data && data.accounts.length === 0 && (
-        <div className="empty">
+        <Empty>
           <p>No accounts yet.</p>
           <p>
             <Link to="/items">Link a bank</Link>; its accounts appear here as soon as they are fetched.
           </p>
-        </div>
+        </Empty>
       )}
       {data && data.accounts.length > 0 && (
         <section className="net-worth" aria-labelledby="net-worth-title">
@@ -103,6 +97,6 @@ export function AccountsScreen() {
           </section>
         );
       })}
-    </main>
+    </Page>
   );
 }
