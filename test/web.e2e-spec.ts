@@ -137,7 +137,7 @@ describe('web app in a browser', () => {
 
     await page.getByRole('link', { name: 'Accounts' }).click();
     await page.getByRole('heading', { name: 'Net worth' }).waitFor();
-    await page.getByRole('rowheader', { name: /Plaid Checking/ }).waitFor();
+    await page.getByRole('listitem').filter({ hasText: 'Plaid Checking' }).first().waitFor();
     await expect(page.getByText(/owed$/).count()).resolves.toBeGreaterThan(0);
     await shoot(page, 'accounts-desktop');
 
