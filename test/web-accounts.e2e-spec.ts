@@ -1,5 +1,6 @@
 import { type Page } from 'playwright-core';
-import { browserSuite, LIVE_MS, PHONE } from './support/browser';
+import { Api } from './support/api';
+import { browserSuite, LIVE_MS, PASSWORD, PHONE } from './support/browser';
 import { db } from './support/db';
 import { plaidItemId } from './support/linking';
 import { control } from './support/sandbox';
@@ -62,6 +63,50 @@ describe('web: overview, accounts and connections', () => {
     // One day of balances: the history says so instead of drawing a flat line.
     await everyday.getByRole('button', { name: /^Balance history/ }).click();
     await everyday.getByText(/The history starts on .* A chart appears from the second day on\./).waitFor();
+    // The bank reports balances of earlier days: the history and the net worth become charts.
+    const api = new Api(web.base);
+    const token = (await api.post('/v1/auth/login', { email, password: PASSWORD })).body
+      .accessToken as string;
+    const [{ itemId, plaidItem, plaidAccount }] = await db<{
+      itemId: string;
+      plaidItem: string;
+      plaidAccount: string;
+    }>(
+      `SELECT a.item_id AS "itemId", i.plaid_item_id AS "plaidItem", a.plaid_account_id AS "plaidAccount"
+         FROM sync.accounts a JOIN sync.items i ON i.item_id = a.item_id JOIN auth.users u ON u.id = a.user_id
+        WHERE u.email = $1 AND a.name = 'Plaid Checking'`,
+      [email],
+    );
+    for (const [offset, current] of [
+      [-20, 480],
+      [-12, 650],
+      [-5, 320],
+    ] as const) {
+      const asOf = new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+      await control('POST', `/items/${plaidItem}/balances`, {
+        as_of: `${asOf}T12:00:00Z`,
+        accounts: [{ account_id: plaidAccount, current }],
+      });
+      const refreshed = await api.request('POST', `/v1/items/${itemId}/accounts/refresh`, {
+        body: {},
+        token,
+      });
+      expect(refreshed.status).toBe(200);
+    }
+    await everyday.getByRole('button', { name: /^Balance history/ }).click();
+    await everyday.getByRole('button', { name: /^Balance history/ }).click();
+    await everyday.getByRole('img', { name: /^Balance of Everyday/ }).waitFor();
+    await page.reload();
+    await page.getByRole('img', { name: /^Net worth, assets and liabilities/ }).waitFor();
+    await page
+      .getByRole('listitem')
+      .filter({ hasText: 'Everyday' })
+      .first()
+      .getByRole('button', { name: /^Balance history/ })
+      .click();
+    await settled(page);
+    await shoot(page, 'accounts-chart-desktop');
+    await page.getByRole('img', { name: /^Balance of Everyday/ }).scrollIntoViewIfNeeded();
     await shoot(page, 'accounts-history-desktop');
 
     // Hide: it leaves the bank's list for "Hidden accounts", and the API leaves it out of totals.
@@ -106,6 +151,55 @@ describe('web: overview, accounts and connections', () => {
       await expectNoHorizontalScroll(page, shot);
       await shoot(page, shot);
     }
+
+    expect(problems).toEqual([]);
+    expect(violations).toEqual([]);
+    await context.close();
+  });
+
+  it('repairs a connection right after "Sync now": the follow-up sync is not throttled, and says so when it fails', async () => {
+    const context = await web.newContext();
+    const page = await newPage(context);
+    const email = await signUp(page);
+    await linkBank(page, 'Tartan Bank');
+    const card = page.getByRole('listitem').filter({ hasText: 'Tartan Bank' });
+    await card.getByText('Healthy').waitFor({ timeout: LIVE_MS });
+    await card.getByText(/Last synced/).waitFor({ timeout: LIVE_MS });
+    const [{ id: itemId }] = await db<{ id: string }>(
+      'SELECT i.id FROM link.items i JOIN auth.users u ON u.id = i.user_id WHERE u.email = $1',
+      [email],
+    );
+    const plaidId = await plaidItemId(itemId);
+
+    // The bank starts asking for a new login; the user's "Sync now" finds it (and spends the manual-sync minute).
+    const loginRequired = {
+      error_type: 'ITEM_ERROR',
+      error_code: 'ITEM_LOGIN_REQUIRED',
+      error_message: 'the login details of this item have changed',
+      display_message: null,
+    };
+    const rule = await control<{ id: string }>('POST', '/failures', {
+      endpoint: '/transactions/sync',
+      item_id: plaidId,
+      http_status: 400,
+      ...loginRequired,
+    });
+    await card.getByRole('button', { name: /^Sync now/ }).click();
+    await card.getByText('Login required').waitFor({ timeout: LIVE_MS });
+    // Our words, not Plaid's developer sentence.
+    await card.getByText(/Your bank needs you to sign in again/).waitFor();
+    await expect(card.getByText(/update mode/).count()).resolves.toBe(0);
+    await shoot(page, 'items-login-required-desktop');
+
+    // Repaired in Link's update mode seconds later: the follow-up sync goes through and the card turns healthy.
+    await control('DELETE', `/failures/${rule.id}`);
+    const [popup] = await Promise.all([
+      page.waitForEvent('popup'),
+      card.getByRole('button', { name: /^Fix connection/ }).click(),
+    ]);
+    await popup.getByRole('button', { name: 'Submit' }).click();
+    await page.getByText('Connection fixed. Syncing…').waitFor({ timeout: LIVE_MS });
+    await card.getByText('Healthy').waitFor({ timeout: LIVE_MS });
 
     expect(problems).toEqual([]);
     expect(violations).toEqual([]);

@@ -68,10 +68,10 @@ export function LineChart({
           {formatDate(last ?? '')}
         </text>
       </svg>
-      <figcaption className="legend">
+      <figcaption className="lc-legend">
         {series.map((s) => (
-          <span key={s.key} className="legend-item">
-            <span className={`swatch ${s.className}`} aria-hidden="true" />
+          <span key={s.key} className="lc-legend-item">
+            <span className={`lc-swatch ${s.className}`} aria-hidden="true" />
             {s.label}: <strong>{format(s.values.at(-1) ?? 0)}</strong>
           </span>
         ))}

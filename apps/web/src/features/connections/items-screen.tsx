@@ -190,10 +190,11 @@ function ItemCard({
       </div>
       {help.headline && (
         <div className={`item-help item-help-${item.status}`}>
-          <p className="item-headline">{help.headline}</p>
-          {item.error && item.status !== 'healthy' && item.error.message !== help.headline && (
-            <p className="item-error">Your bank says: {item.error.message}</p>
-          )}
+          {/* The bank's message (Plaid's display_message, or our words for its code) says it best when there is
+              one; our headline otherwise. */}
+          <p className="item-headline">
+            {item.error && item.status !== 'healthy' ? item.error.message : help.headline}
+          </p>
           {help.todo && <p>{help.todo}</p>}
         </div>
       )}

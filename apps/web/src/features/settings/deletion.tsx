@@ -70,7 +70,7 @@ export function DeletionProgress({ url }: { url: string }) {
           <li
             key={step}
             aria-current={status?.step === step ? 'step' : undefined}
-            className={i < at || done ? 'done' : ''}
+            className={i < at || (done && i < ORDER.length - 1) ? 'done' : ''}
           >
             {STEPS[step]}
           </li>
