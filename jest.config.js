@@ -1,4 +1,6 @@
-// Two projects: unit specs next to the code, e2e specs in test/ against real Postgres, RabbitMQ and built apps.
+// Three tiers named by what they need (docs/testing.md): `unit` (*.spec.ts beside the code: no database, no broker),
+// `service` (*.int-spec.ts beside the code: a service or repository on the real Postgres and/or RabbitMQ) and `e2e`
+// (test/**/*.e2e-spec.ts: the built apps as real processes against real Postgres and RabbitMQ).
 // Nest 12 ships ES modules only and Jest on Node 20 cannot require() them, so Jest runs our TypeScript as ES
 // modules (ts-jest `useESM`, Node's --experimental-vm-modules); CommonJS packages load through ESM interop.
 const { pathsToModuleNameMapper } = require('ts-jest');
@@ -16,6 +18,11 @@ const common = {
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'service',
+      testMatch: ['<rootDir>/apps/**/*.int-spec.ts', '<rootDir>/libs/**/*.int-spec.ts'],
+    },
     {
       ...common,
       displayName: 'e2e',

@@ -1,8 +1,7 @@
 import { allQueues } from '@app/contracts';
 import amqp from 'amqplib';
-import { Api, expectErrorShape, runInfo, startExtra } from './support/api';
+import { Api, type ExtraGateway, expectErrorShape, runInfo, startGateway } from './support/api';
 import { freePort } from './support/processes';
-import { waitFor } from './support/wait-for';
 
 describe('gateway edge', () => {
   const api = new Api();
@@ -50,20 +49,13 @@ describe('gateway edge', () => {
 
   describe('when no service consumes its queues', () => {
     const prefix = `${runInfo().queuePrefix}orphan.`;
-    let port: number;
-    let gateway: ReturnType<typeof startExtra>;
+    let gateway: ExtraGateway;
 
     beforeAll(async () => {
-      port = await freePort();
-      gateway = startExtra('gateway-0', {
-        PORT: String(port),
-        QUEUE_PREFIX: prefix,
-        RPC_TIMEOUT_MS: '800',
-        HEALTH_TIMEOUT_MS: '500',
-      });
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health/live`)).status === 200, {
-        what: 'orphan gateway live',
-      });
+      gateway = await startGateway(
+        { QUEUE_PREFIX: prefix, RPC_TIMEOUT_MS: '800', HEALTH_TIMEOUT_MS: '500' },
+        { what: 'orphan gateway' },
+      );
     });
 
     afterAll(async () => {
@@ -76,7 +68,7 @@ describe('gateway edge', () => {
     });
 
     it('turns an unanswered call into 504 instead of hanging', async () => {
-      const orphan = new Api(`http://127.0.0.1:${port}`);
+      const orphan = gateway.api;
       const started = Date.now();
       const res = await orphan.post('/v1/auth/signup', {
         email: 'nobody@example.com',
@@ -88,7 +80,7 @@ describe('gateway edge', () => {
     });
 
     it('is live but not ready', async () => {
-      const orphan = new Api(`http://127.0.0.1:${port}`);
+      const orphan = gateway.api;
       expect((await orphan.get('/health/live')).status).toBe(200);
       const ready = await orphan.get('/health/ready');
       expect(ready.status).toBe(503);
@@ -98,16 +90,12 @@ describe('gateway edge', () => {
 
   describe('when the broker is unreachable', () => {
     it('answers 503 at once and stays live', async () => {
-      const port = await freePort();
-      const gateway = startExtra('gateway-0', {
-        PORT: String(port),
-        RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:1',
-      });
+      const gateway = await startGateway(
+        { RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:1' },
+        { what: 'cut-off gateway' },
+      );
       try {
-        const cut = new Api(`http://127.0.0.1:${port}`);
-        await waitFor(async () => (await cut.get('/health/live')).status === 200, {
-          what: 'cut-off gateway live',
-        });
+        const cut = gateway.api;
         const res = await cut.post('/v1/auth/signup', {
           email: 'nobody@example.com',
           password: 'long enough',
@@ -119,5 +107,44 @@ describe('gateway edge', () => {
         await gateway.stop();
       }
     });
+  });
+});
+
+describe('gateway edge: metrics, docs and readiness', () => {
+  it('serves /metrics only on the metrics port', async () => {
+    const res = await fetch(`${runInfo().gateways[0]}/metrics`);
+    expect(res.status).toBe(404);
+    const metrics = await fetch(`${runInfo().gatewayMetrics[0]}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('http_request_duration_seconds');
+  });
+
+  it('does not name what is down on the public port, only on the metrics port; no docs when DOCS_ENABLED=false', async () => {
+    const metricsPort = await freePort();
+    const gateway = await startGateway({
+      RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:1',
+      METRICS_PORT: String(metricsPort),
+      DOCS_ENABLED: 'false',
+    });
+    try {
+      const ready = await new Api(gateway.url).get('/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body).toEqual({
+        statusCode: 503,
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'Not ready',
+        requestId: expect.any(String),
+      });
+      const details = await fetch(`http://127.0.0.1:${metricsPort}/health/ready`);
+      expect(details.status).toBe(503);
+      expect(((await details.json()) as { checks: Record<string, string> }).checks).toMatchObject({
+        broker: 'down',
+        auth: 'down',
+      });
+      expect((await fetch(`${gateway.url}/docs`)).status).toBe(404);
+      expect((await fetch(`${gateway.url}/docs/openapi.json`)).status).toBe(404);
+    } finally {
+      await gateway.proc.stop();
+    }
   });
 });

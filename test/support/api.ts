@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ServiceProcess } from './processes';
+import { freePort, ServiceProcess } from './processes';
 import { RUN_FILE, type RunInfo, TestSystem } from './system';
+import { waitFor } from './wait-for';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -114,6 +115,41 @@ export function startExtra(name: string, overrides: Record<string, string> = {})
   // Global teardown ends whatever a test left running.
   if (proc.pid) appendFileSync(join(info.logDir, 'extra-pids'), `${proc.pid}\n`);
   return proc;
+}
+
+export interface ExtraGateway {
+  proc: ServiceProcess;
+  url: string;
+  api: Api;
+  stop(): Promise<void>;
+}
+
+// A gateway of the test's own beside the run's two, on a free port, returned once `/health/<until>` answers 200
+// (stopped again if it never does). `overrides` are its environment on top of the run's first gateway's.
+export async function startGateway(
+  overrides: Record<string, string> = {},
+  {
+    until = 'live',
+    what = 'extra gateway',
+    timeoutMs = 30_000,
+  }: { until?: 'live' | 'ready'; what?: string; timeoutMs?: number } = {},
+): Promise<ExtraGateway> {
+  const port = await freePort();
+  const proc = startExtra('gateway-0', { PORT: String(port), ...overrides });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(
+      async () => (await fetch(`${url}/health/${until}`).catch(() => undefined))?.status === 200,
+      {
+        what: `${what} ${until}`,
+        timeoutMs,
+      },
+    );
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
+  return { proc, url, api: new Api(url), stop: () => proc.stop() };
 }
 
 // A suite that killed one of the run's own services leaves this in its place, with the run's settings, for the

@@ -192,7 +192,7 @@ export class TestSystem {
         PORT: String(port),
         METRICS_PORT: String(this.ports.gatewayMetrics[i]),
         HOST: '127.0.0.1',
-        // Tests choose their client address with X-Forwarded-For (test/edge-hardening covers hop counts).
+        // Tests choose their client address with X-Forwarded-For (test/hostile-clients.e2e-spec.ts covers hop counts).
         TRUST_PROXY: 'true',
         WEBHOOK_KEY_CACHE_SECONDS: '1',
         // Every emulator webhook of the run comes from one address.

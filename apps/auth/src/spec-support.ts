@@ -1,13 +1,10 @@
-// Shared by auth's service specs only: the test database, a config, and a testing module built from the real
-// feature modules with a fake for the revocation broadcast (the broker).
+// Shared by auth's service specs only: the test database, a config, and `authServiceTest`, the service under test
+// built from the real feature modules with a fake for the broker (the outbox relay).
 import { type DynamicModule, type Type } from '@nestjs/common';
-import { Test, type TestingModule } from '@nestjs/testing';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { OutboxRelay } from '@app/messaging';
-import { TestDatabase, strictMock } from '@app/testing';
+import { type ServiceTest, TestDatabase, fake, newServiceTest } from '@app/testing';
 import { AuthConfig, AuthConfigModule } from './config';
 import { AUTH_SCHEMA, authDataSourceOptions } from './database/database';
-import { RevocationsPublisher } from './sessions/revocations.publisher';
 
 export function authTestConfig(url = 'postgres://unused'): AuthConfig {
   return Object.assign(new AuthConfig(), {
@@ -38,36 +35,24 @@ export function createAuthTestDatabase(): Promise<TestDatabase> {
   return TestDatabase.create(AUTH_SCHEMA, (url) => authDataSourceOptions(authTestConfig(url)));
 }
 
-export async function authTestingModule(
-  db: TestDatabase,
+// One line per spec file: `Service` from auth's real feature modules on a fresh database, the outbox relay (the
+// broker's side of the outbox: the outbox rows themselves are real) faked.
+export function authServiceTest<S>(
+  Service: Type<S>,
   features: (Type | DynamicModule)[],
   fakes: {
-    revocations?: Pick<RevocationsPublisher, 'publish'>;
     relay?: Pick<OutboxRelay, 'kick'>;
     config?: Partial<AuthConfig>;
+    // A second module on the file's database instead of a fresh one: stop it without close(), which drops it.
+    db?: TestDatabase;
   } = {},
-): Promise<TestingModule> {
-  const { revocations, relay = { kick: () => undefined }, config = {} } = fakes;
-  let builder = Test.createTestingModule({
-    imports: [
-      AuthConfigModule.forRoot(Object.assign(authTestConfig(db.url), config)),
-      TypeOrmModule.forRootAsync({
-        useFactory: () => db.dataSource.options,
-        dataSourceFactory: () => Promise.resolve(db.dataSource),
-      }),
-      ...features,
-    ],
-  })
-    // The relay is the broker's side of the outbox: faked; the outbox rows themselves are real.
-    .overrideProvider(OutboxRelay)
-    .useValue(strictMock<OutboxRelay>('OutboxRelay', relay));
-  if (revocations) {
-    builder = builder
-      .overrideProvider(RevocationsPublisher)
-      .useValue(strictMock<RevocationsPublisher>('RevocationsPublisher', revocations));
-  }
-  const moduleRef = await builder.compile();
-  return moduleRef.init();
+): Promise<ServiceTest<S>> {
+  const { relay = { kick: () => undefined }, config = {}, db } = fakes;
+  return newServiceTest(Service, {
+    database: db ? () => Promise.resolve(db) : createAuthTestDatabase,
+    imports: (db) => [AuthConfigModule.forRoot(Object.assign(authTestConfig(db.url), config)), ...features],
+    fakes: [fake(OutboxRelay, relay)],
+  });
 }
 
 export async function resetAuthTables(db: TestDatabase): Promise<void> {

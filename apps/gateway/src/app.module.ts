@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MessagingModule } from '@app/messaging';
-import { AccountModule } from './account/account.module';
+import { UserAccountModule } from './user-account/user-account.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { AuthModule } from './auth/auth.module';
 import { CategoriesModule } from './categories/categories.module';
@@ -30,7 +30,7 @@ export class AppModule {
         MessagingModule.forRoot({ url: config.RABBITMQ_URL }),
         ErrorsModule,
         AuthModule,
-        AccountModule,
+        UserAccountModule,
         PlaidModule,
         ItemsModule,
         AccountsModule,

@@ -1,11 +1,9 @@
-// Shared by plaid-link's service specs only: the test database, a config, and a testing module built from the real
-// feature modules with fakes for Plaid and the broker.
-import { Test, type TestingModule } from '@nestjs/testing';
-import { TypeOrmModule } from '@nestjs/typeorm';
+// Shared by plaid-link's service specs only: the test database, a config, `linkServiceTest` (the service under test
+// built from the real feature modules with fakes for Plaid and the broker) and row helpers.
 import { type DynamicModule, type Type } from '@nestjs/common';
 import { OutboxRelay } from '@app/messaging';
 import { generateEncryptionKey } from '@app/plaid';
-import { TestDatabase } from '@app/testing';
+import { type ServiceTest, TestDatabase, newServiceTest } from '@app/testing';
 import { PlaidApi } from 'plaid';
 import { LinkConfig, LinkConfigModule } from './config';
 import { SCHEMA, dataSourceOptions } from './database/database';
@@ -26,28 +24,22 @@ export function createLinkTestDatabase(): Promise<TestDatabase> {
   return TestDatabase.create(SCHEMA, (url) => dataSourceOptions(linkTestConfig(url)));
 }
 
-export async function linkTestingModule(
-  db: TestDatabase,
+// One line per spec file: `Service` from plaid-link's real feature modules on a fresh database, Plaid and the
+// outbox relay (the broker's side of the outbox: the outbox rows themselves are real) replaced by the fakes given.
+export function linkServiceTest<S>(
+  Service: Type<S>,
   features: (Type | DynamicModule)[],
   plaid: PlaidApi,
   relay: OutboxRelay,
-): Promise<TestingModule> {
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      LinkConfigModule.forRoot(linkTestConfig(db.url)),
-      TypeOrmModule.forRootAsync({
-        useFactory: () => db.dataSource.options,
-        dataSourceFactory: () => Promise.resolve(db.dataSource),
-      }),
-      ...features,
+): Promise<ServiceTest<S>> {
+  return newServiceTest(Service, {
+    database: createLinkTestDatabase,
+    imports: (db) => [LinkConfigModule.forRoot(linkTestConfig(db.url)), ...features],
+    fakes: [
+      { token: PlaidApi, value: plaid },
+      { token: OutboxRelay, value: relay },
     ],
-  })
-    .overrideProvider(PlaidApi)
-    .useValue(plaid)
-    .overrideProvider(OutboxRelay)
-    .useValue(relay)
-    .compile();
-  return moduleRef.init();
+  });
 }
 
 export async function resetLinkTables(db: TestDatabase): Promise<void> {

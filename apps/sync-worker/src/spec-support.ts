@@ -1,11 +1,13 @@
 // Shared by the sync worker's service specs (never imported by app code): the config, a test database with
-// the worker's real migrations, and small factories for rows and Plaid payloads.
+// the worker's real migrations, `syncServiceTest`, and small factories for rows and Plaid payloads.
 import { randomUUID } from 'node:crypto';
+import { type Provider, type Type } from '@nestjs/common';
+import { OutboxRelay } from '@app/messaging';
 import { AccessTokenCipher, generateEncryptionKey } from '@app/plaid';
 import { AxiosHeaders, type AxiosResponse } from 'axios';
-import { TestDatabase } from '@app/testing';
+import { type Fake, type ServiceTest, TestDatabase, fake, newServiceTest } from '@app/testing';
 import { type AccountBase, type Transaction, type TransactionsSyncResponse } from 'plaid';
-import { SyncConfig } from './config';
+import { CONFIG, SyncConfig } from './config';
 import { SCHEMA, dataSourceOptions } from './database/database';
 import { type SyncItem } from './items/sync-items.repository';
 
@@ -23,6 +25,30 @@ export function specConfig(url: string, overrides: Partial<SyncConfig> = {}): Sy
 
 export function createSyncDatabase(): Promise<TestDatabase> {
   return TestDatabase.create(SCHEMA, (url) => dataSourceOptions(specConfig(url)));
+}
+
+// One line per spec file: `Service` and the collaborators it uses for real (`real`: repositories, writers) on a
+// fresh database, with the config (`config` overrides specConfig), the token cipher, and strict fakes for Plaid and
+// the broker: the outbox relay's kick() does nothing by default (the outbox rows themselves are real).
+export function syncServiceTest<S>(
+  Service: Type<S>,
+  options: { real?: Provider[]; config?: Partial<SyncConfig>; fakes?: Fake[] } = {},
+): Promise<ServiceTest<S>> {
+  const fakes = options.fakes ?? [];
+  return newServiceTest(Service, {
+    database: createSyncDatabase,
+    real: options.real,
+    values: (db) => {
+      const config = specConfig(db.url, options.config);
+      return [
+        { provide: CONFIG, useValue: config },
+        { provide: AccessTokenCipher, useValue: new AccessTokenCipher(config.TOKEN_ENCRYPTION_KEYS) },
+      ];
+    },
+    fakes: fakes.some((f) => f.token === OutboxRelay)
+      ? fakes
+      : [fake(OutboxRelay, { kick: () => undefined }), ...fakes],
+  });
 }
 
 // Inserts an item row (and its owner) as "item linked" would; returns it as the repository reads it.

@@ -12,3 +12,4 @@ export * from './durable-queues';
 export * from './event-topology';
 export * from './job-error';
 export * from './outbox';
+export * from './unit-of-work';

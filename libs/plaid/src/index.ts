@@ -5,7 +5,6 @@ export {
   PLAID_ERROR_TABLE,
   UNKNOWN_PLAID_CODE,
   plaidErrorPolicy,
-  type ItemStatus,
   type PlaidErrorPolicy,
   type RetryPolicy,
 } from './plaid-error-map';

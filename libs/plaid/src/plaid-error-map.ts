@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
+import { type ItemStatusValue } from '@app/contracts';
 import { PlaidErrorType } from 'plaid';
-
-export type ItemStatus = 'pending' | 'healthy' | 'login_required' | 'expiring' | 'revoked' | 'error';
 
 // backoff: seconds → minutes; backoff_long: minutes → hours; restart_sync: rerun /transactions/sync from the
 // loop's first cursor (retrying the failed page repeats the error).
@@ -16,7 +15,7 @@ export interface PlaidErrorPolicy {
   retryable: boolean;
   retry: RetryPolicy;
   // What the item becomes; null = unchanged.
-  itemStatus: ItemStatus | null;
+  itemStatus: ItemStatusValue | null;
   // What our API answers when this happens on a request path.
   httpStatus: number;
   // The user must go through Link update mode.
@@ -32,7 +31,7 @@ export const UNKNOWN_PLAID_CODE = 'PLAID_ERROR';
 // 422 — the item/institution cannot do this, permanently; 400 — the client sent a bad token;
 // 502 — our bug or configuration, or an unusable upstream answer; 503 — Plaid, the bank or our Plaid quota is
 // temporarily unavailable (retry later); 504 — Plaid did not answer in time.
-const reauth = (code: string, itemStatus: ItemStatus | null = 'login_required'): TableEntry => ({
+const reauth = (code: string, itemStatus: ItemStatusValue | null = 'login_required'): TableEntry => ({
   code,
   retryable: false,
   retry: 'none',
@@ -40,7 +39,7 @@ const reauth = (code: string, itemStatus: ItemStatus | null = 'login_required'):
   httpStatus: 409,
   userActionRequired: true,
 });
-const gone = (code: string, itemStatus: ItemStatus): TableEntry => ({
+const gone = (code: string, itemStatus: ItemStatusValue): TableEntry => ({
   code,
   retryable: false,
   retry: 'none',
@@ -48,7 +47,7 @@ const gone = (code: string, itemStatus: ItemStatus): TableEntry => ({
   httpStatus: 410,
   userActionRequired: false,
 });
-const fatal = (code: string, itemStatus: ItemStatus | null, httpStatus: number): TableEntry => ({
+const fatal = (code: string, itemStatus: ItemStatusValue | null, httpStatus: number): TableEntry => ({
   code,
   retryable: false,
   retry: 'none',

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { Sealer } from '@app/common';
 import { AUTH_CONFIG, type AuthConfig } from '../config';
+import { OutboxModule } from '../outbox/outbox.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { ThrottleModule } from '../throttle/throttle.module';
 import { TokensModule } from '../tokens/tokens.module';
@@ -11,7 +12,7 @@ import { PasswordsService } from './passwords.service';
 
 // Signup, login and refresh over users and sessions; passwords stay inside; throttles come from ThrottleModule.
 @Module({
-  imports: [UsersModule, SessionsModule, ThrottleModule, TokensModule],
+  imports: [OutboxModule, UsersModule, SessionsModule, ThrottleModule, TokensModule],
   controllers: [AuthHandler],
   providers: [
     {

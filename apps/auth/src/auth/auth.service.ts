@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SEAL_PURPOSE, Sealer } from '@app/common';
+import { UnitOfWork } from '@app/messaging';
 import {
   DomainError,
   ErrorCode,
@@ -17,7 +18,6 @@ import { TokensService } from '../tokens/tokens.service';
 import { type User } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
-import { DataSource } from 'typeorm';
 import { PasswordsService } from './passwords.service';
 
 // Signup, login and refresh: opens what the gateway sealed, checks, and answers with a sealed token pair.
@@ -34,7 +34,7 @@ export class AuthService {
     private readonly requestThrottle: RequestThrottle,
     private readonly sealer: Sealer,
     private readonly usersRepo: UsersRepository,
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async signup(dto: SealedSignupRequest): Promise<UserDto> {
@@ -90,11 +90,10 @@ export class AuthService {
     }
     const user = await this.checkOwnPassword(dto.userId, dto.sealedCurrentPassword, dto.clientIp);
     const hash = await this.passwords.hash(newPassword);
-    const revoked = await this.db.transaction(async (em) => {
-      await this.usersRepo.setPasswordHash(em, user.id, hash);
-      return this.sessions.revokeAllInTransaction(em, user.id, 'password_changed', dto.sessionId);
+    const revoked = await this.uow.run(async (tx) => {
+      await this.usersRepo.setPasswordHash(tx.manager, user.id, hash);
+      return this.sessions.revokeAllInTransaction(tx, user.id, 'password_changed', dto.sessionId);
     });
-    this.sessions.kickRelay();
     this.logger.log({ userId: user.id, revokedSessions: revoked.length }, 'password changed');
     return { changed: true };
   }

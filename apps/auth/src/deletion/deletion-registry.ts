@@ -1,6 +1,6 @@
 // Every auth table that holds a user's data, and how an account deletion clears it. Run in this order, in one
 // transaction, as the saga's last step; `sql` takes one parameter, the user id or (by: 'email') the user's email.
-// deletion-registry.spec.ts fails when a table of the schema with a user_id column is missing here: a new table
+// deletions.service.int-spec.ts fails when a table of the schema with a user_id column is missing here: a new table
 // must say how it is deleted.
 export type DeletionEntry =
   | { table: string; by: 'userId' | 'email'; sql: string }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { OutboxModule } from '../outbox/outbox.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { DeletionsHandler } from './deletions.handler';
@@ -9,7 +10,7 @@ import { DeletionsService } from './deletions.service';
 
 // Account deletion: the saga's orchestrator (state in auth.deletions, steps through auth.outbox).
 @Module({
-  imports: [AuthModule, SessionsModule, UsersModule],
+  imports: [AuthModule, OutboxModule, SessionsModule, UsersModule],
   controllers: [DeletionsHandler],
   providers: [DeletionsRepository, DeletionsService, DeletionsScheduler],
 })

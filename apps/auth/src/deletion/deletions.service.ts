@@ -10,8 +10,7 @@ import {
   type SealedDeletionRequest,
   type UserDeletionStepEvent,
 } from '@app/contracts';
-import { enqueueEvent, OutboxRelay } from '@app/messaging';
-import { DataSource } from 'typeorm';
+import { UnitOfWork } from '@app/messaging';
 import { AuthService } from '../auth/auth.service';
 import { AUTH_CONFIG, AuthConfig } from '../config';
 import { SessionsService } from '../sessions/sessions.service';
@@ -32,30 +31,31 @@ export class DeletionsService {
 
   constructor(
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly deletions: DeletionsRepository,
     private readonly users: UsersRepository,
     private readonly auth: AuthService,
     private readonly sessions: SessionsService,
     private readonly sealer: Sealer,
-    private readonly relay: OutboxRelay,
   ) {}
 
   async request(dto: SealedDeletionRequest): Promise<SealedDeletionAccepted> {
     const user = await this.auth.checkOwnPassword(dto.userId, dto.sealedPassword, dto.clientIp);
     const statusToken = randomBytes(32).toString('base64url');
-    const deletionId = await this.db.transaction(async (em) => {
-      if (!(await this.users.markDeleting(em, user.id)))
+    const deletionId = await this.uow.run(async (tx) => {
+      if (!(await this.users.markDeleting(tx.manager, user.id)))
         throw new DomainError(ErrorCode.Unauthorized, 'Not signed in');
-      const revoked = await this.sessions.revokeAllInTransaction(em, user.id, 'account_deleted', null);
-      const id = await this.deletions.create(em, user.id, subjectHash(user.id), hash(statusToken), revoked);
-      await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.UserDeletionRequested, {
-        deletionId: id,
-        userId: user.id,
-      });
+      const revoked = await this.sessions.revokeAllInTransaction(tx, user.id, 'account_deleted', null);
+      const id = await this.deletions.create(
+        tx.manager,
+        user.id,
+        subjectHash(user.id),
+        hash(statusToken),
+        revoked,
+      );
+      await tx.publish(EventPattern.UserDeletionRequested, { deletionId: id, userId: user.id });
       return id;
     });
-    this.relay.kick();
     this.logger.log({ userId: user.id, deletionId }, 'account deletion accepted');
     return {
       deletionId,
@@ -65,24 +65,29 @@ export class DeletionsService {
 
   // plaid-link has removed the items at Plaid and its rows: sync-worker's turn.
   async onLinkDeleted(event: UserDeletionStepEvent): Promise<void> {
-    const moved = await this.db.transaction(async (em) => {
+    const moved = await this.uow.run(async (tx) => {
       if (
-        !(await this.deletions.advance(em, event.deletionId, event.userId, 'removing_items', 'deleting_data'))
+        !(await this.deletions.advance(
+          tx.manager,
+          event.deletionId,
+          event.userId,
+          'removing_items',
+          'deleting_data',
+        ))
       )
         return false;
-      await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.UserSyncDeletionRequested, event);
+      await tx.publish(EventPattern.UserSyncDeletionRequested, event);
       return true;
     });
-    if (moved) this.relay.kick();
     this.logger.log({ deletionId: event.deletionId, moved }, 'deletion: plaid-link confirmed');
   }
 
   // Every service has confirmed: the user goes last, with everything auth holds of it.
   async onSyncDeleted(event: UserDeletionStepEvent): Promise<void> {
     const email = await this.users.emailOf(event.userId);
-    const done = await this.db.transaction(async (em) => {
-      if (!(await this.deletions.complete(em, event.deletionId, event.userId))) return false;
-      await this.deletions.runRegistry(em, { userId: event.userId, email });
+    const done = await this.uow.run(async (tx) => {
+      if (!(await this.deletions.complete(tx.manager, event.deletionId, event.userId))) return false;
+      await this.deletions.runRegistry(tx.manager, { userId: event.userId, email });
       return true;
     });
     this.logger.log(
@@ -106,16 +111,15 @@ export class DeletionsService {
   async redriveStalled(): Promise<number> {
     const stalled = await this.deletions.claimStalled(this.config.DELETION_REDRIVE_SECONDS, 100);
     if (stalled.length === 0) return 0;
-    await this.db.transaction(async (em) => {
+    await this.uow.run(async (tx) => {
       for (const d of stalled) {
         const pattern =
           d.state === 'removing_items'
             ? EventPattern.UserDeletionRequested
             : EventPattern.UserSyncDeletionRequested;
-        await enqueueEvent(em, this.config.QUEUE_PREFIX, pattern, { deletionId: d.id, userId: d.userId });
+        await tx.publish(pattern, { deletionId: d.id, userId: d.userId });
       }
     });
-    this.relay.kick();
     this.logger.warn({ count: stalled.length }, 'stalled account deletions re-driven');
     return stalled.length;
   }

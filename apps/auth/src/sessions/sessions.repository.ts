@@ -121,25 +121,21 @@ export class SessionsRepository {
     });
   }
 
-  // Revokes a live session, running `andThen` in the same transaction when it did; returns false when it does
-  // not exist, is someone else's, or was already revoked.
+  // Revokes a live session in the caller's transaction; false when it does not exist, is someone else's, or was
+  // already revoked.
   async revoke(
+    em: EntityManager,
     sessionId: string,
     reason: string,
     userId: string | undefined,
-    andThen: (em: EntityManager) => Promise<void>,
   ): Promise<boolean> {
-    return this.db.transaction(async (em) => {
-      const [, revoked] = await em.query<UpdateResult<{ id: string }>>(
-        `UPDATE sessions SET revoked_at = now(), revoke_reason = $2
-          WHERE id = $1 AND revoked_at IS NULL AND ($3::uuid IS NULL OR user_id = $3::uuid)
-          RETURNING id`,
-        [sessionId, reason, userId ?? null],
-      );
-      if (revoked === 0) return false;
-      await andThen(em);
-      return true;
-    });
+    const [, revoked] = await em.query<UpdateResult<{ id: string }>>(
+      `UPDATE sessions SET revoked_at = now(), revoke_reason = $2
+        WHERE id = $1 AND revoked_at IS NULL AND ($3::uuid IS NULL OR user_id = $3::uuid)
+        RETURNING id`,
+      [sessionId, reason, userId ?? null],
+    );
+    return revoked > 0;
   }
 
   // Sessions revoked recently enough that one of their access tokens may still be unexpired.

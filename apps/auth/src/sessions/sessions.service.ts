@@ -1,11 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DomainError, ErrorCode, type RevocationsListResponse, type SessionListDto } from '@app/contracts';
-import { type EntityManager } from 'typeorm';
-import { OutboxRelay } from '@app/messaging';
+import {
+  BroadcastEvent,
+  DomainError,
+  ErrorCode,
+  type RevocationsListResponse,
+  type SessionListDto,
+} from '@app/contracts';
+import { type Transaction, UnitOfWork } from '@app/messaging';
 import { AUTH_CONFIG, AuthConfig } from '../config';
 import { RequestThrottle } from '../throttle/request-throttle.service';
 import { TokensService } from '../tokens/tokens.service';
-import { RevocationsPublisher } from './revocations.publisher';
 import { type SessionClient, SessionsRepository } from './sessions.repository';
 
 export interface StartedSession {
@@ -27,8 +31,7 @@ export class SessionsService {
     private readonly throttle: RequestThrottle,
     private readonly sessions: SessionsRepository,
     private readonly tokens: TokensService,
-    private readonly revocations: RevocationsPublisher,
-    private readonly relay: OutboxRelay,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async start(userId: string, client: SessionClient = {}): Promise<StartedSession> {
@@ -92,25 +95,21 @@ export class SessionsService {
     return { revoked: true };
   }
 
-  // Every live session of the user but `exceptSessionId`, revoked and broadcast in the caller's transaction (the
-  // caller kicks the relay after commit). Answers the revoked ids.
+  // Every live session of the user but `exceptSessionId`, revoked and broadcast in the caller's unit of work.
+  // Answers the revoked ids.
   async revokeAllInTransaction(
-    em: EntityManager,
+    tx: Transaction,
     userId: string,
     reason: string,
     exceptSessionId: string | null,
   ): Promise<string[]> {
-    const ids = await this.sessions.revokeAllOfUser(em, userId, reason, exceptSessionId);
+    const ids = await this.sessions.revokeAllOfUser(tx.manager, userId, reason, exceptSessionId);
     const until = Math.floor(Date.now() / 1000) + this.tokens.accessTtlSeconds;
-    await this.revocations.publishMany(
-      em,
+    await tx.broadcastMany(
+      BroadcastEvent.SessionRevoked,
       ids.map((sessionId) => ({ sessionId, until })),
     );
     return ids;
-  }
-
-  kickRelay(): void {
-    this.relay.kick();
   }
 
   async activeRevocations(): Promise<RevocationsListResponse> {
@@ -119,12 +118,13 @@ export class SessionsService {
 
   // Only a session this call revoked is broadcast (a repeated logout stays quiet), from the outbox, in the same
   // transaction as revoked_at: no revocation is stored without its broadcast, or broadcast without being stored.
+  // Through the outbox because a lost broadcast would leave other gateways accepting the session's tokens.
   private async revoke(sessionId: string, reason: string, userId?: string): Promise<boolean> {
     const until = Math.floor(Date.now() / 1000) + this.tokens.accessTtlSeconds;
-    const revoked = await this.sessions.revoke(sessionId, reason, userId, (em) =>
-      this.revocations.publish(em, { sessionId, until }),
-    );
-    if (revoked) this.relay.kick();
-    return revoked;
+    return this.uow.run(async (tx) => {
+      if (!(await this.sessions.revoke(tx.manager, sessionId, reason, userId))) return false;
+      await tx.broadcast(BroadcastEvent.SessionRevoked, { sessionId, until });
+      return true;
+    });
   }
 }

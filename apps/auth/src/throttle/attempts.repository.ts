@@ -1,9 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
-// A DataSource outside a transaction, an EntityManager inside one.
-type Queryable = Pick<DataSource | EntityManager, 'query'>;
-
 export interface Window {
   start: Date;
   end: Date;
@@ -23,7 +20,7 @@ export class AttemptsRepository {
   // Counts one hit under each key in `window` (a newer window restarts at 1) and answers the counts. Inside a
   // transaction the rows stay locked until it ends, so a caller that rolls back leaves no trace and concurrent
   // hits on a key queue up instead of all passing the check. Keys are locked in sorted order (no deadlock).
-  async hit(em: Queryable, keys: string[], window: Window): Promise<Map<string, number>> {
+  async hit(em: EntityManager, keys: string[], window: Window): Promise<Map<string, number>> {
     if (keys.length === 0) return new Map();
     const rows = await em.query<{ key: string; hits: number }[]>(
       `INSERT INTO login_attempts AS a (key, window_start, hits, expires_at)
@@ -59,7 +56,7 @@ export class AttemptsRepository {
   }
 
   // Moves the key's "not before" moment later (never earlier).
-  async delayUntil(em: Queryable, key: string, nextAt: Date): Promise<void> {
+  async delayUntil(em: EntityManager, key: string, nextAt: Date): Promise<void> {
     await em.query(
       `UPDATE login_attempts SET next_at = GREATEST(next_at, $2), expires_at = GREATEST(expires_at, $2)
         WHERE key = $1`,
@@ -76,7 +73,7 @@ export class AttemptsRepository {
     );
   }
 
-  async isMarked(em: Queryable, key: string, now: Date): Promise<boolean> {
+  async isMarked(em: EntityManager, key: string, now: Date): Promise<boolean> {
     const rows = await em.query<unknown[]>(
       `SELECT 1 FROM login_attempts WHERE key = $1 AND expires_at > $2`,
       [key, now],

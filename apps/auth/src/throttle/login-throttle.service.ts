@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { UnitOfWork } from '@app/messaging';
 import { AUTH_CONFIG, AuthConfig } from '../config';
 import { AttemptsRepository, type Window } from './attempts.repository';
 import { rateLimited, windowAt } from './windows';
@@ -32,7 +32,7 @@ export interface LoginAdmission {
 @Injectable()
 export class LoginThrottle {
   constructor(
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly attempts: AttemptsRepository,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
@@ -43,7 +43,7 @@ export class LoginThrottle {
     const window = windowAt(now, this.config.LOGIN_RATE_WINDOW_SECONDS);
     const keys = loginKeys(email, clientIp);
     const admission: LoginAdmission = { keys: [keys.emailIp, keys.ip], window };
-    await this.db.transaction(async (em) => {
+    await this.uow.run(async ({ manager: em }) => {
       const hits = await this.attempts.hit(em, [keys.emailIp, keys.ip], window);
       if (
         (hits.get(keys.emailIp) ?? 0) > this.config.LOGIN_RATE_LIMIT_PER_EMAIL_AND_IP ||
@@ -71,10 +71,13 @@ export class LoginThrottle {
     const now = Date.now();
     const window = windowAt(now, this.config.LOGIN_RATE_WINDOW_SECONDS);
     const key = loginKeys(email, '').email;
-    const failures = (await this.attempts.hit(this.db, [key], window)).get(key) ?? 0;
-    if (failures >= this.config.LOGIN_EMAIL_DELAY_AFTER_FAILURES) {
-      await this.attempts.delayUntil(this.db, key, new Date(now + this.delayMs(failures)));
-    }
+    // One transaction: the delay is computed from the count it was written with.
+    await this.uow.run(async ({ manager: em }) => {
+      const failures = (await this.attempts.hit(em, [key], window)).get(key) ?? 0;
+      if (failures >= this.config.LOGIN_EMAIL_DELAY_AFTER_FAILURES) {
+        await this.attempts.delayUntil(em, key, new Date(now + this.delayMs(failures)));
+      }
+    });
   }
 
   // The account's owner used this address (signup or login): it skips the per-email delay from now on. An

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { UnitOfWork } from '@app/messaging';
 import { AUTH_CONFIG, AuthConfig } from '../config';
 import { AttemptsRepository } from './attempts.repository';
 import { rateLimited, windowAt } from './windows';
@@ -9,7 +9,7 @@ import { rateLimited, windowAt } from './windows';
 @Injectable()
 export class RequestThrottle {
   constructor(
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly attempts: AttemptsRepository,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
@@ -35,8 +35,8 @@ export class RequestThrottle {
   private async take(key: string, limit: number, windowSeconds: number, message: string): Promise<void> {
     const now = Date.now();
     const window = windowAt(now, windowSeconds);
-    await this.db.transaction(async (em) => {
-      const hits = (await this.attempts.hit(em, [key], window)).get(key) ?? 0;
+    await this.uow.run(async ({ manager }) => {
+      const hits = (await this.attempts.hit(manager, [key], window)).get(key) ?? 0;
       if (hits > limit) throw rateLimited(message, now, window.end);
     });
   }

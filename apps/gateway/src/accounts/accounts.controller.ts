@@ -10,7 +10,7 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   AccountBalancesDto,
   AccountDto,
@@ -23,13 +23,12 @@ import {
 } from '@app/contracts';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
-import { ErrorResponseDto } from '../errors/error-response.dto';
+import { ApiErrors, ApiUserAuth } from '../http/api-docs';
 import { RpcClients } from '../rpc/rpc-clients';
 
 @ApiTags('accounts')
-@ApiBearerAuth()
+@ApiUserAuth()
 @UseGuards(JwtAuthGuard)
-@ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHORIZED' })
 @Controller('v1/accounts')
 export class AccountsController {
   constructor(private readonly rpc: RpcClients) {}
@@ -42,8 +41,7 @@ export class AccountsController {
       '`balances.current` is the balance; `balances.available` is what can be spent now, and is never the balance.',
   })
   @ApiResponse({ status: 200, type: AccountListDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not one of your items' })
+  @ApiErrors({ 400: 'VALIDATION_FAILED', 404: 'NOT_FOUND: not one of your items' })
   // sync-worker knows each item's owner: a foreign or unknown itemId is its NOT_FOUND (one round trip).
   list(@CurrentUser() user: AuthenticatedUser, @Query() query: AccountsQueryDto): Promise<AccountListDto> {
     return this.rpc.sync.send(P.AccountsList, {
@@ -61,10 +59,12 @@ export class AccountsController {
       'At most once per item per BALANCE_REFRESH_MIN_INTERVAL_SECONDS; answers the item’s accounts.',
   })
   @ApiResponse({ status: 200, type: AccountListDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED, or a Plaid error' })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not one of your items' })
-  @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'RATE_LIMITED, with Retry-After' })
-  @ApiResponse({ status: 503, type: ErrorResponseDto, description: 'The institution is down (Retry-After)' })
+  @ApiErrors({
+    400: 'VALIDATION_FAILED, or a Plaid error',
+    404: 'NOT_FOUND: not one of your items',
+    429: 'RATE_LIMITED, with Retry-After',
+    503: 'The institution is down (Retry-After)',
+  })
   refreshBalances(
     @CurrentUser() user: AuthenticatedUser,
     @Body() dto: BalanceRefreshDto,
@@ -80,8 +80,7 @@ export class AccountsController {
       'displayName survives every sync; null restores the institution’s name.',
   })
   @ApiResponse({ status: 200, type: AccountDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED or BAD_REQUEST' })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not one of your accounts' })
+  @ApiErrors({ 400: 'VALIDATION_FAILED or BAD_REQUEST', 404: 'NOT_FOUND: not one of your accounts' })
   update(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', ParseUUIDPipe) id: string,
@@ -98,12 +97,7 @@ export class AccountsController {
       'previous one forward (`carriedForward: true`); no point before the account was first seen.',
   })
   @ApiResponse({ status: 200, type: AccountBalancesDto })
-  @ApiResponse({
-    status: 400,
-    type: ErrorResponseDto,
-    description: 'VALIDATION_FAILED or BAD_REQUEST (range)',
-  })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not one of your accounts' })
+  @ApiErrors({ 400: 'VALIDATION_FAILED or BAD_REQUEST (range)', 404: 'NOT_FOUND: not one of your accounts' })
   balances(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', ParseUUIDPipe) id: string,

@@ -1,15 +1,14 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { MessagePattern as P, NetWorthDto, NetWorthQueryDto } from '@app/contracts';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
-import { ErrorResponseDto } from '../errors/error-response.dto';
+import { ApiErrors, ApiUserAuth } from '../http/api-docs';
 import { RpcClients } from '../rpc/rpc-clients';
 
 @ApiTags('accounts')
-@ApiBearerAuth()
+@ApiUserAuth()
 @UseGuards(JwtAuthGuard)
-@ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHORIZED' })
 @Controller('v1/net-worth')
 export class NetWorthController {
   constructor(private readonly rpc: RpcClients) {}
@@ -25,11 +24,7 @@ export class NetWorthController {
       '`otherCurrencies`, never added together.',
   })
   @ApiResponse({ status: 200, type: NetWorthDto })
-  @ApiResponse({
-    status: 400,
-    type: ErrorResponseDto,
-    description: 'VALIDATION_FAILED or BAD_REQUEST (range)',
-  })
+  @ApiErrors({ 400: 'VALIDATION_FAILED or BAD_REQUEST (range)' })
   netWorth(@CurrentUser() user: AuthenticatedUser, @Query() query: NetWorthQueryDto): Promise<NetWorthDto> {
     return this.rpc.sync.send(P.NetWorth, {
       userId: user.userId,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Ip, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   DomainError,
   ErrorCode,
@@ -11,7 +11,7 @@ import {
 } from '@app/contracts';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
-import { ErrorResponseDto } from '../errors/error-response.dto';
+import { ApiErrors, ApiUserAuth } from '../http/api-docs';
 import { RpcClients } from '../rpc/rpc-clients';
 import { CurrentUser, JwtAuthGuard } from './jwt-auth.guard';
 import { type AuthenticatedUser } from './jwt.strategy';
@@ -36,7 +36,7 @@ const SESSION_MODE_DOC = {
 };
 
 @ApiTags('auth')
-@ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
+@ApiErrors({ 400: 'VALIDATION_FAILED' })
 @Controller('v1/auth')
 export class AuthController {
   constructor(
@@ -49,8 +49,7 @@ export class AuthController {
   @Post('signup')
   @ApiOperation({ summary: 'Create an account' })
   @ApiResponse({ status: 201, type: UserDto })
-  @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'EMAIL_TAKEN' })
-  @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'RATE_LIMITED, with Retry-After' })
+  @ApiErrors({ 409: 'EMAIL_TAKEN', 429: 'RATE_LIMITED, with Retry-After' })
   signup(@Body() dto: SignupDto, @Ip() clientIp: string): Promise<UserDto> {
     return this.auth.signup(dto, clientIp || 'unknown');
   }
@@ -60,8 +59,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Exchange email and password for an access and a refresh token' })
   @ApiHeader(SESSION_MODE_DOC)
   @ApiResponse({ status: 200, type: TokenPairDto, description: 'AccessTokenDto with X-Session-Mode: cookie' })
-  @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'INVALID_CREDENTIALS' })
-  @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'RATE_LIMITED, with Retry-After' })
+  @ApiErrors({ 401: 'INVALID_CREDENTIALS', 429: 'RATE_LIMITED, with Retry-After' })
   async login(
     @Body() dto: LoginDto,
     @Ip() clientIp: string,
@@ -80,8 +78,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Rotate the refresh token; a reused one revokes its whole session' })
   @ApiHeader(SESSION_MODE_DOC)
   @ApiResponse({ status: 200, type: TokenPairDto, description: 'AccessTokenDto with X-Session-Mode: cookie' })
-  @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'INVALID_REFRESH_TOKEN' })
-  @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'RATE_LIMITED, with Retry-After' })
+  @ApiErrors({ 401: 'INVALID_REFRESH_TOKEN', 429: 'RATE_LIMITED, with Retry-After' })
   async refresh(
     @Body() dto: RefreshRequestDto,
     @Ip() clientIp: string,
@@ -112,11 +109,10 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @UseGuards(JwtAuthGuard)
-  @ApiBearerAuth()
+  @ApiUserAuth()
   @ApiOperation({ summary: 'Revoke this session: its access and refresh tokens stop working at once' })
   @ApiHeader(SESSION_MODE_DOC)
   @ApiResponse({ status: 204, description: 'With X-Session-Mode: cookie, the refresh cookie is cleared' })
-  @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHORIZED' })
   async logout(
     @CurrentUser() user: AuthenticatedUser,
     @Req() request: FastifyRequest,
@@ -130,10 +126,9 @@ export class AuthController {
 
   @Get('me')
   @UseGuards(JwtAuthGuard)
-  @ApiBearerAuth()
+  @ApiUserAuth()
   @ApiOperation({ summary: 'The current user' })
   @ApiResponse({ status: 200, type: UserDto })
-  @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHORIZED' })
   me(@CurrentUser() user: AuthenticatedUser): Promise<UserDto> {
     return this.rpc.auth.send(P.AuthMe, { userId: user.userId });
   }

@@ -4,7 +4,7 @@ import { StreamTicketDto } from '@app/contracts';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
-import { ErrorResponseDto } from '../errors/error-response.dto';
+import { ApiErrors } from '../http/api-docs';
 import { EventsStreamQuery } from './dto/events-stream.query';
 import { EventStreamsService } from './event-streams.service';
 import { HttpEventSink } from './http-event-sink';
@@ -30,7 +30,7 @@ A comment (\`: keep-alive\`) is sent every 15 s. On reconnect send \`Last-Event-
 \`?lastEventId=\`: every missed event follows, in order. Without it the stream starts with new events only.`;
 
 @ApiTags('events')
-@ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHORIZED' })
+@ApiErrors({ 401: 'UNAUTHORIZED' })
 @Controller('v1/events')
 export class EventsController {
   constructor(
@@ -46,7 +46,7 @@ export class EventsController {
     summary: 'A single-use ticket for GET /v1/events?ticket=, valid 30 s, bound to this session',
   })
   @ApiResponse({ status: 201, type: StreamTicketDto })
-  @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'RATE_LIMITED: too many unused tickets' })
+  @ApiErrors({ 429: 'RATE_LIMITED: too many unused tickets' })
   ticket(@CurrentUser() user: AuthenticatedUser): Promise<StreamTicketDto> {
     return this.tickets.issue(user);
   }
@@ -66,8 +66,7 @@ export class EventsController {
     description: 'text/event-stream',
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
-  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED: a malformed ticket' })
-  @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'RATE_LIMITED: too many open streams' })
+  @ApiErrors({ 400: 'VALIDATION_FAILED: a malformed ticket', 429: 'RATE_LIMITED: too many open streams' })
   stream(
     @CurrentUser() user: AuthenticatedUser,
     @Query() query: EventsStreamQuery,

@@ -1,20 +1,19 @@
 import { Readable } from 'node:stream';
 import { Controller, Get, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ExportQueryDto } from '@app/contracts';
 import { type FastifyReply } from 'fastify';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
-import { ErrorResponseDto } from '../errors/error-response.dto';
+import { ApiErrors, ApiUserAuth } from '../http/api-docs';
 import { ExportService } from './export.service';
 
 // How much of the export may wait in memory for a slow client before the next page is read.
 const STREAM_HIGH_WATER_MARK = 64 * 1024;
 
 @ApiTags('export')
-@ApiBearerAuth()
+@ApiUserAuth()
 @UseGuards(JwtAuthGuard)
-@ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHORIZED' })
 @Controller('v1/export')
 export class ExportController {
   constructor(private readonly exports: ExportService) {}
@@ -28,7 +27,7 @@ export class ExportController {
   })
   @ApiProduces('application/json', 'application/zip')
   @ApiResponse({ status: 200, description: 'The export, as an attachment' })
-  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED: bad format' })
+  @ApiErrors({ 400: 'VALIDATION_FAILED: bad format' })
   async export(
     @CurrentUser() user: AuthenticatedUser,
     @Query() query: ExportQueryDto,

@@ -1,15 +1,14 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { MessagePattern as P, SpendingDto, SpendingQueryDto } from '@app/contracts';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
-import { ErrorResponseDto } from '../errors/error-response.dto';
+import { ApiErrors, ApiUserAuth } from '../http/api-docs';
 import { RpcClients } from '../rpc/rpc-clients';
 
 @ApiTags('insights')
-@ApiBearerAuth()
+@ApiUserAuth()
 @UseGuards(JwtAuthGuard)
-@ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHORIZED' })
 @Controller('v1/insights')
 export class InsightsController {
   constructor(private readonly rpc: RpcClients) {}
@@ -22,8 +21,7 @@ export class InsightsController {
       'from spending and both halves of transfers between your accounts. Currencies are never added together.',
   })
   @ApiResponse({ status: 200, type: SpendingDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not your item or account' })
+  @ApiErrors({ 400: 'VALIDATION_FAILED', 404: 'NOT_FOUND: not your item or account' })
   spending(@CurrentUser() user: AuthenticatedUser, @Query() query: SpendingQueryDto): Promise<SpendingDto> {
     return this.rpc.sync.send(P.InsightsSpending, { ...query, userId: user.userId });
   }

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   AccountListDto,
   ItemDto,
@@ -9,13 +9,12 @@ import {
 } from '@app/contracts';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
-import { ErrorResponseDto } from '../errors/error-response.dto';
+import { ApiErrors, ApiUserAuth } from '../http/api-docs';
 import { RpcClients } from '../rpc/rpc-clients';
 
 @ApiTags('items')
-@ApiBearerAuth()
+@ApiUserAuth()
 @UseGuards(JwtAuthGuard)
-@ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHORIZED' })
 @Controller('v1/items')
 export class ItemsController {
   constructor(private readonly rpc: RpcClients) {}
@@ -30,7 +29,7 @@ export class ItemsController {
   @Get(':id')
   @ApiOperation({ summary: 'One of your items' })
   @ApiResponse({ status: 200, type: ItemDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND' })
+  @ApiErrors({ 404: 'NOT_FOUND' })
   get(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<ItemDto> {
     return this.rpc.link.send(P.ItemsGet, { userId: user.userId, itemId: id });
   }
@@ -39,7 +38,7 @@ export class ItemsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove the item at Plaid, then its accounts and transactions here' })
   @ApiResponse({ status: 204 })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND' })
+  @ApiErrors({ 404: 'NOT_FOUND' })
   async remove(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', ParseUUIDPipe) id: string,
@@ -55,8 +54,7 @@ export class ItemsController {
       'Asks Plaid to refresh the item from the bank first (/transactions/refresh, unless TRANSACTIONS_REFRESH_ON_MANUAL_SYNC=false), then pulls with the cursor.',
   })
   @ApiResponse({ status: 202, type: SyncRequestAcceptedDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND' })
-  @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'RATE_LIMITED, with Retry-After' })
+  @ApiErrors({ 404: 'NOT_FOUND', 429: 'RATE_LIMITED, with Retry-After' })
   // sync-worker answers NOT_FOUND itself for an item that is not the caller's (one round trip).
   sync(
     @CurrentUser() user: AuthenticatedUser,
@@ -74,8 +72,7 @@ export class ItemsController {
       '`unlinked` and leave totals. The item’s next sync does the same.',
   })
   @ApiResponse({ status: 200, type: AccountListDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND' })
-  @ApiResponse({ status: 503, type: ErrorResponseDto, description: 'The institution is down (Retry-After)' })
+  @ApiErrors({ 404: 'NOT_FOUND', 503: 'The institution is down (Retry-After)' })
   refreshAccounts(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', ParseUUIDPipe) id: string,

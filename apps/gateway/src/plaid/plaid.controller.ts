@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   CreateLinkTokenDto,
   ExchangePublicTokenDto,
@@ -9,19 +9,14 @@ import {
 } from '@app/contracts';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
-import { ErrorResponseDto } from '../errors/error-response.dto';
+import { ApiErrors, ApiUserAuth } from '../http/api-docs';
 import { RpcClients } from '../rpc/rpc-clients';
 import { LinkTokensService } from './link-tokens.service';
 
 @ApiTags('plaid')
-@ApiBearerAuth()
+@ApiUserAuth()
 @UseGuards(JwtAuthGuard)
-@ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHORIZED' })
-@ApiResponse({
-  status: 503,
-  type: ErrorResponseDto,
-  description: 'Plaid or a service is unavailable (Retry-After)',
-})
+@ApiErrors({ 503: 'Plaid or a service is unavailable (Retry-After)' })
 @Controller('v1/plaid')
 export class PlaidController {
   constructor(
@@ -36,8 +31,7 @@ export class PlaidController {
     description: 'accountSelection=true (with itemId) lets the user share new accounts or stop sharing some.',
   })
   @ApiResponse({ status: 200, type: LinkTokenDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED or BAD_REQUEST' })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not one of your items' })
+  @ApiErrors({ 400: 'VALIDATION_FAILED or BAD_REQUEST', 404: 'NOT_FOUND: not one of your items' })
   linkToken(@CurrentUser() user: AuthenticatedUser, @Body() dto: CreateLinkTokenDto): Promise<LinkTokenDto> {
     return this.linkTokens.create(user.userId, dto);
   }
@@ -50,8 +44,7 @@ export class PlaidController {
     description: 'Retry-safe: the same public token answers with the same item.',
   })
   @ApiResponse({ status: 202, type: ExchangeResultDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'INVALID_PUBLIC_TOKEN (with `plaid`)' })
-  @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'ITEM_ALREADY_LINKED' })
+  @ApiErrors({ 400: 'INVALID_PUBLIC_TOKEN (with `plaid`)', 409: 'ITEM_ALREADY_LINKED' })
   exchange(
     @CurrentUser() user: AuthenticatedUser,
     @Body() dto: ExchangePublicTokenDto,

@@ -11,7 +11,7 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   CreateRuleDto,
   DeleteRuleQueryDto,
@@ -22,13 +22,12 @@ import {
 } from '@app/contracts';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
-import { ErrorResponseDto } from '../errors/error-response.dto';
+import { ApiErrors, ApiUserAuth } from '../http/api-docs';
 import { RpcClients } from '../rpc/rpc-clients';
 
 @ApiTags('rules')
-@ApiBearerAuth()
+@ApiUserAuth()
 @UseGuards(JwtAuthGuard)
-@ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHORIZED' })
 @Controller('v1/rules')
 export class RulesController {
   constructor(private readonly rpc: RpcClients) {}
@@ -48,12 +47,7 @@ export class RulesController {
       'Per field, the first matching rule by priority wins.',
   })
   @ApiResponse({ status: 201, type: RuleDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
-  @ApiResponse({
-    status: 404,
-    type: ErrorResponseDto,
-    description: 'NOT_FOUND: match.accountId is not yours',
-  })
+  @ApiErrors({ 400: 'VALIDATION_FAILED', 404: 'NOT_FOUND: match.accountId is not yours' })
   create(@CurrentUser() user: AuthenticatedUser, @Body() body: CreateRuleDto): Promise<RuleDto> {
     return this.rpc.sync.send(P.RulesCreate, { ...body, userId: user.userId });
   }
@@ -61,8 +55,7 @@ export class RulesController {
   @Patch(':id')
   @ApiOperation({ summary: 'Change a rule (match and set are replaced whole)' })
   @ApiResponse({ status: 200, type: RuleDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND' })
+  @ApiErrors({ 400: 'VALIDATION_FAILED', 404: 'NOT_FOUND' })
   update(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', ParseUUIDPipe) id: string,
@@ -75,7 +68,7 @@ export class RulesController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a rule (applyToExisting=true re-applies the remaining rules)' })
   @ApiResponse({ status: 204 })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND' })
+  @ApiErrors({ 404: 'NOT_FOUND' })
   async delete(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', ParseUUIDPipe) id: string,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Header, Param, Patch, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   type JsonText,
   MessagePattern as P,
@@ -12,13 +12,12 @@ import {
 } from '@app/contracts';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
-import { ErrorResponseDto } from '../errors/error-response.dto';
+import { ApiErrors, ApiUserAuth } from '../http/api-docs';
 import { RpcClients } from '../rpc/rpc-clients';
 
 @ApiTags('transactions')
-@ApiBearerAuth()
+@ApiUserAuth()
 @UseGuards(JwtAuthGuard)
-@ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHORIZED' })
 @Controller('v1/transactions')
 export class TransactionsController {
   constructor(private readonly rpc: RpcClients) {}
@@ -28,8 +27,7 @@ export class TransactionsController {
   @Header('Content-Type', 'application/json; charset=utf-8')
   @ApiOperation({ summary: 'Your transactions, newest first, keyset-paginated (pass nextCursor as cursor)' })
   @ApiResponse({ status: 200, type: TransactionPageDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not your item or account' })
+  @ApiErrors({ 400: 'VALIDATION_FAILED', 404: 'NOT_FOUND: not your item or account' })
   // sync-worker knows each item's owner: a foreign or unknown itemId is its NOT_FOUND (one round trip).
   list(
     @CurrentUser() user: AuthenticatedUser,
@@ -47,9 +45,11 @@ export class TransactionsController {
       'Ask again while hasMore. 410 CURSOR_EXPIRED: drop the replica and start without a cursor.',
   })
   @ApiResponse({ status: 200, type: TransactionChangesDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED: bad limit or cursor' })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not your item' })
-  @ApiResponse({ status: 410, type: ErrorResponseDto, description: 'CURSOR_EXPIRED: start over' })
+  @ApiErrors({
+    400: 'VALIDATION_FAILED: bad limit or cursor',
+    404: 'NOT_FOUND: not your item',
+    410: 'CURSOR_EXPIRED: start over',
+  })
   changes(
     @CurrentUser() user: AuthenticatedUser,
     @Query() query: TransactionChangesQueryDto,
@@ -62,7 +62,7 @@ export class TransactionsController {
   @ApiOperation({ summary: 'One of your transactions (hidden ones too), with your edits applied' })
   @ApiParam({ name: 'id', description: "Plaid's transaction_id" })
   @ApiResponse({ status: 200, type: TransactionDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not your transaction' })
+  @ApiErrors({ 404: 'NOT_FOUND: not your transaction' })
   get(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string): Promise<JsonText<TransactionDto>> {
     return this.rpc.sync.send(P.TransactionsGet, { userId: user.userId, id });
   }
@@ -79,12 +79,7 @@ export class TransactionsController {
   })
   @ApiParam({ name: 'id', description: "Plaid's transaction_id" })
   @ApiResponse({ status: 200, type: TransactionDto })
-  @ApiResponse({
-    status: 400,
-    type: ErrorResponseDto,
-    description: 'VALIDATION_FAILED: e.g. an unknown category',
-  })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not your transaction' })
+  @ApiErrors({ 400: 'VALIDATION_FAILED: e.g. an unknown category', 404: 'NOT_FOUND: not your transaction' })
   edit(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id') id: string,

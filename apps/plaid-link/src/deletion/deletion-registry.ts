@@ -1,5 +1,5 @@
 // Every link table that holds a user's data, and the statement that deletes it ($1 = the user id), run in this
-// order in one transaction once every item is removed at Plaid. deletion-registry.spec.ts fails when a table of
+// order in one transaction once every item is removed at Plaid. user-deletion.service.int-spec.ts fails when a table of
 // the schema with a user_id column is missing here.
 export interface DeletionEntry {
   table: string;

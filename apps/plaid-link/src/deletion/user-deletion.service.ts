@@ -1,8 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { EventPattern, type UserDeletionStepEvent } from '@app/contracts';
-import { enqueueEvent, JobError, OutboxRelay } from '@app/messaging';
-import { DataSource } from 'typeorm';
-import { CONFIG, LinkConfig } from '../config';
+import { JobError, UnitOfWork } from '@app/messaging';
 import { ItemsRepository } from '../items/items.repository';
 import { PlaidItemsService } from '../plaid-items/plaid-items.service';
 import { UserDeletionRepository } from './user-deletion.repository';
@@ -15,12 +13,10 @@ export class UserDeletionService {
   private readonly logger = new Logger(UserDeletionService.name);
 
   constructor(
-    @Inject(CONFIG) private readonly config: LinkConfig,
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly items: ItemsRepository,
     private readonly plaidItems: PlaidItemsService,
     private readonly rows: UserDeletionRepository,
-    private readonly relay: OutboxRelay,
   ) {}
 
   async deleteUser(event: UserDeletionStepEvent): Promise<void> {
@@ -40,11 +36,10 @@ export class UserDeletionService {
       }
       this.logger.log({ deletionId: event.deletionId, itemId: item.id }, 'item removed at Plaid (deletion)');
     }
-    await this.db.transaction(async (em) => {
-      await this.rows.deleteAllOf(em, event.userId);
-      await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.UserLinkDataDeleted, event);
+    await this.uow.run(async (tx) => {
+      await this.rows.deleteAllOf(tx.manager, event.userId);
+      await tx.publish(EventPattern.UserLinkDataDeleted, event);
     });
-    this.relay.kick();
     this.logger.log(
       { deletionId: event.deletionId, items: items.length },
       'account deletion: link data deleted',

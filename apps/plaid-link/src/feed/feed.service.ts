@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   BroadcastEvent,
   type FeedEventDto,
@@ -6,11 +6,8 @@ import {
   type FeedSinceRequest,
   type FeedSinceResponse,
   type UserFeedBroadcast,
-  topology,
 } from '@app/contracts';
-import { enqueueBroadcast } from '@app/messaging';
-import { type EntityManager } from 'typeorm';
-import { CONFIG, LinkConfig } from '../config';
+import { type Transaction } from '@app/messaging';
 import { type FeedEventData } from './feed-events';
 import { FeedRepository } from './feed.repository';
 
@@ -18,31 +15,24 @@ import { FeedRepository } from './feed.repository';
 // gateway from the outbox once that transaction commits, and read back by streams that start, resume or saw a gap.
 @Injectable()
 export class FeedService {
-  private readonly exchange: string;
+  constructor(private readonly feed: FeedRepository) {}
 
-  constructor(
-    @Inject(CONFIG) config: LinkConfig,
-    private readonly feed: FeedRepository,
-  ) {
-    this.exchange = topology(config.QUEUE_PREFIX).userEventsExchange;
-  }
-
-  // Stores the event under the user's next id and queues its broadcast, both in the caller's transaction (the
-  // caller kicks the outbox relay after the commit). With a dedupKey already in the feed (a redelivered message)
-  // nothing happens and null is answered.
+  // Stores the event under the user's next id and queues its broadcast, both in the caller's unit of work (which
+  // kicks the outbox relay after its commit). With a dedupKey already in the feed (a redelivered message) nothing
+  // happens and null is answered.
   async append<E extends FeedEventName>(
-    em: EntityManager,
+    tx: Transaction,
     userId: string,
     event: E,
     data: FeedEventData[E],
     dedupKey?: string,
   ): Promise<FeedEventDto | null> {
-    const { seen } = await this.feed.lockHead(em, userId, dedupKey ?? null);
+    const { seen } = await this.feed.lockHead(tx.manager, userId, dedupKey ?? null);
     if (seen) return null;
-    const id = await this.feed.insert(em, userId, event, data, dedupKey ?? null);
+    const id = await this.feed.insert(tx.manager, userId, event, data, dedupKey ?? null);
     const stored: FeedEventDto = { id, event, data };
     const broadcast: UserFeedBroadcast = { userId, ...stored };
-    await enqueueBroadcast(em, this.exchange, BroadcastEvent.UserEvent, broadcast);
+    await tx.broadcast(BroadcastEvent.UserEvent, broadcast);
     return stored;
   }
 

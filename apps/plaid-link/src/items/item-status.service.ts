@@ -8,11 +8,10 @@ import {
   type LegacyItemRefreshedEvent,
   type TransactionsEditedEvent,
 } from '@app/contracts';
-import { OutboxRelay } from '@app/messaging';
-import { DataSource, type EntityManager } from 'typeorm';
+import { UnitOfWork } from '@app/messaging';
 import { FeedService } from '../feed/feed.service';
 import { type Item } from './item.entity';
-import { ItemWriter } from './item.writer';
+import { ItemChangesService } from './item-changes.service';
 import { ItemsRepository } from './items.repository';
 
 // The item-news rules: what the sync worker's events do to an item's status, error and timestamps, and what
@@ -23,11 +22,10 @@ export class ItemStatusService {
   private readonly logger = new Logger(ItemStatusService.name);
 
   constructor(
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly items: ItemsRepository,
-    private readonly writer: ItemWriter,
+    private readonly itemChanges: ItemChangesService,
     private readonly feed: FeedService,
-    private readonly relay: OutboxRelay,
   ) {}
 
   // What /item/get said: institution, consent expiry, and Plaid's own item error (none: a pending item is healthy).
@@ -53,12 +51,12 @@ export class ItemStatusService {
   // A revoked item stays revoked, with its reason; an expiring one keeps its warning. The run's transaction
   // counts follow the item in the feed (transactions.changed, once per run: keyed by its syncedAt).
   async applySynced(event: ItemSyncedEvent): Promise<void> {
-    await this.inTransaction(async (em) => {
-      const update = await this.writer.update(em, event.itemId, (item) => syncedPatch(item, event));
+    await this.uow.run(async (tx) => {
+      const update = await this.itemChanges.update(tx, event.itemId, (item) => syncedPatch(item, event));
       if (!update) return this.unknown(event.itemId);
-      if (event.added + event.modified + event.removed === 0) return update.changed;
-      const appended = await this.feed.append(
-        em,
+      if (event.added + event.modified + event.removed === 0) return;
+      await this.feed.append(
+        tx,
         update.item.userId,
         'transactions.changed',
         {
@@ -70,7 +68,6 @@ export class ItemStatusService {
         },
         `sync:${event.itemId}:${event.syncedAt}`,
       );
-      return update.changed || appended !== null;
     });
   }
 
@@ -80,34 +77,32 @@ export class ItemStatusService {
 
   // The item's accounts changed at the sync worker (keyed by changedAt: a redelivery adds nothing).
   async applyAccountsChanged(event: ItemAccountsChangedEvent): Promise<void> {
-    await this.inTransaction(async (em) => {
-      const item = await this.items.lockById(em, event.itemId);
+    await this.uow.run(async (tx) => {
+      const item = await this.items.lockById(tx.manager, event.itemId);
       if (!item) return this.unknown(event.itemId);
-      const appended = await this.feed.append(
-        em,
+      await this.feed.append(
+        tx,
         item.userId,
         'accounts.changed',
         { itemId: item.id },
         `accounts:${item.id}:${event.changedAt}`,
       );
-      return appended !== null;
     });
   }
 
   // The user changed transactions of the item (edit, rule, unpaired transfer): transactions.changed in the feed,
   // as after a sync, keyed by editedAt (a redelivery adds nothing). The item's status does not change.
   async applyTransactionsEdited(event: TransactionsEditedEvent): Promise<void> {
-    await this.inTransaction(async (em) => {
-      const item = await this.items.lockById(em, event.itemId);
+    await this.uow.run(async (tx) => {
+      const item = await this.items.lockById(tx.manager, event.itemId);
       if (!item) return this.unknown(event.itemId);
-      const appended = await this.feed.append(
-        em,
+      await this.feed.append(
+        tx,
         item.userId,
         'transactions.changed',
         { itemId: item.id, added: 0, modified: event.modified, removed: 0, cursor: event.changesCursor },
         `edit:${item.id}:${event.editedAt}`,
       );
-      return appended !== null;
     });
   }
 
@@ -138,20 +133,13 @@ export class ItemStatusService {
   }
 
   private async update(itemId: string, patch: (item: Item) => Partial<Item>): Promise<void> {
-    await this.inTransaction(async (em) => {
-      const update = await this.writer.update(em, itemId, patch);
-      return update ? update.changed : this.unknown(itemId);
+    await this.uow.run(async (tx) => {
+      if (!(await this.itemChanges.update(tx, itemId, patch))) this.unknown(itemId);
     });
   }
 
-  // `work` answers whether it appended to a feed: the relay publishes it right after the commit.
-  private async inTransaction(work: (em: EntityManager) => Promise<boolean>): Promise<void> {
-    if (await this.db.transaction(work)) this.relay.kick();
-  }
-
-  private unknown(itemId: string): false {
+  private unknown(itemId: string): void {
     this.logger.warn({ itemId }, 'news about an unknown item; ignored');
-    return false;
   }
 }
 

@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode, EventPattern, type ItemDto, type ItemListDto } from '@app/contracts';
-import { OutboxRelay, enqueueEvent } from '@app/messaging';
-import { DataSource } from 'typeorm';
+import { UnitOfWork } from '@app/messaging';
 import { CONFIG, LinkConfig } from '../config';
 import { PlaidItemsService } from '../plaid-items/plaid-items.service';
 import { type Item } from './item.entity';
 import { toItemDto } from './item.mapper';
-import { ItemWriter } from './item.writer';
+import { ItemChangesService } from './item-changes.service';
 import { ItemsRepository } from './items.repository';
 
 // A user's items: list, read, remove. Everything is scoped to the owner.
@@ -17,10 +16,9 @@ export class ItemsService {
   constructor(
     @Inject(CONFIG) private readonly config: LinkConfig,
     private readonly items: ItemsRepository,
-    private readonly writer: ItemWriter,
-    private readonly db: DataSource,
+    private readonly itemChanges: ItemChangesService,
+    private readonly uow: UnitOfWork,
     private readonly plaidItems: PlaidItemsService,
-    private readonly relay: OutboxRelay,
   ) {}
 
   async list(userId: string): Promise<ItemListDto> {
@@ -43,11 +41,10 @@ export class ItemsService {
     const item = await this.owned(userId, itemId);
     await this.plaidItems.removeAtPlaid(this.plaidItems.accessToken(item), item.plaidItemId);
     // A concurrent remove that deleted it first has sent the events already.
-    await this.db.transaction(async (em) => {
-      if (!(await this.writer.remove(em, item))) return;
-      await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemRemoved, { itemId: item.id, userId });
+    await this.uow.run(async (tx) => {
+      if (!(await this.itemChanges.remove(tx, item))) return;
+      await tx.publish(EventPattern.ItemRemoved, { itemId: item.id, userId });
     });
-    this.relay.kick();
     this.logger.log({ itemId, userId }, 'item removed');
     return { deleted: true };
   }

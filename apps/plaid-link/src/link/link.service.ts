@@ -9,14 +9,13 @@ import {
   type ItemStatusValue,
   type LinkTokenDto,
 } from '@app/contracts';
-import { OutboxRelay, enqueueEvent } from '@app/messaging';
+import { UnitOfWork } from '@app/messaging';
 import { itemUserMessage, PlaidApiError, plaidCall, plaidDomainError, plaidErrorPolicy } from '@app/plaid';
 import { type AccountBase, type CountryCode, PlaidApi, Products, type LinkTokenCreateRequest } from 'plaid';
-import { DataSource } from 'typeorm';
 import { CONFIG, LinkConfig } from '../config';
 import { toItemDto } from '../items/item.mapper';
 import { type Item } from '../items/item.entity';
-import { ItemWriter } from '../items/item.writer';
+import { ItemChangesService } from '../items/item-changes.service';
 import { ItemsRepository } from '../items/items.repository';
 import { ItemsService } from '../items/items.service';
 import { PlaidItemsService } from '../plaid-items/plaid-items.service';
@@ -65,13 +64,12 @@ export class LinkService {
   constructor(
     @Inject(CONFIG) private readonly config: LinkConfig,
     private readonly items: ItemsRepository,
-    private readonly writer: ItemWriter,
+    private readonly itemChanges: ItemChangesService,
     private readonly itemsService: ItemsService,
     private readonly exchanges: ExchangesRepository,
     private readonly plaidItems: PlaidItemsService,
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly plaid: PlaidApi,
-    private readonly relay: OutboxRelay,
     private readonly limiter: LinkRateLimiter,
   ) {}
 
@@ -222,8 +220,8 @@ export class LinkService {
     claimId: string,
   ): Promise<Item> {
     const { plaidItemId } = plaidItem;
-    const item = await this.db.transaction(async (em) => {
-      const saved = await this.writer.create(em, {
+    return this.uow.run(async (tx) => {
+      const saved = await this.itemChanges.create(tx, {
         userId,
         plaidItemId,
         accessTokenEnc: this.plaidItems.encryptAccessToken(plaidItem.accessToken, plaidItemId),
@@ -234,11 +232,11 @@ export class LinkService {
         errorCode: seen.error?.code ?? null,
         errorMessage: seen.error?.message ?? null,
       });
-      if (!(await this.exchanges.complete(em, hash, claimId, saved.id))) {
+      if (!(await this.exchanges.complete(tx.manager, hash, claimId, saved.id))) {
         // Taken over as stale by a retry: that attempt owns the token's outcome now.
         throw new Error('exchange claim lost before the item was recorded');
       }
-      await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemLinked, {
+      await tx.publish(EventPattern.ItemLinked, {
         itemId: saved.id,
         userId,
         plaidItemId,
@@ -246,8 +244,6 @@ export class LinkService {
       });
       return saved;
     });
-    this.relay.kick();
-    return item;
   }
 
   // Nothing half-done: an item we could not record must not live on at Plaid.

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
-import { OutboxRelay, outboxRelayProvider } from '@app/messaging';
+import { UnitOfWork, unitOfWorkProviders } from '@app/messaging';
 import { CONFIG } from '../config';
 
-// One relay per process for link.outbox; features that enqueue events import this to kick it after a commit.
+// One relay per process for link.outbox, and the unit of work on it: features that write rows (and publish or
+// broadcast with them) import this and run their transactions through UnitOfWork.
 @Module({
-  providers: [outboxRelayProvider(CONFIG)],
-  exports: [OutboxRelay],
+  providers: unitOfWorkProviders(CONFIG),
+  exports: [UnitOfWork],
 })
 export class OutboxModule {}

@@ -1,12 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { EventPattern, type PlaidWebhookEvent } from '@app/contracts';
-import { OutboxRelay, enqueueEvent } from '@app/messaging';
+import { UnitOfWork } from '@app/messaging';
 import { itemUserMessage, PlaidApiError, plaidCall, plaidErrorPolicy } from '@app/plaid';
 import { PlaidApi } from 'plaid';
-import { DataSource } from 'typeorm';
-import { CONFIG, LinkConfig } from '../config';
 import { type Item } from '../items/item.entity';
-import { ItemWriter } from '../items/item.writer';
+import { ItemChangesService } from '../items/item-changes.service';
 import { ItemsRepository } from '../items/items.repository';
 import { PlaidItemsService } from '../plaid-items/plaid-items.service';
 
@@ -20,13 +18,11 @@ export class ItemWebhooksService {
   private readonly logger = new Logger(ItemWebhooksService.name);
 
   constructor(
-    @Inject(CONFIG) private readonly config: LinkConfig,
     private readonly items: ItemsRepository,
-    private readonly writer: ItemWriter,
+    private readonly itemChanges: ItemChangesService,
     private readonly plaidItems: PlaidItemsService,
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly plaid: PlaidApi,
-    private readonly relay: OutboxRelay,
   ) {}
 
   async handle(event: PlaidWebhookEvent): Promise<void> {
@@ -89,33 +85,27 @@ export class ItemWebhooksService {
 
   // The change and the owner's item.updated (when the item as clients see it changed) commit together.
   private async update(item: Item, patch: (current: Item) => Partial<Item>): Promise<void> {
-    const update = await this.db.transaction((em) => this.writer.update(em, item.id, patch));
-    if (update?.changed) this.relay.kick();
+    await this.uow.run((tx) => this.itemChanges.update(tx, item.id, patch));
   }
 
   // One account's consent withdrawn: its data goes, the item stays.
   private async revokeAccount(item: Item, accountId: string | null): Promise<void> {
     if (!accountId) return;
-    await this.db.transaction((em) =>
-      enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemDataRevoked, {
-        itemId: item.id,
-        plaidAccountId: accountId,
-      }),
+    await this.uow.run((tx) =>
+      tx.publish(EventPattern.ItemDataRevoked, { itemId: item.id, plaidAccountId: accountId }),
     );
-    this.relay.kick();
   }
 
   // The user withdrew consent: stop at Plaid (best effort) and delete what we hold; the item stays, revoked.
   private async revoke(item: Item): Promise<void> {
-    await this.db.transaction(async (em) => {
-      await this.writer.update(em, item.id, () => ({
+    await this.uow.run(async (tx) => {
+      await this.itemChanges.update(tx, item.id, () => ({
         status: 'revoked',
         errorCode: 'USER_PERMISSION_REVOKED',
         errorMessage: 'Access to this bank connection was revoked.',
       }));
-      await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemDataRevoked, { itemId: item.id });
+      await tx.publish(EventPattern.ItemDataRevoked, { itemId: item.id });
     });
-    this.relay.kick();
     await plaidCall(() => this.plaid.itemRemove({ access_token: this.plaidItems.accessToken(item) })).catch(
       (err: unknown) => {
         const code = err instanceof PlaidApiError ? err.errorCode : (err as Error).message;

@@ -1,5 +1,5 @@
 // Every sync table that holds a user's data, and the statement that deletes it ($1 = the user id), run in this
-// order in one transaction: readers see all of the user's data or none. deletion-registry.spec.ts fails when a
+// order in one transaction: readers see all of the user's data or none. user-deletion.service.int-spec.ts fails when a
 // table of the schema with a user_id column is missing here.
 export interface DeletionEntry {
   table: string;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { EventPattern, type ItemProblemPayload } from '@app/contracts';
+import { EventPattern, type ItemProblemPayload, type ItemStatusValue } from '@app/contracts';
 import { JobError, OutboxRelay, enqueueEvent } from '@app/messaging';
-import { type ItemStatus, PlaidApiError, plaidErrorPolicy } from '@app/plaid';
+import { PlaidApiError, plaidErrorPolicy } from '@app/plaid';
 import { DataSource } from 'typeorm';
 import { CONFIG, SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
@@ -17,7 +17,7 @@ export interface PlaidFailureDecision {
   // The institution is down: pause every item of it.
   tripBreaker: boolean;
   // Recorded on the item (and announced) before the outcome; null = unchanged.
-  itemStatus: ItemStatus | null;
+  itemStatus: ItemStatusValue | null;
   outcome: PlaidFailureOutcome;
 }
 

@@ -5,7 +5,7 @@ import type { TransactionDto } from '@app/contracts';
 // (sync.transactions) and `e` (the user's edits of it, sync.transaction_edits, LEFT JOINed on the user and
 // Plaid's id — every statement that uses it writes that join) that fills it. Effective values: the user's
 // edit, else what a rule set when the row was stored, else Plaid's. `satisfies` makes a property added to or dropped from TransactionDto a
-// compile error here; transaction.projection.spec.ts checks the value types against a real row.
+// compile error here; transaction.projection.int-spec.ts checks the value types against a real row.
 // Dates are ISO (JSON output ignores DateStyle), datetime is rendered like Date.toISOString(), and category is
 // null when it has neither part.
 export const TRANSACTION_FIELDS = {

@@ -73,6 +73,7 @@ export const ITEM_STATUSES = [
   'revoked',
   'error',
 ] as const;
+// The one list of an item's statuses: the DTOs, the events, the Plaid error map and plaid-link's items use it.
 export type ItemStatusValue = (typeof ITEM_STATUSES)[number];
 
 export class ItemErrorDto {
