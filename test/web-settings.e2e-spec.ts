@@ -86,7 +86,7 @@ describe('web: settings', () => {
       exportSection.getByRole('button', { name: 'Download JSON' }).click(),
     ]);
     expect(json.suggestedFilename()).toMatch(/^export-\d{4}-\d{2}-\d{2}\.json$/);
-    const doc = JSON.parse(readFileSync((await json.path())!, 'utf8'));
+    const doc = JSON.parse(readFileSync(await json.path(), 'utf8'));
     expect(doc.profile.email).toBe(email);
     await exportSection.getByText(/export-.*\.json \(.*\) is in your downloads\./).waitFor();
     const [zip] = await Promise.all([
@@ -94,7 +94,7 @@ describe('web: settings', () => {
       exportSection.getByRole('button', { name: 'Download CSV (zip)' }).click(),
     ]);
     expect(zip.suggestedFilename()).toMatch(/^export-\d{4}-\d{2}-\d{2}\.zip$/);
-    const bytes = readFileSync((await zip.path())!);
+    const bytes = readFileSync(await zip.path());
     expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
     expect(bytes.toString('latin1')).toContain('transactions.csv');
     await shoot(page, 'settings-exported-desktop');

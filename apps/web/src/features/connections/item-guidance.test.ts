@@ -2,21 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { type Item } from './api';
 import { guidance } from './item-guidance';
 
-const item = (over: Partial<Item>): Item =>
-  ({
-    id: 'i',
-    institutionId: null,
-    institutionName: 'Bank',
-    status: 'healthy',
-    error: null,
-    consentExpiresAt: null,
-    lastSyncedAt: null,
-    plaidLastUpdatedAt: null,
-    stale: false,
-    newAccountsAvailable: false,
-    createdAt: '2026-12-01T00:00:00Z',
-    ...over,
-  }) as Item;
+const item = (over: Partial<Item>): Item => ({
+  id: 'i',
+  institutionId: null,
+  institutionName: 'Bank',
+  status: 'healthy',
+  error: null,
+  consentExpiresAt: null,
+  lastSyncedAt: null,
+  plaidLastUpdatedAt: null,
+  stale: false,
+  newAccountsAvailable: false,
+  createdAt: '2026-12-01T00:00:00Z',
+  ...over,
+});
 
 describe('guidance', () => {
   it('offers account selection, not a repair, for new accounts on a healthy item', () => {

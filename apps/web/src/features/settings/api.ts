@@ -33,7 +33,8 @@ export async function downloadExport(
   const { response } = await client.GET('/v1/export', { params: { query: { format } }, parseAs: 'stream' });
   if (!response.ok) {
     // The error body is the API's error shape: let unwrap read it.
-    await unwrap(Promise.resolve({ error: await response.json().catch(() => ({})), response }));
+    const error: unknown = await response.json().catch(() => ({}));
+    await unwrap(Promise.resolve({ error, response }));
   }
   const reader = response.body?.getReader();
   const chunks: Uint8Array<ArrayBuffer>[] = [];
@@ -42,7 +43,7 @@ export async function downloadExport(
     if (!reader) break;
     const { done, value } = await reader.read();
     if (done) break;
-    chunks.push(value as Uint8Array<ArrayBuffer>);
+    chunks.push(value);
     bytes += value.byteLength;
     onProgress(bytes);
   }
