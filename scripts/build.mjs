@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const webpack = require('webpack');
 const { APPS, configFor } = require('../webpack.config.js');
-const { TOOLS, toolConfigFor } = require('./webpack/tools.cjs');
+const { TOOLS, benchExportsConfig, toolConfigFor } = require('./webpack/tools.cjs');
 
 const wanted = process.argv.slice(2);
 const apps = wanted.length > 0 ? wanted : APPS;
@@ -14,9 +14,10 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
-// A full build also builds the command-line tools (dist/tools).
+// A full build also builds the command-line tools (dist/tools) and the bench's statements (dist/bench).
 const tools = wanted.length > 0 ? [] : TOOLS;
-webpack([...apps.map(configFor), ...tools.map(toolConfigFor)], (err, stats) => {
+const bench = wanted.length > 0 ? [] : [benchExportsConfig()];
+webpack([...apps.map(configFor), ...tools.map(toolConfigFor), ...bench], (err, stats) => {
   if (err) {
     process.stderr.write(`${err.stack ?? err}\n`);
     process.exit(1);
@@ -25,6 +26,6 @@ webpack([...apps.map(configFor), ...tools.map(toolConfigFor)], (err, stats) => {
   if (text.trim()) process.stdout.write(`${text}\n`);
   if (stats.hasErrors()) process.exit(1);
   process.stdout.write(
-    `built ${apps.join(', ')} into dist/apps${tools.length > 0 ? `, ${tools.join(', ')} into dist/tools` : ''}\n`,
+    `built ${apps.join(', ')} into dist/apps${tools.length > 0 ? `, ${tools.join(', ')} into dist/tools, bench/exports.ts into dist/bench` : ''}\n`,
   );
 });

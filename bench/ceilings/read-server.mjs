@@ -1,9 +1,9 @@
-// Ceiling of the read API: a bare Fastify + pg server running the statement of
-// apps/sync-worker/src/transactions/transactions.repository.ts itself (bench/lib/list-sql.mjs) for one fixed user, with no gateway, no broker,
-// no auth, no validation. Env: DATABASE_URL, PORT, BENCH_USER_ID, DB_POOL_SIZE. Prints "listening" when up.
+// Ceiling of the read API: a bare Fastify + pg server running the sync worker's own list statement and parameters
+// (imported from its build, bench/lib/list-sql.mjs) for one fixed user, with no gateway, no broker, no auth, no
+// validation. Env: DATABASE_URL, PORT, BENCH_USER_ID, DB_POOL_SIZE. Prints "listening" when up.
 import Fastify from 'fastify';
 import pg from 'pg';
-import { transactionsListSql } from '../lib/list-sql.mjs';
+import { benchExports } from '../lib/list-sql.mjs';
 
 const pool = new pg.Pool({
   connectionString: process.env.DATABASE_URL,
@@ -12,7 +12,7 @@ const pool = new pg.Pool({
 });
 const userId = process.env.BENCH_USER_ID;
 
-const SQL = transactionsListSql();
+const { TRANSACTIONS_LIST_SQL: SQL, transactionsListParams } = benchExports();
 
 function decodeCursor(raw) {
   const [date, id] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
@@ -26,21 +26,18 @@ app.get('/v1/transactions', async (request, reply) => {
   const q = request.query;
   const limit = q.limit ? Number(q.limit) : 50;
   const after = q.cursor ? decodeCursor(q.cursor) : null;
-  const { rows } = await pool.query(SQL, [
-    userId,
-    null,
-    null,
-    null,
-    null,
-    q.pending === undefined ? null : q.pending === 'true',
-    q.minAmount === undefined ? null : Number(q.minAmount),
-    q.maxAmount === undefined ? null : Number(q.maxAmount),
-    null,
-    after?.date ?? null,
-    after?.id ?? null,
-    limit + 1,
-    q.includeHidden === 'true',
-  ]);
+  const { rows } = await pool.query(
+    SQL,
+    transactionsListParams({
+      userId,
+      pending: q.pending === undefined ? undefined : q.pending === 'true',
+      minAmount: q.minAmount === undefined ? undefined : Number(q.minAmount),
+      maxAmount: q.maxAmount === undefined ? undefined : Number(q.maxAmount),
+      after,
+      limit: limit + 1,
+      includeHidden: q.includeHidden === 'true',
+    }),
+  );
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];

@@ -31,16 +31,26 @@ export async function expectStatus(promise, status, what) {
   return res.body;
 }
 
+// With `amount`, autocannon notices the last answer only at its next one-second sample, so its duration is
+// rounded up to whole seconds (2,000 webhooks in 2.1 s read as 3 s): the time of the last answer is kept too.
 export function cannon(options) {
   return new Promise((resolve, reject) => {
-    autocannon(options, (err, result) => (err ? reject(err) : resolve(result)));
+    const t0 = performance.now();
+    let last = t0;
+    const instance = autocannon(options, (err, result) =>
+      err ? reject(err) : resolve(options.amount ? { ...result, activeSeconds: (last - t0) / 1000 } : result),
+    );
+    instance.on('response', () => {
+      last = performance.now();
+    });
   });
 }
 
 export function summarize(r) {
   const ok = r['2xx'];
+  const seconds = r.activeSeconds > 0 ? r.activeSeconds : r.duration;
   return {
-    rps: ok / r.duration,
+    rps: ok / seconds,
     ok,
     non2xx: r.non2xx,
     errors: r.errors,
@@ -48,7 +58,7 @@ export function summarize(r) {
     p50: r.latency.p50,
     p99: r.latency.p99,
     max: r.latency.max,
-    seconds: r.duration,
+    seconds,
   };
 }
 

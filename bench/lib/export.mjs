@@ -8,12 +8,17 @@ import pg from 'pg';
 import { PhaseSampler, rssMb } from './metrics.mjs';
 import { BenchSystem, sleep } from './system.mjs';
 
-const log = (msg) => process.stdout.write(`[bench export ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+const log = (msg) =>
+  process.stdout.write(`[bench export ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
 async function call(method, url, { body, token } = {}) {
   const headers = { 'content-type': 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
@@ -36,13 +41,18 @@ async function seedUser(sys, db, count) {
       options: { webhook: sys.webhookUrl },
     },
   });
-  const { item } = await call('POST', `${sys.gatewayUrl}/v1/plaid/exchange`, { body: { publicToken }, token });
+  const { item } = await call('POST', `${sys.gatewayUrl}/v1/plaid/exchange`, {
+    body: { publicToken },
+    token,
+  });
   for (;;) {
     const got = await call('GET', `${sys.gatewayUrl}/v1/items/${item.id}`, { token });
     if (got.lastSyncedAt) break;
     await sleep(250);
   }
-  const { rows } = await db.query(`SELECT id, user_id FROM sync.accounts WHERE item_id = $1 LIMIT 1`, [item.id]);
+  const { rows } = await db.query(`SELECT id, user_id FROM sync.accounts WHERE item_id = $1 LIMIT 1`, [
+    item.id,
+  ]);
   const [{ id: accountId, user_id: userId }] = rows;
   await db.query(
     `INSERT INTO sync.transactions (plaid_transaction_id, item_id, user_id, account_id, amount, iso_currency_code,

@@ -65,6 +65,8 @@ async function startSecondGateway(sys, extraEnv) {
     'gateway',
     { ...first.env, PORT: String(port), ...extraEnv },
     sys.logDir,
+    [],
+    sys.root,
   );
   gw.start();
   const url = `http://127.0.0.1:${port}`;

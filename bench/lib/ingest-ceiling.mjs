@@ -2,8 +2,11 @@
 // Methods (500-row pages, one transaction per page, one connection, fresh table each):
 //  - copy:   COPY … FROM STDIN (text format) → temp table → INSERT … SELECT … ON CONFLICT DO UPDATE
 //            (pg-copy-streams is not installed; CopyFrom below is the same few lines of pg's Submittable API)
-//  - unnest: the sync-worker's own statement (INSERT … SELECT FROM unnest(…) JOIN accounts … ON CONFLICT)
+//  - unnest: the sync-worker's own upsert statement and parameters (imported from its build, bench/exports.ts:
+//            unnest arrays, the user's rules, the pending → posted move of edits), with `transactions` resolved
+//            to the ceiling table by the search path
 import pg from 'pg';
+import { benchExports } from './list-sql.mjs';
 
 const COLUMNS = [
   'plaid_transaction_id',
@@ -77,7 +80,8 @@ function copyField(v) {
   );
 }
 
-// A Plaid transaction as the columns the sync-worker writes (same mapping as transactions.writer.ts).
+// A Plaid transaction as the columns the sync-worker writes (the COPY method's rows; the unnest method uses the
+// writer's own mapping).
 function values(t, itemId, userId, accountUuid) {
   return [
     t.transaction_id,
@@ -184,48 +188,16 @@ export async function ingestCeiling(databaseUrl, { itemId, userId, transactions,
     );
 
     await fresh();
+    const { TRANSACTIONS_UPSERT_SQL, transactionsUpsertParams } = benchExports();
+    // The statement names its tables unqualified: `transactions` is the ceiling table, the rest sync's own.
+    await client.query('SET search_path = bench, sync');
     t0 = performance.now();
     for (const page of pages(rows, pageSize)) {
-      const col = (f) => page.map(f);
       await client.query('BEGIN');
-      await client.query(
-        `INSERT INTO bench.transactions (${COLUMNS.join(', ')})
-         SELECT u.tid, $1, $2, a.id, u.amount, u.iso, u.unofficial, u.date, u.authorized_date, u.datetime,
-                u.authorized_datetime, u.name, u.merchant_name, u.pending, u.pending_transaction_id, u.payment_channel,
-                u.category_primary, u.category_detailed, u.logo_url
-           FROM unnest($3::text[], $4::text[], $5::numeric[], $6::text[], $7::text[], $8::date[], $9::date[],
-                       $10::timestamptz[], $11::timestamptz[], $12::text[], $13::text[], $14::boolean[], $15::text[],
-                       $16::text[], $17::text[], $18::text[], $19::text[])
-             AS u(tid, plaid_account_id, amount, iso, unofficial, date, authorized_date, datetime, authorized_datetime,
-                  name, merchant_name, pending, pending_transaction_id, payment_channel, category_primary,
-                  category_detailed, logo_url)
-           JOIN sync.accounts a ON a.plaid_account_id = u.plaid_account_id AND a.item_id = $1
-         ON CONFLICT (plaid_transaction_id) DO UPDATE SET ${UPDATE_SET}
-         WHERE bench.transactions.item_id = EXCLUDED.item_id`,
-        [
-          itemId,
-          userId,
-          col((t) => t.transaction_id),
-          col((t) => t.account_id),
-          col((t) => t.amount),
-          col((t) => t.iso_currency_code ?? null),
-          col((t) => t.unofficial_currency_code ?? null),
-          col((t) => t.date),
-          col((t) => t.authorized_date ?? null),
-          col((t) => t.datetime ?? null),
-          col((t) => t.authorized_datetime ?? null),
-          col((t) => t.name ?? t.merchant_name ?? ''),
-          col((t) => t.merchant_name ?? null),
-          col((t) => t.pending),
-          col((t) => t.pending_transaction_id ?? null),
-          col((t) => (t.payment_channel ? String(t.payment_channel) : null)),
-          col((t) => t.personal_finance_category?.primary ?? null),
-          col((t) => t.personal_finance_category?.detailed ?? null),
-          col((t) => t.logo_url ?? null),
-        ],
-      );
+      await client.query(TRANSACTIONS_UPSERT_SQL, transactionsUpsertParams(itemId, userId, page).params);
       await client.query('COMMIT');
     }
+    await client.query('RESET search_path');
     results.unnest = rate(rows.length, t0);
     results.unnest.written = Number(
       (await client.query('SELECT count(*) FROM bench.transactions')).rows[0].count,

@@ -45,6 +45,10 @@ function groupCpuSeconds(comm) {
 // The shared servers the system runs on; on a box of its own they serve only the bench.
 const INFRA = { postgres: 'postgres', rabbitmq: 'beam.smp' };
 
+export function monotonicMicros() {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
 export function machineBusySeconds() {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   const [user, nice, system, idle, iowait, irq, softirq, steal] = line;
@@ -61,6 +65,8 @@ export class PhaseSampler {
     for (const [name, comm] of Object.entries(INFRA)) this.cpu0[name] = groupCpuSeconds(comm);
     this.machine0 = machineBusySeconds();
     this.t0 = performance.now();
+    // CLOCK_MONOTONIC in µs, the clock of V8's profile timestamps: a --cpu-prof profile can be cut to this phase.
+    this.mono0 = monotonicMicros();
     this.sample();
     this.timer = setInterval(() => this.sample(), intervalMs);
   }
@@ -91,6 +97,7 @@ export class PhaseSampler {
     const busy = m.busy - this.machine0.busy;
     return {
       wallSeconds: wall,
+      monoUs: [this.mono0, monotonicMicros()],
       maxRssMb: this.maxRss,
       cpuSeconds: cpu,
       // Cores' worth of CPU used by everything else on the box (other test suites, the kernel's own threads).

@@ -54,8 +54,9 @@ export function allQueues(prefix, tiersMs = RETRY_TIERS_MS) {
 }
 
 export class ServiceProcess {
-  constructor(name, app, env, logDir, nodeArgs = []) {
-    Object.assign(this, { name, app, env, logDir, nodeArgs });
+  // `root`: the tree whose dist/ is run (the current one, or an --ab work tree).
+  constructor(name, app, env, logDir, nodeArgs = [], root = ROOT) {
+    Object.assign(this, { name, app, env, logDir, nodeArgs, root });
   }
 
   get pid() {
@@ -73,10 +74,10 @@ export class ServiceProcess {
   start() {
     mkdirSync(this.logDir, { recursive: true });
     const log = createWriteStream(this.logFile, { flags: 'a' });
-    const main = join(ROOT, 'dist', 'apps', this.app, 'main.js');
+    const main = join(this.root, 'dist', 'apps', this.app, 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
     this.child = spawn(process.execPath, [...this.nodeArgs, main], {
-      cwd: ROOT,
+      cwd: this.root,
       env: { ...process.env, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -98,9 +99,23 @@ export class ServiceProcess {
 export class BenchSystem {
   services = new Map();
 
-  constructor({ sandboxTransactions, profile = [], profileDir, nodeOptions = '' }) {
+  // `root`: the tree whose built apps run (default: this one). `label`: a suffix of the run id ('a'/'b' in --ab).
+  // `sandbox`: another system whose emulator this one shares (same items' generator, same signing key), so
+  // both trees of an --ab run get identical data and webhooks signed once verify on both.
+  constructor({
+    sandboxTransactions,
+    profile = [],
+    profileDir,
+    nodeOptions = '',
+    root = ROOT,
+    label = '',
+    sandbox,
+  }) {
     this.nodeOptions = nodeOptions;
-    this.runId = `bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+    this.root = root;
+    this.label = label;
+    this.sharedSandbox = sandbox;
+    this.runId = `bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}${label ? `_${label}` : ''}`;
     this.database = this.runId;
     this.databaseUrl = databaseUrlFor(this.runId);
     this.queuePrefix = `${this.runId}.`;
@@ -153,7 +168,7 @@ export class BenchSystem {
   async start() {
     const [gatewayPort, sandboxPort] = [await freePort(), await freePort()];
     this.gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-    this.sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+    this.sandboxUrl = this.sharedSandbox?.sandboxUrl ?? `http://127.0.0.1:${sandboxPort}`;
     this.webhookUrl = `${this.gatewayUrl}/v1/webhooks/plaid`;
     const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
     await admin.connect();
@@ -183,21 +198,26 @@ export class BenchSystem {
       TOKEN_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
     };
     const add = (name, extra) => {
+      const file = `${name}${this.label ? `.${this.label}` : ''}.cpuprofile`;
       const nodeArgs = this.profile.includes(name)
-        ? ['--cpu-prof', `--cpu-prof-dir=${this.profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+        ? ['--cpu-prof', `--cpu-prof-dir=${this.profileDir}`, `--cpu-prof-name=${file}`]
         : [];
       const env = { ...common, ...extra };
       if (this.nodeOptions && name !== 'plaid-sandbox') env.NODE_OPTIONS = this.nodeOptions;
-      this.services.set(name, new ServiceProcess(name, name, env, this.logDir, nodeArgs));
+      this.services.set(name, new ServiceProcess(name, name, env, this.logDir, nodeArgs, this.root));
     };
-    add('plaid-sandbox', {
-      PORT: String(sandboxPort),
-      HOST: '127.0.0.1',
-      SANDBOX_CLIENT_ID: CLIENT_ID,
-      SANDBOX_SECRET: SECRET,
-      SANDBOX_TRANSACTIONS_PER_ITEM: String(this.sandboxTransactions),
-      SANDBOX_AUTO_WEBHOOKS: 'false',
-    });
+    // The emulator always runs from this tree's build (an --ab base tree gets the same data and keys).
+    if (!this.sharedSandbox) {
+      add('plaid-sandbox', {
+        PORT: String(sandboxPort),
+        HOST: '127.0.0.1',
+        SANDBOX_CLIENT_ID: CLIENT_ID,
+        SANDBOX_SECRET: SECRET,
+        SANDBOX_TRANSACTIONS_PER_ITEM: String(this.sandboxTransactions),
+        SANDBOX_AUTO_WEBHOOKS: 'false',
+      });
+      this.services.get('plaid-sandbox').root = ROOT;
+    }
     add('auth', broker('auth'));
     add('plaid-link', { ...plaid, ...broker('plaid-link') });
     // The emulator has no rate limit; the per-item pacing of Plaid's real limit (50 /transactions/sync calls a
@@ -235,7 +255,22 @@ export class BenchSystem {
   }
 
   pids() {
-    return Object.fromEntries([...this.services].map(([name, s]) => [name, s.pid]));
+    const own = Object.fromEntries([...this.services].map(([name, s]) => [name, s.pid]));
+    // A shared emulator works for this system too (it serves the ingest's pages).
+    const sandbox = this.sharedSandbox?.services.get('plaid-sandbox')?.pid;
+    return sandbox ? { 'plaid-sandbox': sandbox, ...own } : own;
+  }
+
+  // Where each profiled service's --cpu-prof file lands (written when the service exits).
+  profileFiles() {
+    return Object.fromEntries(
+      this.profile
+        .filter((name) => this.services.has(name))
+        .map((name) => [
+          name,
+          join(this.profileDir, `${name}${this.label ? `.${this.label}` : ''}.cpuprofile`),
+        ]),
+    );
   }
 
   async stop() {

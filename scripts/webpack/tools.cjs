@@ -20,4 +20,24 @@ function toolConfigFor(tool) {
   };
 }
 
-module.exports = { TOOLS, toolConfigFor };
+// The statements the bench's ceilings run (bench/exports.ts), as a CommonJS module the plain-ESM bench imports:
+// dist/bench/exports.cjs. Packages stay external (the bench has node_modules).
+function benchExportsConfig() {
+  const app = configFor('sync-worker');
+  return {
+    ...app,
+    name: 'bench-exports',
+    devtool: false,
+    entry: path.join(ROOT, 'bench', 'exports.ts'),
+    output: {
+      path: path.join(ROOT, 'dist', 'bench'),
+      filename: 'exports.cjs',
+      library: { type: 'commonjs2' },
+      clean: true,
+    },
+    externals: [nodeExternals()],
+    module: { rules: [app.module.rules[0]] },
+  };
+}
+
+module.exports = { TOOLS, toolConfigFor, benchExportsConfig };

@@ -16,6 +16,7 @@ import { applyBrowserSecurity } from './http/browser-security';
 import { buildOpenApiDocument } from './openapi';
 import { fastifyTrustProxy } from './http/trust-proxy';
 import { serveWebApp } from './web/web-app';
+import { WebhookRoute } from './webhooks/webhook.route';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit(GatewayConfig, 'gateway');
@@ -62,6 +63,8 @@ async function bootstrap(): Promise<void> {
   });
   // Errors raised before a route runs (bad JSON, body too large) take the same shape as the rest.
   fastify.setErrorHandler((err, request, reply) => sendError(err, request, reply, errorLogger));
+  // Plaid's webhook, the hottest write route, as a plain Fastify route beside Nest's (webhooks/webhook.route.ts).
+  app.get(WebhookRoute).register(fastify);
 
   if (config.DOCS_ENABLED) setUpDocs(app);
   serveWebApp(app, config.WEB_DIR);

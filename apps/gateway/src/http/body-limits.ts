@@ -1,7 +1,7 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type FastifyRequest } from 'fastify';
 import { type GatewayConfig } from '../config';
-import { WEBHOOK_ROUTE } from '../webhooks/webhooks.controller';
+import { WEBHOOK_ROUTE } from '../webhooks/webhook.route';
 import { checkFormKeys, limitedJsonParser } from './json-body';
 
 // What one request body may cost before a handler sees it: BODY_LIMIT_BYTES everywhere but the webhook

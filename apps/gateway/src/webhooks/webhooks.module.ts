@@ -2,13 +2,14 @@ import { Module } from '@nestjs/common';
 import { RpcModule } from '../rpc/rpc.module';
 import { WebhookIntake } from './webhook-intake.service';
 import { WebhookRateLimitGuard } from './webhook-rate-limit.guard';
+import { WebhookRoute } from './webhook.route';
 import { WebhookVerifier } from './webhook-verifier.service';
-import { WebhooksController } from './webhooks.controller';
 
-// Plaid's webhooks: verified here (signature, age, body hash), then handed to the consumers' events queues.
+// Plaid's webhooks: verified here (signature, age, body hash), then handed to the consumers' events queues. The
+// route is a plain Fastify one (WebhookRoute, registered by main.ts), not a controller.
 @Module({
   imports: [RpcModule],
-  controllers: [WebhooksController],
-  providers: [WebhookVerifier, WebhookIntake, WebhookRateLimitGuard],
+  providers: [WebhookVerifier, WebhookIntake, WebhookRateLimitGuard, WebhookRoute],
+  exports: [WebhookRoute],
 })
 export class WebhooksModule {}

@@ -20,8 +20,8 @@ type ListRow = { id: string; date: string; json: string; missing: null } | { mis
 // the same round trip: they only produce a row when the item (as item_owners knows it) or the account is not the user's, and
 // then the first branch is empty (every row carries its owner's user_id). An item the worker does not know yet
 // counts as not the user's. `items` is asked too: during a rolling upgrade, workers of the previous release
-// link items without an item_owners row. `bench/lib/list-sql.mjs` reads this statement.
-const LIST_SQL = `(SELECT t.id, t.date::text AS date, ${TRANSACTION_JSON} AS json, NULL::text AS missing
+// link items without an item_owners row. Exported for the bench (bench/exports.ts): its read ceiling runs it.
+export const LIST_SQL = `(SELECT t.id, t.date::text AS date, ${TRANSACTION_JSON} AS json, NULL::text AS missing
          FROM transactions t
          LEFT JOIN transaction_edits e
            ON e.user_id = t.user_id AND e.plaid_transaction_id = t.plaid_transaction_id
@@ -54,27 +54,32 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+// LIST_SQL's parameters for a page query, in its order.
+export function listParams(q: TransactionsPageQuery): unknown[] {
+  return [
+    q.userId,
+    q.itemId ?? null,
+    q.accountId ?? null,
+    q.from ?? null,
+    q.to ?? null,
+    q.pending ?? null,
+    q.minAmount ?? null,
+    q.maxAmount ?? null,
+    q.search ? `%${escapeLike(q.search)}%` : null,
+    q.after?.date ?? null,
+    q.after?.id ?? null,
+    q.limit,
+    q.includeHidden ?? false,
+  ];
+}
+
 @Injectable()
 export class TransactionsRepository {
   constructor(private readonly db: DataSource) {}
 
   // Up to `limit` rows, each with its TransactionDto already rendered as JSON text by Postgres.
   async page(q: TransactionsPageQuery): Promise<TransactionsPageResult> {
-    const rows = await this.db.query<ListRow[]>(LIST_SQL, [
-      q.userId,
-      q.itemId ?? null,
-      q.accountId ?? null,
-      q.from ?? null,
-      q.to ?? null,
-      q.pending ?? null,
-      q.minAmount ?? null,
-      q.maxAmount ?? null,
-      q.search ? `%${escapeLike(q.search)}%` : null,
-      q.after?.date ?? null,
-      q.after?.id ?? null,
-      q.limit,
-      q.includeHidden ?? false,
-    ]);
+    const rows = await this.db.query<ListRow[]>(LIST_SQL, listParams(q));
     const page: { id: string; date: string; json: string }[] = [];
     // The item first: it is what the gateway used to check before the account.
     let missing: 'item' | 'account' | null = null;

@@ -8,7 +8,8 @@ import { ruleEffectsJoin } from '../rules/rule-effects.sql';
 //   an edit survives pending → posted whether the pending row was removed on this page, an earlier one or a later
 //   one (edits are keyed by Plaid's id, not by our row);
 // - the user's rules set their fields on every incoming row (rule_*; Plaid's columns stay as Plaid sent them).
-const UPSERT_SQL = `WITH moved AS (
+// Exported for the bench (bench/exports.ts): the ingest ceiling runs this statement bare.
+export const UPSERT_SQL = `WITH moved AS (
          UPDATE transaction_edits e
             SET plaid_transaction_id = p.tid, item_id = $1, orphaned_at = NULL, updated_at = now()
            FROM unnest($3::text[], $15::text[], $14::boolean[]) AS p(tid, pending_tid, pending)
@@ -55,6 +56,39 @@ const UPSERT_SQL = `WITH moved AS (
          rule_display_name = EXCLUDED.rule_display_name, updated_at = now()
        WHERE transactions.item_id = EXCLUDED.item_id`;
 
+// UPSERT_SQL's parameters for a page: one row per id, the last version wins ("ON CONFLICT cannot affect a row
+// twice").
+export function upsertParams(
+  itemId: string,
+  userId: string,
+  transactions: Transaction[],
+): { rows: number; params: unknown[] } {
+  const rows = [...new Map(transactions.map((t) => [t.transaction_id, t])).values()];
+  const col = <T>(f: (t: Transaction) => T): T[] => rows.map(f);
+  const params: unknown[] = [
+    itemId,
+    userId,
+    col((t) => t.transaction_id),
+    col((t) => t.account_id),
+    col((t) => t.amount),
+    col((t) => t.iso_currency_code ?? null),
+    col((t) => t.unofficial_currency_code ?? null),
+    col((t) => t.date),
+    col((t) => t.authorized_date ?? null),
+    col((t) => t.datetime ?? null),
+    col((t) => t.authorized_datetime ?? null),
+    col((t) => t.name ?? t.merchant_name ?? ''),
+    col((t) => t.merchant_name ?? null),
+    col((t) => t.pending),
+    col((t) => t.pending_transaction_id ?? null),
+    col((t) => (t.payment_channel ? String(t.payment_channel) : null)),
+    col((t) => t.personal_finance_category?.primary ?? null),
+    col((t) => t.personal_finance_category?.detailed ?? null),
+    col((t) => t.logo_url ?? null),
+  ];
+  return { rows: rows.length, params };
+}
+
 // Applies one /transactions/sync page in two statements: an upsert of added+modified (unnest arrays, one
 // parameter per column; with the user's rules and the pending → posted move of edits) and a delete of removed. Idempotent: a redelivered page leaves the same rows.
 @Injectable()
@@ -68,31 +102,9 @@ export class TransactionsWriter {
     transactions: Transaction[],
   ): Promise<number> {
     if (transactions.length === 0) return 0;
-    // One row per id, the last version wins ("ON CONFLICT cannot affect a row twice").
-    const rows = [...new Map(transactions.map((t) => [t.transaction_id, t])).values()];
-    const col = <T>(f: (t: Transaction) => T): T[] => rows.map(f);
-    await em.query<unknown>(UPSERT_SQL, [
-      itemId,
-      userId,
-      col((t) => t.transaction_id),
-      col((t) => t.account_id),
-      col((t) => t.amount),
-      col((t) => t.iso_currency_code ?? null),
-      col((t) => t.unofficial_currency_code ?? null),
-      col((t) => t.date),
-      col((t) => t.authorized_date ?? null),
-      col((t) => t.datetime ?? null),
-      col((t) => t.authorized_datetime ?? null),
-      col((t) => t.name ?? t.merchant_name ?? ''),
-      col((t) => t.merchant_name ?? null),
-      col((t) => t.pending),
-      col((t) => t.pending_transaction_id ?? null),
-      col((t) => (t.payment_channel ? String(t.payment_channel) : null)),
-      col((t) => t.personal_finance_category?.primary ?? null),
-      col((t) => t.personal_finance_category?.detailed ?? null),
-      col((t) => t.logo_url ?? null),
-    ]);
-    return rows.length;
+    const { rows, params } = upsertParams(itemId, userId, transactions);
+    await em.query<unknown>(UPSERT_SQL, params);
+    return rows;
   }
 
   async remove(em: EntityManager, itemId: string, plaidTransactionIds: string[]): Promise<number> {

@@ -21,6 +21,8 @@ export class LiveCache {
   private running: Promise<unknown> | null = null;
   private again = false;
   private stopped = false;
+  // Ids of the transactions each warm read changed, in order (a session's worth: small).
+  private readonly changed: string[] = [];
 
   constructor(private readonly queries: QueryClient) {}
 
@@ -65,20 +67,21 @@ export class LiveCache {
     }
   }
 
-  // Reads what changed up to now and says how many transactions that was (null: the cursor was only being
-  // set up, so the count is unknown). The rules screen counts what "apply to existing" changed with it.
-  async catchUp(): Promise<number | null> {
+  // A point in the stream of changes; `changedSince` counts what changed after it. The rules screen takes one
+  // before "apply to existing" and counts after: the change feed may be read (by an event) before the rule's
+  // answer arrives, so the count cannot come from one read alone. null: the cursor is still being set up.
+  mark(): number | null {
+    return this.cursor === null ? null : this.changed.length;
+  }
+
+  // Reads what changed up to now, then counts the transactions changed since `mark`.
+  async changedSince(mark: number | null): Promise<number | null> {
     while (this.running) await this.running;
-    let count: number | null = null;
-    this.running = this.read()
-      .then((n) => {
-        count = n;
-      })
-      .finally(() => {
-        this.running = null;
-      });
+    this.running = this.read().finally(() => {
+      this.running = null;
+    });
     await this.running;
-    return count;
+    return mark === null ? null : new Set(this.changed.slice(mark)).size;
   }
 
   // One reader at a time; an event during a read asks for one more read after it.
@@ -88,7 +91,6 @@ export class LiveCache {
       return;
     }
     this.running = this.read()
-      .then(() => undefined)
       .catch((err: unknown) => {
         // The cursor expired (410) or was refused: start over from a refetch, as a first load would.
         if (err instanceof ApiError && (err.status === 410 || err.status === 400)) {
@@ -105,9 +107,8 @@ export class LiveCache {
       });
   }
 
-  private async read(): Promise<number | null> {
-    const warmAtStart = this.cursor !== null;
-    const changedIds = new Set<string>();
+  private async read(): Promise<void> {
+    let any = false;
     for (;;) {
       if (this.stopped) break;
       const page = await unwrap(
@@ -121,15 +122,15 @@ export class LiveCache {
       const removed = page.removed.map((r) => r.id);
       if (upserts.length + removed.length > 0) {
         applyChanges(this.queries, upserts, removed);
-        if (warm) for (const t of [...upserts, ...page.removed]) changedIds.add(t.id);
+        if (warm) for (const t of [...upserts, ...page.removed]) this.changed.push(t.id);
+        any ||= warm;
       }
       if (!page.hasMore) break;
     }
-    if (changedIds.size > 0) {
+    if (any) {
       void this.queries.invalidateQueries({ queryKey: ['insights'] });
       void this.queries.invalidateQueries({ queryKey: ['recurring'] });
     }
-    return warmAtStart ? changedIds.size : null;
   }
 }
 

@@ -11,7 +11,9 @@ const retry = (failures: number, error: unknown): boolean =>
 export function makeQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
-      queries: { retry, staleTime: 30_000, refetchOnWindowFocus: false },
+      // A screen shows what the cache has at once and asks again as it opens (the change feed keeps the cache
+      // current between visits; the refetch covers what it does not carry).
+      queries: { retry, staleTime: 0, refetchOnWindowFocus: false },
       mutations: { retry: false },
     },
   });

@@ -1,7 +1,9 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 
+// findBy* waits up to 5 s (1 s by default): on a shared, loaded machine a first render can take longer.
+configure({ asyncUtilTimeout: 5000 });
 afterEach(() => cleanup());
 
 // jsdom has no <dialog> methods: open and close it as a browser would (without the focus trap).

@@ -1,5 +1,5 @@
 import { Group } from '@visx/group';
-import { scaleBand, scaleLinear } from '@visx/scale';
+import { scaleLinear } from '@visx/scale';
 import { Bar } from '@visx/shape';
 import { type MouseEvent } from 'react';
 import { navigate } from '../../app/router';
@@ -17,20 +17,20 @@ export interface BarDatum {
   description: string;
 }
 
-const ROW = 34;
-const LABEL_W = 150;
-const VALUE_W = 96;
+const LABEL = 18;
+const BAR = 14;
+const PREVIOUS = 8;
+const GAP = 12;
 
-// Horizontal bars, one row per group: long category and merchant names stay readable at 390 px. Each bar is a
-// link (SVG <a>: focusable, Enter follows it) to the transactions behind it, named by its label and value.
+// One row per group: the name and the amount on a line, the bar under them (the previous period's under that).
+// Names are never cut: long merchant names stay whole at 390 px, and what is shown is what a screen reader hears.
+// Each row is a link (SVG <a>: focusable, Enter follows it) to the transactions behind it.
 export function BarChart({ data, title, width = 640 }: { data: BarDatum[]; title: string; width?: number }) {
   const compare = data.some((d) => d.previous !== undefined);
-  const rowHeight = compare ? ROW + 12 : ROW;
-  const height = data.length * rowHeight + 8;
+  const row = LABEL + BAR + (compare ? PREVIOUS + 2 : 0) + GAP;
+  const height = data.length * row;
   const max = Math.max(1, ...data.map((d) => Math.max(d.value, d.previous ?? 0)));
-  const barSpace = Math.max(60, width - LABEL_W - VALUE_W);
-  const x = scaleLinear<number>({ domain: [0, max], range: [0, barSpace] });
-  const y = scaleBand<string>({ domain: data.map((d) => d.key), range: [0, height - 8], padding: 0.2 });
+  const x = scaleLinear<number>({ domain: [0, max], range: [0, width - 2] });
   const follow = (href: string) => (e: MouseEvent) => {
     if (e.metaKey || e.ctrlKey || e.shiftKey) return;
     e.preventDefault();
@@ -38,39 +38,30 @@ export function BarChart({ data, title, width = 640 }: { data: BarDatum[]; title
   };
   return (
     <svg className="chart" viewBox={`0 0 ${width} ${height}`} role="group" aria-label={title}>
-      {data.map((d) => {
-        const top = y(d.key) ?? 0;
-        const band = y.bandwidth();
-        const main = compare ? band * 0.6 : band;
-        return (
-          <a key={d.key} href={d.href} onClick={follow(d.href)} aria-label={`${d.label}: ${d.description}`}>
-            <Group top={top}>
-              <text x={0} y={main / 2} dominantBaseline="middle" className="bar-label">
-                {d.label.length > 20 ? `${d.label.slice(0, 19)}…` : d.label}
-              </text>
-              <Bar className="bar" x={LABEL_W} y={0} width={Math.max(2, x(d.value))} height={main} rx={3} />
-              {d.previous !== undefined && (
-                <Bar
-                  className="bar-previous"
-                  x={LABEL_W}
-                  y={main + 2}
-                  width={Math.max(2, x(d.previous))}
-                  height={band - main - 2}
-                  rx={2}
-                />
-              )}
-              <text
-                x={LABEL_W + Math.max(2, x(d.value)) + 6}
-                y={main / 2}
-                dominantBaseline="middle"
-                className="bar-value"
-              >
-                {d.valueText}
-              </text>
-            </Group>
-          </a>
-        );
-      })}
+      {data.map((d, i) => (
+        <a key={d.key} href={d.href} onClick={follow(d.href)} aria-label={`${d.label}: ${d.description}`}>
+          <Group top={i * row}>
+            <rect x={0} y={0} width={width} height={row - GAP / 2} fill="transparent" />
+            <text x={0} y={LABEL - 5} className="bar-label">
+              {d.label}
+            </text>
+            <text x={width} y={LABEL - 5} textAnchor="end" className="bar-value">
+              {d.valueText}
+            </text>
+            <Bar className="bar" x={0} y={LABEL} width={Math.max(2, x(d.value))} height={BAR} rx={3} />
+            {d.previous !== undefined && (
+              <Bar
+                className="bar-previous"
+                x={0}
+                y={LABEL + BAR + 2}
+                width={Math.max(2, x(d.previous))}
+                height={PREVIOUS}
+                rx={2}
+              />
+            )}
+          </Group>
+        </a>
+      ))}
     </svg>
   );
 }

@@ -38,17 +38,29 @@ function period(filters: Filters, groupBy: GroupBy): { from: string; to: string 
 // The period just before, as long (in months for the month view, so that months line up).
 function previousPeriod(p: { from: string; to: string }, groupBy: GroupBy): { from: string; to: string } {
   if (groupBy === 'month') {
-    const months =
-      (Number(p.to.slice(0, 4)) - Number(p.from.slice(0, 4))) * 12 +
-      Number(p.to.slice(5, 7)) -
-      Number(p.from.slice(5, 7)) +
-      1;
+    const months = monthsIn(p);
     const start = new Date(`${p.from.slice(0, 7)}-01T00:00:00Z`);
     start.setUTCMonth(start.getUTCMonth() - months);
     return { from: iso(start), to: addDays(`${p.from.slice(0, 7)}-01`, -1) };
   }
   const length = daysBetween(p.from, p.to);
   return { from: addDays(p.from, -length - 1), to: addDays(p.from, -1) };
+}
+
+const monthsIn = (p: { from: string; to: string }): number =>
+  (Number(p.to.slice(0, 4)) - Number(p.from.slice(0, 4))) * 12 +
+  Number(p.to.slice(5, 7)) -
+  Number(p.from.slice(5, 7)) +
+  1;
+
+function shiftMonth(yyyyMm: string, by: number): string {
+  const d = new Date(`${yyyyMm}-01T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + by);
+  return iso(d).slice(0, 7);
+}
+
+function monthKeys(p: { from: string; to: string }): string[] {
+  return Array.from({ length: monthsIn(p) }, (_, i) => shiftMonth(p.from.slice(0, 7), i));
 }
 
 function monthEnd(yyyyMm: string): string {
@@ -59,7 +71,7 @@ function monthEnd(yyyyMm: string): string {
 
 export function InsightsScreen() {
   const { search } = useLocation();
-  const groupBy = (VIEWS.find((v) => v.groupBy === search.get('view'))?.groupBy ?? 'category');
+  const groupBy = VIEWS.find((v) => v.groupBy === search.get('view'))?.groupBy ?? 'category';
   const filters = useMemo<Filters>(() => {
     const f: Filters = {};
     for (const k of ['itemId', 'accountId', 'from', 'to'] as const) {
@@ -150,12 +162,24 @@ export function InsightsScreen() {
           const prevGroups = before.data?.groups.filter((g) => (g.currency ?? '') === currency) ?? [];
           const code = currency || null;
           const money = (n: number): string => formatMoney(n, code);
-          const sorted =
+          // By month: every month of the period (a month without spending is a zero, not a gap), each beside
+          // the same month of the previous period.
+          const shift = monthsIn(current);
+          const sorted: SpendingGroup[] =
             groupBy === 'month'
-              ? [...groups].sort((a, b) => (a.key ?? '').localeCompare(b.key ?? ''))
+              ? monthKeys(current).map(
+                  (key) =>
+                    groups.find((g) => g.key === key) ?? {
+                      key,
+                      currency: code,
+                      outflow: 0,
+                      inflow: 0,
+                      count: 0,
+                    },
+                )
               : groups.slice(0, TOP);
-          const prevMonths = [...prevGroups].sort((a, b) => (a.key ?? '').localeCompare(b.key ?? ''));
-          const data: BarDatum[] = sorted.map((g, i) => {
+          const hadBefore = prevGroups.some((g) => g.outflow > 0);
+          const data: BarDatum[] = sorted.map((g) => {
             const label =
               groupBy === 'month'
                 ? formatMonth(g.key ?? '')
@@ -164,15 +188,16 @@ export function InsightsScreen() {
                     ? humanize(g.key)
                     : g.key
                   : 'Other';
-            const prev = groupBy === 'month' ? prevMonths[i] : undefined;
+            const prevKey = groupBy === 'month' && g.key ? shiftMonth(g.key, -shift) : null;
+            const prev = prevKey ? (prevGroups.find((p) => p.key === prevKey)?.outflow ?? 0) : undefined;
             return {
               key: g.key ?? 'none',
               label,
               value: g.outflow,
-              previous: groupBy === 'month' ? (prev?.outflow ?? 0) : undefined,
+              previous: hadBefore ? prev : undefined,
               valueText: money(g.outflow),
               description: `${money(g.outflow)} spent in ${g.count} transaction${g.count === 1 ? '' : 's'}${
-                prev ? `; ${money(prev.outflow)} in ${formatMonth(prev.key ?? '')}` : ''
+                prevKey && hadBefore ? `; ${money(prev ?? 0)} in ${formatMonth(prevKey)}` : ''
               }. Show them.`,
               href: behind(g),
             };
@@ -183,6 +208,12 @@ export function InsightsScreen() {
               <h2 id={`cur-${currency}`}>
                 {money(total?.outflow ?? 0)} spent{code ? ` (${code})` : ''}
               </h2>
+              {!prevTotal && before.isSuccess && (
+                <p className="muted">
+                  No spending recorded in the previous period ({formatDate(previous.from)} –{' '}
+                  {formatDate(previous.to)}).
+                </p>
+              )}
               {prevTotal && (
                 <p className="muted">
                   {money(prevTotal.outflow)} in the previous period ({formatDate(previous.from)} –{' '}
@@ -190,7 +221,7 @@ export function InsightsScreen() {
                   ).
                 </p>
               )}
-              {groupBy === 'month' && (
+              {groupBy === 'month' && hadBefore && (
                 <p className="legend" aria-hidden="true">
                   <span>This period</span>
                   <span className="previous">Same month, previous period</span>

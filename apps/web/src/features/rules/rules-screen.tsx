@@ -23,11 +23,12 @@ export function RulesScreen() {
   const [deleting, setDeleting] = useState<Rule | null>(null);
   const list = rules.data?.data ?? [];
   const addButton = useRef<HTMLButtonElement>(null);
+  const mark = useRef<number | null>(null);
 
   // What "apply to existing" changed, counted from the change feed (which the cache reads anyway).
-  const afterSave = async (verb: string, applied: boolean): Promise<void> => {
+  const afterSave = async (verb: string, applied: boolean, mark: number | null): Promise<void> => {
     await queryClient.invalidateQueries({ queryKey: ['rules'] });
-    const count = applied && live ? await live.catchUp() : null;
+    const count = applied && live ? await live.changedSince(mark) : null;
     setResult(
       !applied
         ? `Rule ${verb}. It applies to new transactions.`
@@ -40,6 +41,7 @@ export function RulesScreen() {
 
   const save = useMutation({
     mutationFn: async (draft: RuleDraft) => {
+      mark.current = live?.mark() ?? null;
       const body = ruleFromDraft(draft);
       if (editing && editing !== 'new') return updateRule(editing.id, body);
       const last = list.at(-1);
@@ -49,7 +51,7 @@ export function RulesScreen() {
       const verb = editing === 'new' ? 'created' : 'saved';
       setEditing(null);
       if (search.get('new')) navigate('/rules', { replace: true });
-      await afterSave(verb, draft.applyToExisting);
+      await afterSave(verb, draft.applyToExisting, mark.current);
       addButton.current?.focus();
     },
   });
@@ -141,9 +143,12 @@ export function RulesScreen() {
         <ConfirmDelete
           rule={deleting}
           onClose={() => setDeleting(null)}
+          onBeforeDelete={() => {
+            mark.current = live?.mark() ?? null;
+          }}
           onDeleted={(applied) => {
             setDeleting(null);
-            void afterSave('deleted', applied);
+            void afterSave('deleted', applied, mark.current);
           }}
         />
       )}
@@ -203,10 +208,11 @@ function RuleItem({
       <div className="rule-head">
         <h2>{rule.name}</h2>
         <div className="actions">
-          <button type="button" onClick={onUp} aria-disabled={busy} disabled={first}>
+          {/* aria-disabled, not disabled: the button a user just pressed keeps focus when its rule reaches the top */}
+          <button type="button" onClick={() => !first && !busy && onUp()} aria-disabled={busy || first}>
             Move up<span className="sr-only"> {rule.name}</span>
           </button>
-          <button type="button" onClick={onDown} aria-disabled={busy} disabled={last}>
+          <button type="button" onClick={() => !last && !busy && onDown()} aria-disabled={busy || last}>
             Move down<span className="sr-only"> {rule.name}</span>
           </button>
           <button type="button" onClick={onEdit}>
@@ -230,15 +236,20 @@ function RuleItem({
 function ConfirmDelete({
   rule,
   onClose,
+  onBeforeDelete,
   onDeleted,
 }: {
   rule: Rule;
   onClose: () => void;
+  onBeforeDelete: () => void;
   onDeleted: (applied: boolean) => void;
 }) {
   const [reapply, setReapply] = useState(true);
   const remove = useMutation<void, ApiError>({
-    mutationFn: () => deleteRule(rule.id, reapply),
+    mutationFn: () => {
+      onBeforeDelete();
+      return deleteRule(rule.id, reapply);
+    },
     onSuccess: () => onDeleted(reapply),
   });
   return (
