@@ -64,7 +64,7 @@ export class AccountsService {
     const rows = await this.snapshots.netWorth(userId, range.from, range.to, query.interval ?? 'day');
     const byCurrency = new Map<string, NetWorthSeriesDto>();
     for (const row of rows) {
-      const currency = row.currency ?? 'USD';
+      const currency = row.currency;
       let entry = byCurrency.get(currency);
       if (!entry) byCurrency.set(currency, (entry = { currency, series: [] }));
       entry.series.push(point(row));

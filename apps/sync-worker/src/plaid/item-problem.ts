@@ -1,5 +1,5 @@
 import { type ItemProblemPayload } from '@app/contracts';
-import { plaidErrorPolicy } from '@app/plaid';
+import { itemUserMessage, plaidErrorPolicy } from '@app/plaid';
 import { type PlaidError } from 'plaid';
 
 // Plaid's item.error as an item problem: the status its code implies, a message fit for the user.
@@ -13,9 +13,5 @@ export function itemProblem(error: PlaidError): ItemProblemPayload {
 
 // Shown to users when Plaid gave no display_message; Plaid's error_message is for logs only.
 export function defaultItemMessage(code: string): string {
-  const policy = plaidErrorPolicy(code);
-  if (policy.userActionRequired)
-    return 'The bank needs you to sign in again to keep this connection working.';
-  if (policy.itemStatus === 'revoked') return 'Access to this bank connection was revoked.';
-  return 'This bank connection has a problem.';
+  return itemUserMessage(code);
 }

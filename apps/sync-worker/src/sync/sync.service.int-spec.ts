@@ -8,6 +8,7 @@ import { type TestDatabase } from '@app/testing';
 import { type PlaidApi } from 'plaid';
 import { type SyncConfig } from '../config';
 import { InstitutionsRepository } from '../institutions/institutions.repository';
+import { SyncItemsRepository } from '../items/sync-items.repository';
 import { ItemLifecycleModule } from '../item-lifecycle/item-lifecycle.module';
 import { ItemLifecycleService } from '../item-lifecycle/item-lifecycle.service';
 import {
@@ -118,6 +119,23 @@ describe(SyncService.name, () => {
     expect(await eventsFor(EventPattern.SyncRequested, event.itemId)).toEqual([
       { itemId: event.itemId, reason: 'manual' },
     ]);
+  });
+
+  it('lets the sync after a repair through the manual-sync limit while the item is in an item-level error', async () => {
+    const event = linked();
+    await lifecycle.onItemLinked(event);
+    await expect(sut.requestManualSync(event.userId, event.itemId)).resolves.toEqual({ accepted: true });
+    // That sync found ITEM_LOGIN_REQUIRED; the user then repaired the item in Link (seconds later).
+    await moduleRef.get(SyncItemsRepository).recordError(event.itemId, 'ITEM_LOGIN_REQUIRED');
+    await db.dataSource.query(
+      `UPDATE items SET manual_sync_at = now() - make_interval(secs => $2) WHERE item_id = $1`,
+      [event.itemId, config.REPAIR_SYNC_MIN_INTERVAL_SECONDS + 1],
+    );
+
+    await expect(sut.requestManualSync(event.userId, event.itemId)).resolves.toEqual({ accepted: true });
+    await expect(sut.requestManualSync(event.userId, event.itemId)).rejects.toMatchObject({
+      code: ErrorCode.RateLimited,
+    });
   });
 
   it('asks Plaid to refresh before a manual sync, and reconciles the accounts on the way', async () => {

@@ -90,6 +90,7 @@ export class SyncService {
       itemId,
       userId,
       this.config.MANUAL_SYNC_MIN_INTERVAL_SECONDS,
+      this.config.REPAIR_SYNC_MIN_INTERVAL_SECONDS,
     );
     if (!claim) throw new DomainError(ErrorCode.NotFound, 'Item not found');
     if (!claim.claimed) {

@@ -3,6 +3,7 @@ import { type ReactNode, Suspense, useEffect, useState, useSyncExternalStore } f
 import { client, getSession, logout, restoreSession, subscribeSession, unwrap } from '../api/client';
 import { Loading, Page } from '../components/ui';
 import { AuthScreen } from '../features/auth/auth-screen';
+import { DeletionProgress, useDeletionInProgress } from '../features/settings/deletion';
 import { ErrorBoundary } from './error-boundary';
 import { LiveProvider, makeQueryClient, QueryProvider, useLiveStatus } from './providers';
 import { Link, navigate, useLocation } from './router';
@@ -10,6 +11,7 @@ import { HOME, PUBLIC_PATHS, ROUTES } from './routes';
 
 export function App() {
   const session = useSyncExternalStore(subscribeSession, getSession);
+  const deletion = useDeletionInProgress();
   const { pathname } = useLocation();
   // One cache per signed-in session: nothing of one user's data is left for the next one on this page.
   const [queryClient, setQueryClient] = useState(makeQueryClient);
@@ -36,11 +38,16 @@ export function App() {
         <header className="top">
           <span className="brand">Ledger</span>
         </header>
-        <AuthScreen
-          key={pathname}
-          mode={pathname === '/signup' ? 'signup' : 'login'}
-          message={session.message}
-        />
+        {/* An account deletion that ended the session shows its progress until it completes. */}
+        {deletion ? (
+          <DeletionProgress url={deletion} />
+        ) : (
+          <AuthScreen
+            key={pathname}
+            mode={pathname === '/signup' ? 'signup' : 'login'}
+            message={session.message}
+          />
+        )}
       </div>
     );
   return (

@@ -14,6 +14,11 @@ const screen = (load: () => Promise<ComponentType>): ComponentType =>
 
 export const ROUTES: AppRoute[] = [
   {
+    path: '/overview',
+    label: 'Overview',
+    screen: screen(() => import('../features/overview/overview-screen').then((m) => m.OverviewScreen)),
+  },
+  {
     path: '/items',
     label: 'Connections',
     screen: screen(() => import('../features/connections/items-screen').then((m) => m.ItemsScreen)),
@@ -44,6 +49,11 @@ export const ROUTES: AppRoute[] = [
     path: '/rules',
     label: 'Rules',
     screen: screen(() => import('../features/rules/rules-screen').then((m) => m.RulesScreen)),
+  },
+  {
+    path: '/settings',
+    label: 'Settings',
+    screen: screen(() => import('../features/settings/settings-screen').then((m) => m.SettingsScreen)),
   },
 ];
 

@@ -13,7 +13,14 @@ export const syncItem = (id: string) =>
 export const removeItem = (id: string) =>
   unwrap(client.DELETE('/v1/items/{id}', { params: { path: { id } } }));
 export const getConfig = () => unwrap(client.GET('/v1/config'));
-export const createLinkToken = (itemId?: string) =>
-  unwrap(client.POST('/v1/plaid/link-token', { body: itemId ? { itemId } : {} }));
+// With itemId: update mode on that item; with accountSelection too, the user picks the accounts to share again.
+export const createLinkToken = (itemId?: string, accountSelection = false) =>
+  unwrap(
+    client.POST('/v1/plaid/link-token', {
+      body: itemId ? (accountSelection ? { itemId, accountSelection } : { itemId }) : {},
+    }),
+  );
+export const refreshItemAccounts = (id: string) =>
+  unwrap(client.POST('/v1/items/{id}/accounts/refresh', { params: { path: { id } } }));
 export const exchangePublicToken = (publicToken: string) =>
   unwrap(client.POST('/v1/plaid/exchange', { body: { publicToken } }));

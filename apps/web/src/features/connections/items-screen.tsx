@@ -1,6 +1,8 @@
+import './connections.css';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { type ApiError, toApiError } from '../../api/client';
+import { Link } from '../../app/router';
 import { Dialog } from '../../components/dialog';
 import { Empty, ErrorNotice, Loading, Page } from '../../components/ui';
 import { formatDateTime, formatWait } from '../../lib/format';
@@ -11,33 +13,75 @@ import {
   getConfig,
   type Item,
   itemsQuery,
+  refreshItemAccounts,
   removeItem,
   syncItem,
 } from './api';
 import { openLink } from './link';
+import { guidance } from './item-guidance';
 import { StatusBadge } from './status-badge';
 
 const NOTICE_MS = 12_000;
 
-// Opens Link (new item, or update mode for `itemId`), then exchanges the public token or, after a repair,
-// asks for a sync: a successful sync is what marks the item healthy again.
-async function connect(itemId?: string): Promise<string | null> {
-  const [config, token] = await Promise.all([getConfig(), createLinkToken(itemId)]);
-  const outcome = await openLink(config.link, token.linkToken, itemId !== undefined);
-  if (outcome.kind === 'exit') return outcome.message;
-  if (itemId === undefined) {
-    const { item } = await exchangePublicToken(outcome.publicToken);
-    return `${item.institutionName ?? outcome.institutionName ?? 'Your bank'} is connected. Fetching accounts…`;
+type Mode = 'link' | 'repair' | 'share';
+
+interface Outcome {
+  message: string;
+  tone: 'info' | 'warn';
+}
+
+// After a repair, the sync that marks the item healthy again. The repair has its own short limit on the server
+// (a manual sync moments earlier does not block it); if it still meets a wait, it waits it out once and asks
+// again, and a sync that cannot start is said, never swallowed.
+async function syncAfterRepair(itemId: string): Promise<Outcome> {
+  try {
+    await syncItem(itemId);
+    return { message: 'Connection fixed. Syncing…', tone: 'info' };
+  } catch (err) {
+    const e = toApiError(err);
+    if (e.status === 429 && e.retryAfterSeconds && e.retryAfterSeconds <= 15) {
+      await new Promise((r) => window.setTimeout(r, e.retryAfterSeconds! * 1000));
+      return syncAfterRepair(itemId);
+    }
+    return {
+      message:
+        e.status === 429 && e.retryAfterSeconds
+          ? `Connection fixed, but it cannot sync yet. Use "Sync now" in ${formatWait(e.retryAfterSeconds)}.`
+          : `Connection fixed, but the sync could not start: ${e.message}`,
+      tone: 'warn',
+    };
   }
-  await syncItem(itemId).catch(() => undefined);
-  return 'Connection fixed. Syncing…';
+}
+
+// Opens Link (a new item, update mode to repair `itemId`, or its account selection to share new accounts),
+// then exchanges the public token, syncs the repaired item or applies the selection.
+async function connect(mode: Mode, itemId?: string): Promise<Outcome | null> {
+  const [config, token] = await Promise.all([getConfig(), createLinkToken(itemId, mode === 'share')]);
+  const outcome = await openLink(config.link, token.linkToken, itemId !== undefined);
+  if (outcome.kind === 'exit') return outcome.message ? { message: outcome.message, tone: 'warn' } : null;
+  if (mode === 'link' || itemId === undefined) {
+    const { item } = await exchangePublicToken(outcome.publicToken);
+    return {
+      message: `${item.institutionName ?? outcome.institutionName ?? 'Your bank'} is connected. Fetching accounts…`,
+      tone: 'info',
+    };
+  }
+  if (mode === 'share') {
+    const accounts = await refreshItemAccounts(itemId);
+    const n = accounts.data.filter((a) => a.status === 'active').length;
+    return {
+      message: `Shared accounts updated: ${n} ${n === 1 ? 'account is' : 'accounts are'} shared now.`,
+      tone: 'info',
+    };
+  }
+  return syncAfterRepair(itemId);
 }
 
 export function ItemsScreen() {
   const queryClient = useQueryClient();
   const items = useQuery(itemsQuery);
   const reload = (): void => void queryClient.invalidateQueries({ queryKey: ['items'] });
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Outcome | null>(null);
   const [error, setError] = useState<ApiError>();
   const [linking, setLinking] = useState(false);
   // A link's or a repair's notice says what happens next; once the list shows it, it goes.
@@ -47,14 +91,15 @@ export function ItemsScreen() {
     return () => window.clearTimeout(t);
   }, [notice]);
 
-  const run = async (itemId?: string): Promise<void> => {
+  const run = async (mode: Mode, itemId?: string): Promise<void> => {
     if (linking) return;
     setLinking(true);
     setError(undefined);
     setNotice(null);
     try {
-      setNotice(await connect(itemId));
+      setNotice(await connect(mode, itemId));
       reload();
+      void queryClient.invalidateQueries({ queryKey: ['accounts'] });
     } catch (err) {
       setError(toApiError(err));
     } finally {
@@ -66,14 +111,20 @@ export function ItemsScreen() {
     <Page
       title="Connections"
       actions={
-        <button className="primary" type="button" onClick={() => void run()} aria-disabled={linking}>
+        <button className="primary" type="button" onClick={() => void run('link')} aria-disabled={linking}>
           {linking ? 'Linking…' : 'Link a bank'}
         </button>
       }
     >
       {notice && (
-        <p className="notice info" role="status">
-          {notice}
+        <p className={`notice ${notice.tone}`} role="status">
+          {notice.message}
+          {notice.message.includes('is connected') && (
+            <>
+              {' '}
+              <Link to="/overview">See your overview</Link>
+            </>
+          )}
         </p>
       )}
       <ErrorNotice error={error} />
@@ -90,7 +141,7 @@ export function ItemsScreen() {
           <ItemCard
             key={item.id}
             item={item}
-            onFix={() => void run(item.id)}
+            onFix={(mode) => void run(mode, item.id)}
             onChanged={reload}
             busy={linking}
           />
@@ -107,7 +158,7 @@ function ItemCard({
   busy,
 }: {
   item: Item;
-  onFix: () => void;
+  onFix: (mode: Mode) => void;
   onChanged: () => void;
   busy: boolean;
 }) {
@@ -116,8 +167,7 @@ function ItemCard({
   const [wait, startWait] = useCountdown();
   const [confirming, setConfirming] = useState(false);
   const name = item.institutionName ?? 'Bank';
-  const needsFix =
-    item.status === 'login_required' || item.status === 'expiring' || item.newAccountsAvailable;
+  const help = guidance(item);
 
   const sync = async (): Promise<void> => {
     setError(undefined);
@@ -138,9 +188,19 @@ function ItemCard({
         <h2 id={`item-${item.id}`}>{name}</h2>
         <StatusBadge item={item} />
       </div>
-      {item.error && item.status !== 'healthy' && <p className="item-error">{item.error.message}</p>}
+      {help.headline && (
+        <div className={`item-help item-help-${item.status}`}>
+          {/* The bank's message (Plaid's display_message, or our words for its code) says it best when there is
+              one; our headline otherwise. */}
+          <p className="item-headline">
+            {item.error && item.status !== 'healthy' ? item.error.message : help.headline}
+          </p>
+          {help.todo && <p>{help.todo}</p>}
+        </div>
+      )}
       <p className="muted">
         {item.lastSyncedAt ? `Last synced ${formatDateTime(item.lastSyncedAt)}` : 'Not synced yet'}
+        {item.stale && ' · the data may be out of date'}
       </p>
       {notice && wait === 0 && (
         <p className="notice info" role="status">
@@ -149,7 +209,7 @@ function ItemCard({
       )}
       {wait > 0 && (
         <p className="notice warn" role="status">
-          Synced a moment ago. Try again in {formatWait(wait)}.
+          A sync was asked for moments ago. Try again in {formatWait(wait)}.
         </p>
       )}
       <ErrorNotice error={error} />
@@ -157,9 +217,15 @@ function ItemCard({
         <button type="button" onClick={() => void sync()} disabled={wait > 0 || item.status === 'revoked'}>
           Sync now<span className="sr-only"> {name}</span>
         </button>
-        {needsFix && (
-          <button type="button" className="primary" onClick={onFix} disabled={busy}>
-            Fix connection<span className="sr-only"> {name}</span>
+        {help.action && (
+          <button
+            type="button"
+            className="primary"
+            onClick={() => help.action && onFix(help.action)}
+            aria-disabled={busy}
+          >
+            {help.actionLabel}
+            <span className="sr-only"> {name}</span>
           </button>
         )}
         <button type="button" className="danger" onClick={() => setConfirming(true)}>

@@ -15,5 +15,10 @@ export function StatusBadge({ item }: { item: Item }) {
     item.status === 'expiring' && item.consentExpiresAt
       ? `Expiring ${formatDate(item.consentExpiresAt.slice(0, 10))}`
       : STATUS_LABELS[item.status];
-  return <span className={`badge badge-${item.status}`}>{label}</span>;
+  return (
+    <>
+      <span className={`badge badge-${item.status}`}>{label}</span>
+      {item.newAccountsAvailable && <span className="badge badge-expiring">New accounts available</span>}
+    </>
+  );
 }
