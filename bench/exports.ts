@@ -9,4 +9,4 @@ export {
 export {
   UPSERT_SQL as TRANSACTIONS_UPSERT_SQL,
   upsertParams as transactionsUpsertParams,
-} from '../apps/sync-worker/src/transactions/transactions.writer';
+} from '../apps/sync-worker/src/transactions/transaction-pages.repository';

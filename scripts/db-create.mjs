@@ -1,17 +1,12 @@
-// Creates the database named in DATABASE_URL (from the environment, .env or the local default) if it is missing.
+// Creates the database named in DATABASE_URL (resolved as start:all does: local-env.mjs) if it is missing.
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { localEnv } from './local-env.mjs';
 
 const require = createRequire(import.meta.url);
 const pg = require('pg');
 const root = join(import.meta.dirname, '..');
-let url = process.env.DATABASE_URL;
-if (!url && existsSync(join(root, '.env'))) {
-  url = /^DATABASE_URL=(.*)$/m.exec(readFileSync(join(root, '.env'), 'utf8'))?.[1];
-}
-url ??= 'postgres://postgres@127.0.0.1:5432/plaid_backend';
-if (url.includes('@postgres:')) url = url.replace('@postgres:', '@127.0.0.1:');
+const url = localEnv(root).env.DATABASE_URL;
 
 const target = new URL(url);
 const database = target.pathname.slice(1);

@@ -156,10 +156,10 @@ describe('accounts, balances and net worth', () => {
       [day(-1), 700, false],
     ]);
     const worth = await l.user.api.get(`/v1/net-worth?from=${day(-4)}&to=${day(-1)}`, l.user.accessToken);
-    expect(worth.body.series.map((p: any) => p.date)).toEqual([day(-4), day(-3), day(-2), day(-1)]);
-    expect(worth.body.series[0]).toEqual({ date: day(-4), assets: 0, liabilities: 0, netWorth: 0 });
-    expect(worth.body.series[2].assets).toBe(worth.body.series[1].assets);
-    expect(worth.body.series[3].assets - worth.body.series[2].assets).toBeCloseTo(200, 6);
+    // Net worth starts at the first balance (day -3), not with a zero for the day before it.
+    expect(worth.body.series.map((p: any) => p.date)).toEqual([day(-3), day(-2), day(-1)]);
+    expect(worth.body.series[1].assets).toBe(worth.body.series[0].assets);
+    expect(worth.body.series[2].assets - worth.body.series[1].assets).toBeCloseTo(200, 6);
   });
 
   it('hides an account from totals and lists unless includeHidden, and keeps its display name through a sync', async () => {

@@ -37,6 +37,30 @@ describe('auth throttling through the gateway', () => {
       expect(own.body.accessToken).toEqual(expect.any(String));
     });
 
+    it('never locks out a user who logs in and out again and again: only failures count', async () => {
+      const owner = await signupAndLogin(new Api(), 'regular');
+      // 13 log-ins from one address: past both the per-(email, address) limit (5) and the per-address one (12).
+      for (let i = 0; i < 13; i++) {
+        const login = await owner.api.post('/v1/auth/login', {
+          email: owner.email,
+          password: owner.password,
+        });
+        expect({ i, status: login.status }).toEqual({ i, status: 200 });
+        const logout = await owner.api.request('POST', '/v1/auth/logout', { token: login.body.accessToken });
+        expect(logout.status).toBe(204);
+      }
+      // Failures still count: five wrong passwords from that address, and the sixth try is refused.
+      for (let i = 0; i < 5; i++) {
+        expect((await owner.api.post('/v1/auth/login', { email: owner.email, password: WRONG })).status).toBe(
+          401,
+        );
+      }
+      expectRateLimited(
+        await owner.api.post('/v1/auth/login', { email: owner.email, password: owner.password }),
+        600,
+      );
+    });
+
     it('slows guesses from many addresses with a growing Retry-After instead of locking the account', async () => {
       const owner = await signupAndLogin(new Api(), 'spray');
       for (let i = 0; i < 5; i++) {

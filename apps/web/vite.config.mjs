@@ -13,6 +13,12 @@ export default defineConfig({
     // Inline nothing: the gateway's CSP allows scripts and styles from itself only.
     assetsInlineLimit: 0,
     sourcemap: true,
+    rolldownOptions: {
+      // TanStack Query marks its modules "use client" for React Server Components; meaningless in this SPA.
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
+    },
   },
   server: {
     proxy: { '/v1': { target: gateway, changeOrigin: false } },

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { acceptRequestId, loadConfigOrExit, metrics, REQUEST_ID_HEADER } from '@app/common';
 import { DomainError, ErrorCode } from '@app/contracts';
 import { exitGracefullyOnSignal, validationDetails } from '@app/messaging';
@@ -13,6 +13,7 @@ import { GatewayConfig } from './config';
 import { sendError } from './errors/http-error.filter';
 import { applyBodyLimits } from './http/body-limits';
 import { applyBrowserSecurity } from './http/browser-security';
+import { buildOpenApiDocument } from './openapi';
 import { fastifyTrustProxy } from './http/trust-proxy';
 import { serveWebApp } from './web/web-app';
 import { WebhookRoute } from './webhooks/webhook.route';
@@ -98,18 +99,7 @@ function drainOnSignal(app: NestFastifyApplication, config: GatewayConfig): void
 }
 
 function setUpDocs(app: NestFastifyApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Plaid backend API')
-      .setDescription(
-        'REST API for frontends. Every non-2xx answer is {statusCode, code, message, requestId, details?}.',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
 }
 
 bootstrap().catch((err: unknown) => {

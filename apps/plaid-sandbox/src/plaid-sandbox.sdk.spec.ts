@@ -641,7 +641,9 @@ describe('plaid-sandbox through the official SDK', () => {
     expect(reset.reset_login).toBe(true);
     const error = await plaidError(plaid.transactionsSync({ access_token: accessToken }));
     expect(error).toMatchObject({ http: 400, error_type: 'ITEM_ERROR', error_code: 'ITEM_LOGIN_REQUIRED' });
-    expect(error.display_message).toEqual(expect.any(String));
+    // As Plaid: display_message is for end users and null for this code; the developer text is error_message.
+    expect(error.display_message).toBeNull();
+    expect(error.error_message).toMatch(/update mode/);
     const item = ok('/item/get', (await plaid.itemGet({ access_token: accessToken })).data);
     expect(item.item.error?.error_code).toBe('ITEM_LOGIN_REQUIRED');
     const hook = await waitFor(() => receiver.for(itemId, 'ERROR')[0], 5000, 'ITEM ERROR');

@@ -8,6 +8,7 @@ import { CoreModule } from './core.module';
 import { dataSourceOptions } from './database/database';
 import { UserDeletionModule } from './deletion/user-deletion.module';
 import { InsightsModule } from './insights/insights.module';
+import { ItemLifecycleModule } from './item-lifecycle/item-lifecycle.module';
 import { RecurringModule } from './recurring/recurring.module';
 import { RulesModule } from './rules/rules.module';
 import { SyncModule } from './sync/sync.module';
@@ -23,6 +24,7 @@ export class AppModule {
         TypeOrmModule.forRoot(dataSourceOptions(config)),
         CoreModule.forRoot(config),
         SyncModule,
+        ItemLifecycleModule,
         AccountsModule,
         TransactionsModule,
         UserDeletionModule,

@@ -26,6 +26,13 @@ export class SyncConfig extends PlaidServiceConfig {
   @Min(0)
   MANUAL_SYNC_MIN_INTERVAL_SECONDS = 60;
 
+  // The same limit while the item's last sync failed on an item-level error (login required, …): the sync that
+  // follows a repair in Link's update mode must not wait out the minute, yet a broken item cannot be hammered.
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  REPAIR_SYNC_MIN_INTERVAL_SECONDS = 5;
+
   // Items with no successful sync for this long are synced by the scheduler (webhooks can be lost).
   @Type(() => Number)
   @IsInt()

@@ -1,10 +1,11 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { OutboxRelay, outboxRelayProvider } from '@app/messaging';
+import { UnitOfWork, unitOfWorkProviders } from '@app/messaging';
 import { AccessTokenCipher, plaidProviders } from '@app/plaid';
 import { PlaidApi } from 'plaid';
 import { CONFIG, type SyncConfig } from './config';
 
-// What every feature of the worker may inject: its config, the Plaid client and token cipher, the outbox relay.
+// What every feature of the worker may inject: its config, the unit of work (on the outbox relay it provides), and
+// the Plaid client and token cipher, which only the door to Plaid (plaid/) and the institution names use.
 @Global()
 @Module({})
 export class CoreModule {
@@ -14,9 +15,9 @@ export class CoreModule {
       providers: [
         { provide: CONFIG, useValue: config },
         ...plaidProviders(CONFIG),
-        outboxRelayProvider(CONFIG),
+        ...unitOfWorkProviders(CONFIG),
       ],
-      exports: [CONFIG, PlaidApi, AccessTokenCipher, OutboxRelay],
+      exports: [CONFIG, PlaidApi, AccessTokenCipher, UnitOfWork],
     };
   }
 }

@@ -1,15 +1,22 @@
 // Shared by the sync worker's service specs (never imported by app code): the config, a test database with
 // the worker's real migrations, `syncServiceTest`, and small factories for rows and Plaid payloads.
 import { randomUUID } from 'node:crypto';
-import { type Provider, type Type } from '@nestjs/common';
-import { OutboxRelay } from '@app/messaging';
-import { AccessTokenCipher, generateEncryptionKey } from '@app/plaid';
+import { jest } from '@jest/globals';
+import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
+import { OutboxRelay, UnitOfWork } from '@app/messaging';
+import { AccessTokenCipher, PlaidApiError, generateEncryptionKey } from '@app/plaid';
 import { AxiosHeaders, type AxiosResponse } from 'axios';
-import { type Fake, type ServiceTest, TestDatabase, fake, newServiceTest } from '@app/testing';
-import { type AccountBase, type Transaction, type TransactionsSyncResponse } from 'plaid';
+import { type Fake, type ServiceTest, TestDatabase, fake, newServiceTest, strictMock } from '@app/testing';
+import { type AccountBase, PlaidApi, type Transaction, type TransactionsSyncResponse } from 'plaid';
+import { DataSource } from 'typeorm';
 import { CONFIG, SyncConfig } from './config';
 import { SCHEMA, dataSourceOptions } from './database/database';
+import { InstitutionsRepository } from './institutions/institutions.repository';
 import { type SyncItem } from './items/sync-items.repository';
+import { InstitutionBreaker } from './plaid-limits/institution-breaker.service';
+import { PlaidCallWindowsRepository } from './plaid-limits/plaid-call-windows.repository';
+import { PlaidRateLimiter } from './plaid-limits/plaid-rate-limiter.service';
+import { type ItemPlaidClient, ItemPlaidClients } from './plaid/item-plaid.client';
 
 export function specConfig(url: string, overrides: Partial<SyncConfig> = {}): SyncConfig {
   return Object.assign(new SyncConfig(), {
@@ -43,6 +50,7 @@ export function syncServiceTest<S>(
       return [
         { provide: CONFIG, useValue: config },
         { provide: AccessTokenCipher, useValue: new AccessTokenCipher(config.TOKEN_ENCRYPTION_KEYS) },
+        unitOfWorkProvider,
       ];
     },
     fakes: fakes.some((f) => f.token === OutboxRelay)
@@ -154,4 +162,108 @@ export async function outboxEvents(db: TestDatabase, pattern: string): Promise<u
 // What the Plaid SDK resolves with: an axios response around Plaid's JSON.
 export function plaidOk<T>(data: T): AxiosResponse<T> {
   return { data, status: 200, statusText: 'OK', headers: {}, config: { headers: new AxiosHeaders() } };
+}
+
+// The door to Plaid with its real limiter and breaker (on the spec's database); PlaidApi, the cipher, CONFIG and
+// DataSource come from the spec.
+export const plaidDoorLimits = [
+  PlaidRateLimiter,
+  PlaidCallWindowsRepository,
+  InstitutionBreaker,
+  InstitutionsRepository,
+];
+export const plaidDoorProviders = [ItemPlaidClients, ...plaidDoorLimits];
+
+// The item's client from the door; a spec that gets a pause instead did not mean to.
+export async function openPlaid(clients: ItemPlaidClients, item: SyncItem): Promise<ItemPlaidClient> {
+  const plaid = await clients.open(item);
+  if (plaid.kind === 'paused') throw new Error(`institution ${item.institutionId} is paused in this spec`);
+  return plaid;
+}
+
+// The real unit of work on the spec's DataSource, kicking whatever relay the spec provides.
+export const unitOfWorkProvider: Provider = {
+  provide: UnitOfWork,
+  useFactory: (db: DataSource, relay: OutboxRelay, config: SyncConfig) =>
+    new UnitOfWork(db, relay, config.QUEUE_PREFIX),
+  inject: [DataSource, OutboxRelay, CONFIG],
+};
+
+@Module({})
+class FakeCoreModule {}
+
+// CoreModule for a spec that wires real feature modules: the spec's config, database and cipher, a strict fake
+// of Plaid's client with the calls the spec answers, and a relay whose kick does nothing (the outbox rows are
+// what the specs read).
+export function fakeCoreModule(
+  config: SyncConfig,
+  db: TestDatabase,
+  cipher: AccessTokenCipher,
+  plaid: Partial<PlaidApi>,
+): DynamicModule {
+  return {
+    module: FakeCoreModule,
+    global: true,
+    providers: [
+      { provide: CONFIG, useValue: config },
+      { provide: DataSource, useValue: db.dataSource },
+      { provide: AccessTokenCipher, useValue: cipher },
+      { provide: PlaidApi, useValue: strictMock<PlaidApi>('PlaidApi', plaid) },
+      { provide: OutboxRelay, useValue: strictMock<OutboxRelay>('OutboxRelay', { kick: () => undefined }) },
+      unitOfWorkProvider,
+    ],
+    exports: [CONFIG, DataSource, AccessTokenCipher, PlaidApi, OutboxRelay, UnitOfWork],
+  };
+}
+
+// Plaid's answers for an item with one account and one new transaction per sync (jest fns a spec can override).
+export function plaidItemFakes(account: AccountBase) {
+  return {
+    itemGet: jest.fn(async () =>
+      plaidOk({
+        item: { item_id: 'p', institution_id: 'ins_109508', institution_name: 'First Platypus Bank' },
+        request_id: 'r',
+      }),
+    ),
+    institutionsGetById: jest.fn(async () =>
+      plaidOk({
+        institution: { institution_id: 'ins_109508', name: 'First Platypus Bank' },
+        request_id: 'r',
+      }),
+    ),
+    accountsGet: jest.fn(async () => plaidOk({ accounts: [account], item: {}, request_id: 'r' })),
+    transactionsRecurringGet: jest.fn(async () =>
+      plaidOk({
+        inflow_streams: [],
+        outflow_streams: [],
+        updated_datetime: '2026-11-01T00:00:00Z',
+        request_id: 'r',
+      }),
+    ),
+    transactionsSync: jest.fn(async () =>
+      plaidOk(makeSyncPage({ accounts: [account], added: [makeTransaction(account.account_id)] })),
+    ),
+    transactionsRefresh: jest.fn(async () => plaidOk({ request_id: 'r' })),
+  };
+}
+
+// An "item linked" event for a new item whose token the spec's cipher encrypted.
+export function linkedEvent(cipher: AccessTokenCipher, plaidItemId = `plaid-${randomUUID()}`) {
+  return {
+    itemId: randomUUID(),
+    userId: randomUUID(),
+    plaidItemId,
+    encryptedAccessToken: cipher.encrypt('access-sandbox-x', plaidItemId),
+  };
+}
+
+export function plaidError(errorCode: string, errorType = 'ITEM_ERROR'): PlaidApiError {
+  return new PlaidApiError({
+    errorType,
+    errorCode,
+    displayMessage: null,
+    requestId: null,
+    httpStatus: 400,
+    plaidMessage: 'for logs only',
+  });
 }

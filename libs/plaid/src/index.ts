@@ -8,6 +8,7 @@ export {
   type PlaidErrorPolicy,
   type RetryPolicy,
 } from './plaid-error-map';
+export { itemUserMessage } from './item-user-message';
 export { AccessTokenCipher, generateEncryptionKey } from './access-token-cipher';
 export { plaidDomainError } from './plaid-domain-error';
 export { plaidProviders } from './plaid.providers';

@@ -110,6 +110,22 @@ describe(AuthService.name, () => {
       await failLogins(1, 'other@example.test', '198.51.100.3');
     });
 
+    it('counts only failures: logging in again and again from one address never locks the owner out', async () => {
+      jest.spyOn(Date, 'now').mockReturnValue(IN_WINDOW);
+      await signup('dee@example.test', OWNER_IP);
+      const limit = Math.max(config.LOGIN_RATE_LIMIT_PER_EMAIL_AND_IP, config.LOGIN_RATE_LIMIT_PER_IP);
+
+      for (let i = 0; i <= limit; i += 1) {
+        await expect(sut.login(loginRequest('dee@example.test', PASSWORD, OWNER_IP))).resolves.toHaveProperty(
+          'sealedAccessToken',
+        );
+      }
+      await failLogins(config.LOGIN_RATE_LIMIT_PER_EMAIL_AND_IP, 'dee@example.test', OWNER_IP);
+      await expect(sut.login(loginRequest('dee@example.test', PASSWORD, OWNER_IP))).rejects.toMatchObject({
+        code: ErrorCode.RateLimited,
+      });
+    });
+
     it('lets the same email in again once its window has passed', async () => {
       const now = jest.spyOn(Date, 'now').mockReturnValue(IN_WINDOW);
       await signup('cleo@example.test');

@@ -56,13 +56,14 @@ export class AuthService {
   // The throttle comes first: past it, no password is hashed. An unknown email costs a dummy verify.
   async login(dto: SealedLoginRequest): Promise<SealedTokenPair> {
     const password = this.unseal(dto.sealedPassword, SEAL_PURPOSE.password, 'password');
-    await this.loginThrottle.admit(dto.email, dto.clientIp);
+    const admission = await this.loginThrottle.admit(dto.email, dto.clientIp);
     const user = await this.users.findByEmail(dto.email);
     const ok = await this.passwords.verify(user?.passwordHash, password);
     if (!user || !ok) {
       await this.loginThrottle.failed(dto.email);
       throw new DomainError(ErrorCode.InvalidCredentials, 'Invalid email or password');
     }
+    await this.loginThrottle.succeeded(admission);
     await this.loginThrottle.rememberAddress(dto.email, dto.clientIp);
     const session = await this.sessions.start(user.id, { ip: dto.clientIp, userAgent: dto.userAgent });
     this.logger.log({ userId: user.id, sessionId: session.sessionId }, 'user logged in');
@@ -103,11 +104,12 @@ export class AuthService {
     const password = this.unseal(sealedPassword, SEAL_PURPOSE.password, 'password');
     const user = await this.users.findById(userId);
     if (!user) throw new DomainError(ErrorCode.Unauthorized, 'Not signed in');
-    await this.loginThrottle.admit(user.email, clientIp);
+    const admission = await this.loginThrottle.admit(user.email, clientIp);
     if (!(await this.passwords.verify(user.passwordHash, password))) {
       await this.loginThrottle.failed(user.email);
       throw new DomainError(ErrorCode.InvalidCredentials, 'The password is wrong');
     }
+    await this.loginThrottle.succeeded(admission);
     return user;
   }
 

@@ -36,6 +36,16 @@ export class AttemptsRepository {
     return new Map(rows.map((r) => [r.key, r.hits]));
   }
 
+  // Takes back one hit under each key, only if its counter is still the one of `window` (a newer window never
+  // counted it).
+  async refund(keys: string[], window: Window): Promise<void> {
+    if (keys.length === 0) return;
+    await this.db.query(
+      `UPDATE login_attempts SET hits = GREATEST(hits - 1, 0) WHERE key = ANY($1::text[]) AND window_start = $2`,
+      [keys, window.start],
+    );
+  }
+
   // The key's counter in `window`, locked for the rest of the transaction; null when it has none.
   async lockWindow(em: EntityManager, key: string, window: Window): Promise<DelayedWindow | null> {
     const rows = await em.query<DelayedWindow[]>(

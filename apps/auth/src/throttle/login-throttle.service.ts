@@ -1,11 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { UnitOfWork } from '@app/messaging';
 import { AUTH_CONFIG, AuthConfig } from '../config';
-import { AttemptsRepository } from './attempts.repository';
+import { AttemptsRepository, type Window } from './attempts.repository';
 import { rateLimited, windowAt } from './windows';
 
 const TOO_MANY = 'Too many login attempts; try again later';
 export const UNKNOWN_ADDRESS = 'unknown';
+
+// The hard-limit counters an admitted attempt was counted under.
+export interface LoginAdmission {
+  keys: string[];
+  window: Window;
+}
 
 // Login throttling, checked before any hashing (argon2 is the expensive part of a login). The design:
 // - Hard limits, 429 until the window ends: per (email, client address) and per client address. A stranger's
@@ -19,6 +25,9 @@ export const UNKNOWN_ADDRESS = 'unknown';
 //   soft limit: the owner on their own address still gets in while the email is under attack; the owner on a
 //   new address waits at most the cap. An address with no failures but no history is a stranger: exempting it
 //   would hand every fresh address of a botnet a free guess.
+// - Only failures count against a person: an admitted attempt holds its place in the hard limits while the
+//   password is checked (so concurrent guesses cannot all slip past the check), and a success gives it back. A
+//   user who logs in and out all day is never locked out.
 // - A refused attempt writes nothing (its transaction rolls back); every row expires and is pruned.
 @Injectable()
 export class LoginThrottle {
@@ -28,10 +37,12 @@ export class LoginThrottle {
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
 
-  async admit(email: string, clientIp: string): Promise<void> {
+  // Answers the admission to hand back to succeeded() once the password checked out.
+  async admit(email: string, clientIp: string): Promise<LoginAdmission> {
     const now = Date.now();
     const window = windowAt(now, this.config.LOGIN_RATE_WINDOW_SECONDS);
     const keys = loginKeys(email, clientIp);
+    const admission: LoginAdmission = { keys: [keys.emailIp, keys.ip], window };
     await this.uow.run(async ({ manager: em }) => {
       const hits = await this.attempts.hit(em, [keys.emailIp, keys.ip], window);
       if (
@@ -47,6 +58,12 @@ export class LoginThrottle {
         throw rateLimited(TOO_MANY, now, failures.nextAt);
       await this.attempts.delayUntil(em, keys.email, new Date(now + this.delayMs(failures.hits)));
     });
+    return admission;
+  }
+
+  // The right password: the attempt no longer counts against the address or the (email, address) pair.
+  async succeeded(admission: LoginAdmission): Promise<void> {
+    await this.attempts.refund(admission.keys, admission.window);
   }
 
   // A wrong password (or an unknown email) counts against the email and starts or lengthens its delay.

@@ -19,7 +19,8 @@ export class NetWorthController {
     description:
       'Depository, investment and other balances are assets; credit and loan balances are liabilities whatever ' +
       'sign the institution reports. Hidden, unlinked, closed and revoked accounts are left out. Each point is ' +
-      'the last day of its period (the last point is `to`). Accounts in another currency are reported in ' +
+      'the last day of its period (the last point is `to`); the series starts at the first period with a balance ' +
+      '(empty when there is none: unknown days are not zeros). Accounts in another currency are reported in ' +
       '`otherCurrencies`, never added together.',
   })
   @ApiResponse({ status: 200, type: NetWorthDto })

@@ -10,7 +10,7 @@ import {
   type LinkTokenDto,
 } from '@app/contracts';
 import { UnitOfWork } from '@app/messaging';
-import { PlaidApiError, plaidCall, plaidDomainError, plaidErrorPolicy } from '@app/plaid';
+import { itemUserMessage, PlaidApiError, plaidCall, plaidDomainError, plaidErrorPolicy } from '@app/plaid';
 import { type AccountBase, type CountryCode, PlaidApi, Products, type LinkTokenCreateRequest } from 'plaid';
 import { CONFIG, LinkConfig } from '../config';
 import { toItemDto } from '../items/item.mapper';
@@ -283,7 +283,7 @@ export class LinkService {
         fingerprint: null,
         status: policy.itemStatus ?? 'pending',
         error: policy.itemStatus
-          ? { code: err.errorCode, message: err.displayMessage ?? 'The bank needs you to sign in again.' }
+          ? { code: err.errorCode, message: err.displayMessage ?? itemUserMessage(err.errorCode) }
           : null,
       };
     }

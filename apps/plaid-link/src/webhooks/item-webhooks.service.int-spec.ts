@@ -89,7 +89,9 @@ describe(ItemWebhooksService.name, () => {
     expect(await reloadItem(db, item.id)).toMatchObject({
       status: 'error',
       errorCode: 'INTERNAL_SERVER_ERROR',
-      errorMessage: 'The bank needs you to sign in again to keep this connection working.',
+      // Not "sign in again": a Plaid outage is nothing the user can fix (libs/plaid itemUserMessage).
+      errorMessage:
+        'This bank connection has a problem. We will try again; if it stays, remove it and link the bank again.',
     });
   });
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventPattern, type PlaidWebhookEvent } from '@app/contracts';
 import { UnitOfWork } from '@app/messaging';
-import { PlaidApiError, plaidCall, plaidErrorPolicy } from '@app/plaid';
+import { itemUserMessage, PlaidApiError, plaidCall, plaidErrorPolicy } from '@app/plaid';
 import { PlaidApi } from 'plaid';
 import { type Item } from '../items/item.entity';
 import { ItemChangesService } from '../items/item-changes.service';
@@ -79,8 +79,7 @@ export class ItemWebhooksService {
     await this.update(item, () => ({
       status: policy.itemStatus ?? 'error',
       errorCode: code,
-      errorMessage:
-        str(error.display_message) ?? 'The bank needs you to sign in again to keep this connection working.',
+      errorMessage: str(error.display_message) ?? itemUserMessage(code),
     }));
   }
 

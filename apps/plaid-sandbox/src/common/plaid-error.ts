@@ -82,8 +82,7 @@ export const ERROR_CATALOG: Record<string, ErrorSpec> = {
     type: PlaidErrorType.ItemError,
     status: 400,
     message: USER_RELINK,
-    display:
-      "the login details of this item have changed (credentials, MFA, or required user action) and a user login is required to update this information. use Link's update mode to restore the item to a good state",
+    // Plaid's display_message is for end users and null here (its docs' example); USER_RELINK is developer text.
   },
   ITEM_NOT_FOUND: {
     type: PlaidErrorType.ItemError,

@@ -1,16 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { DomainError, ErrorCode, EventPattern } from '@app/contracts';
-import { OutboxRelay } from '@app/messaging';
+import { OutboxRelay, UnitOfWork } from '@app/messaging';
 import { type TestDatabase, strictMock } from '@app/testing';
 import { type AccountBase } from 'plaid';
 import { DataSource } from 'typeorm';
 import { CONFIG } from '../config';
 import { type SyncItem } from '../items/sync-items.repository';
-import { createSyncDatabase, insertItem, makeAccount, outboxEvents, specConfig } from '../spec-support';
+import {
+  createSyncDatabase,
+  insertItem,
+  makeAccount,
+  outboxEvents,
+  specConfig,
+  unitOfWorkProvider,
+} from '../spec-support';
 import { AccountsRepository } from './accounts.repository';
 import { AccountsService } from './accounts.service';
-import { AccountsWriter } from './accounts.writer';
+import { AccountWritesService } from './account-writes.service';
 import { BalanceSnapshotsRepository } from './balance-snapshots.repository';
 
 const DAY = 86_400_000;
@@ -38,7 +45,7 @@ describe(AccountsService.name, () => {
   let db: TestDatabase;
   let moduleRef: TestingModule;
   let sut: AccountsService;
-  let writer: AccountsWriter;
+  let writer: AccountWritesService;
 
   beforeAll(async () => {
     db = await createSyncDatabase();
@@ -46,15 +53,16 @@ describe(AccountsService.name, () => {
       providers: [
         AccountsService,
         AccountsRepository,
-        AccountsWriter,
+        AccountWritesService,
         BalanceSnapshotsRepository,
         { provide: DataSource, useValue: db.dataSource },
         { provide: CONFIG, useValue: specConfig(db.url) },
         { provide: OutboxRelay, useValue: strictMock<OutboxRelay>('OutboxRelay', { kick: () => undefined }) },
+        unitOfWorkProvider,
       ],
     }).compile();
     sut = moduleRef.get(AccountsService);
-    writer = moduleRef.get(AccountsWriter);
+    writer = moduleRef.get(AccountWritesService);
   });
 
   afterAll(async () => {
@@ -63,9 +71,9 @@ describe(AccountsService.name, () => {
   });
 
   const upsert = (item: SyncItem, accounts: AccountBase[]) =>
-    db.dataSource.transaction((em) => writer.upsert(em, item, accounts));
+    moduleRef.get(UnitOfWork).run((tx) => writer.upsert(tx, item, accounts));
   const reconcile = (item: SyncItem, accounts: AccountBase[], now = new Date(), afterSelection = false) =>
-    db.dataSource.transaction((em) => writer.reconcile(em, item, accounts, { afterSelection, now }));
+    moduleRef.get(UnitOfWork).run((tx) => writer.reconcile(tx, item, accounts, { afterSelection, now }));
   const statuses = async (item: SyncItem) =>
     Object.fromEntries((await sut.list(item.userId, item.itemId, true)).data.map((a) => [a.name, a.status]));
 
@@ -276,39 +284,40 @@ describe(AccountsService.name, () => {
       const worth = await sut.netWorth(userId, { from: day(-3), to: day(-1), interval: 'day' });
 
       expect(worth.currency).toBe('USD');
+      // Each currency's series starts at its first balance: the days before are unknown, not zero.
       expect(worth.series).toEqual([
-        { date: day(-3), assets: 0, liabilities: 0, netWorth: 0 },
         { date: day(-2), assets: 1500, liabilities: 500, netWorth: 1000 },
         { date: day(-1), assets: 1500, liabilities: 500, netWorth: 1000 },
       ]);
       expect(worth.otherCurrencies).toEqual([
         {
           currency: 'EUR',
-          series: [
-            { date: day(-3), assets: 0, liabilities: 0, netWorth: 0 },
-            { date: day(-2), assets: 0, liabilities: 0, netWorth: 0 },
-            { date: day(-1), assets: 50, liabilities: 0, netWorth: 50 },
-          ],
+          series: [{ date: day(-1), assets: 50, liabilities: 0, netWorth: 50 }],
         },
       ]);
     });
 
-    it('answers one point per month (its last day, the last one `to`) and zeros for a user without accounts', async () => {
+    it('answers an empty series for a user without balances, not a row of zeros', async () => {
       const worth = await sut.netWorth(randomUUID(), {
         from: '2026-01-15',
         to: '2026-03-10',
         interval: 'month',
       });
 
-      expect(worth).toEqual({
-        currency: 'USD',
-        series: [
-          { date: '2026-01-31', assets: 0, liabilities: 0, netWorth: 0 },
-          { date: '2026-02-28', assets: 0, liabilities: 0, netWorth: 0 },
-          { date: '2026-03-10', assets: 0, liabilities: 0, netWorth: 0 },
-        ],
-        otherCurrencies: [],
-      });
+      expect(worth).toEqual({ currency: 'USD', series: [], otherCurrencies: [] });
+    });
+
+    it('answers one point per month (its last day, the last one `to`) from the month of the first balance', async () => {
+      const userId = randomUUID();
+      const item = await insertItem(db, null, { userId });
+      await upsert(item, [withBalance(makeAccount({ name: 'Checking' }), 100, -40)]);
+
+      const worth = await sut.netWorth(userId, { from: day(-100), to: day(0), interval: 'month' });
+
+      expect(worth.series.length).toBeGreaterThanOrEqual(2);
+      expect(worth.series.length).toBeLessThanOrEqual(3);
+      expect(worth.series[0].date >= day(-40)).toBe(true);
+      expect(worth.series.at(-1)).toEqual({ date: day(0), assets: 100, liabilities: 0, netWorth: 100 });
     });
   });
 });

@@ -9,10 +9,9 @@ import {
   type NetWorthInterval,
   type NetWorthSeriesDto,
 } from '@app/contracts';
-import { OutboxRelay } from '@app/messaging';
-import { DataSource } from 'typeorm';
+import { UnitOfWork } from '@app/messaging';
 import { type AccountPatch, AccountsRepository } from './accounts.repository';
-import { AccountsWriter } from './accounts.writer';
+import { AccountWritesService } from './account-writes.service';
 import { BalanceSnapshotsRepository, type NetWorthRow } from './balance-snapshots.repository';
 
 const DEFAULT_RANGE_DAYS = 30;
@@ -24,11 +23,10 @@ const DAY_MS = 86_400_000;
 @Injectable()
 export class AccountsService {
   constructor(
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly accounts: AccountsRepository,
     private readonly snapshots: BalanceSnapshotsRepository,
-    private readonly writer: AccountsWriter,
-    private readonly relay: OutboxRelay,
+    private readonly writer: AccountWritesService,
   ) {}
 
   async list(userId: string, itemId?: string, includeHidden = false): Promise<AccountListDto> {
@@ -43,11 +41,10 @@ export class AccountsService {
     }
     const displayName = typeof patch.displayName === 'string' ? patch.displayName.trim() : patch.displayName;
     if (displayName === '') throw new DomainError(ErrorCode.BadRequest, 'displayName must not be blank');
-    const account = await this.db.transaction((em) =>
-      this.writer.update(em, userId, accountId, { hidden: patch.hidden, displayName }),
+    const account = await this.uow.run((tx) =>
+      this.writer.update(tx, userId, accountId, { hidden: patch.hidden, displayName }),
     );
     if (!account) throw new DomainError(ErrorCode.NotFound, 'Account not found');
-    this.relay.kick();
     return account;
   }
 
@@ -67,7 +64,7 @@ export class AccountsService {
     const rows = await this.snapshots.netWorth(userId, range.from, range.to, query.interval ?? 'day');
     const byCurrency = new Map<string, NetWorthSeriesDto>();
     for (const row of rows) {
-      const currency = row.currency ?? 'USD';
+      const currency = row.currency;
       let entry = byCurrency.get(currency);
       if (!entry) byCurrency.set(currency, (entry = { currency, series: [] }));
       entry.series.push(point(row));

@@ -3,7 +3,7 @@ import { type BalancePointDto, type NetWorthInterval } from '@app/contracts';
 import { DataSource } from 'typeorm';
 
 export interface NetWorthRow {
-  currency: string | null;
+  currency: string;
   date: string;
   assets: string;
   liabilities: string;
@@ -53,7 +53,9 @@ export class BalanceSnapshotsRepository {
   }
 
   // Assets and liabilities of the user's active, visible accounts at the end of each period (the last point is
-  // `to`), per currency, in one statement. A currency: null row per point means the user has no balance at all.
+  // `to`), per currency, in one statement. A currency's series starts at its first balance: periods before any
+  // snapshot are unknown, not zero (padding them with zeros drew a cliff before every new user's first day).
+  // No rows: the user had no balance in the range.
   async netWorth(
     userId: string,
     from: string,
@@ -82,13 +84,11 @@ export class BalanceSnapshotsRepository {
                 sum(CASE WHEN type IN ${LIABILITY_TYPES} THEN 0 ELSE coalesce(current, 0) END) AS assets,
                 sum(CASE WHEN type IN ${LIABILITY_TYPES} THEN abs(coalesce(current, 0)) ELSE 0 END) AS liabilities
            FROM vals GROUP BY currency, p),
-       currencies AS (SELECT DISTINCT currency FROM vals)
+       currencies AS (SELECT currency, min(p) AS first_p FROM vals GROUP BY currency)
        SELECT c.currency, pt.p::text AS date, coalesce(s.assets, 0)::text AS assets,
               coalesce(s.liabilities, 0)::text AS liabilities
-         FROM currencies c CROSS JOIN points pt
+         FROM currencies c JOIN points pt ON pt.p >= c.first_p
          LEFT JOIN sums s ON s.currency = c.currency AND s.p = pt.p
-       UNION ALL
-       SELECT NULL, pt.p::text, '0', '0' FROM points pt WHERE NOT EXISTS (SELECT 1 FROM currencies)
        ORDER BY 1, 2`,
       [userId, from, to, interval],
     );

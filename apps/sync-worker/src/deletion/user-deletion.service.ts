@@ -1,8 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { EventPattern, type UserDeletionStepEvent } from '@app/contracts';
-import { enqueueEvent, OutboxRelay } from '@app/messaging';
-import { DataSource } from 'typeorm';
-import { CONFIG, SyncConfig } from '../config';
+import { UnitOfWork } from '@app/messaging';
 import { UserDeletionRepository } from './user-deletion.repository';
 
 // sync-worker's step of an account deletion: everything of the user in one transaction with the confirmation to
@@ -14,18 +12,15 @@ export class UserDeletionService {
   private readonly logger = new Logger(UserDeletionService.name);
 
   constructor(
-    @Inject(CONFIG) private readonly config: SyncConfig,
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly rows: UserDeletionRepository,
-    private readonly relay: OutboxRelay,
   ) {}
 
   async deleteUser(event: UserDeletionStepEvent): Promise<void> {
-    await this.db.transaction(async (em) => {
-      await this.rows.deleteAllOf(em, event.userId);
-      await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.UserSyncDataDeleted, event);
+    await this.uow.run(async (tx) => {
+      await this.rows.deleteAllOf(tx.manager, event.userId);
+      await tx.publish(EventPattern.UserSyncDataDeleted, event);
     });
-    this.relay.kick();
     this.logger.log({ deletionId: event.deletionId }, 'account deletion: sync data deleted');
   }
 }

@@ -41,8 +41,7 @@ export class InsightsService {
     const hit = key ? this.cache.get(key) : undefined;
     if (hit && hit.version === version) return hit.answer;
     const answer = await this.compute(req, groupBy);
-    if (key && version !== null && answer.groups.length <= CACHE_MAX_GROUPS)
-      this.remember(key, version, answer);
+    if (key && version !== null && answer.groups.length <= CACHE_MAX_GROUPS) this.remember(key, version, answer);
     return answer;
   }
 

@@ -46,6 +46,23 @@ describe(SyncItemsRepository.name, () => {
       expect((await sut.claimManualSync(item.itemId, item.userId, 0))?.claimed).toBe(true);
     });
 
+    it('keeps only the short repair interval while the item is in an item-level error', async () => {
+      const item = await insertItem(db, null, { lastSyncError: 'ITEM_LOGIN_REQUIRED' });
+      await sut.claimManualSync(item.itemId, item.userId, 60, 0);
+
+      expect((await sut.claimManualSync(item.itemId, item.userId, 60, 0))?.claimed).toBe(true);
+      const third = await sut.claimManualSync(item.itemId, item.userId, 60, 5);
+      expect(third?.claimed).toBe(false);
+      expect(third?.retryAfterSeconds).toBeLessThanOrEqual(5);
+    });
+
+    it('keeps the full interval for a healthy item', async () => {
+      const item = await insertItem(db, null);
+      await sut.claimManualSync(item.itemId, item.userId, 60, 0);
+
+      expect((await sut.claimManualSync(item.itemId, item.userId, 60, 0))?.claimed).toBe(false);
+    });
+
     it('answers null for another user’s item and for an unknown one', async () => {
       const item = await insertItem(db, null);
 

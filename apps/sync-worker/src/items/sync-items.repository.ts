@@ -60,14 +60,17 @@ export class SyncItemsRepository {
     return rows[0] ?? null;
   }
 
-  // Claims a manual sync for the owner unless one was claimed less than `minIntervalSeconds` ago.
+  // Claims a manual sync for the owner unless one was claimed less than `minIntervalSeconds` ago, or less than
+  // `inErrorIntervalSeconds` ago while the item's last sync failed on an item-level error: the sync after a repair
+  // in Link's update mode must not wait out the "Sync now" that found the error.
   // Returns null when the item is not the user's, else whether the claim succeeded and when to retry.
   async claimManualSync(
     itemId: string,
     userId: string,
     minIntervalSeconds: number,
+    inErrorIntervalSeconds = minIntervalSeconds,
   ): Promise<ManualSyncClaim | null> {
-    return this.claimWindow('manual_sync_at', itemId, userId, minIntervalSeconds);
+    return this.claimWindow('manual_sync_at', itemId, userId, minIntervalSeconds, inErrorIntervalSeconds);
   }
 
   // Items due for a scheduled sync: no successful sync for `seconds` (webhooks may have been lost), or, when
@@ -140,27 +143,30 @@ export class SyncItemsRepository {
     userId: string,
     minIntervalSeconds: number,
   ): Promise<ManualSyncClaim | null> {
-    return this.claimWindow('balance_refresh_at', itemId, userId, minIntervalSeconds);
+    return this.claimWindow('balance_refresh_at', itemId, userId, minIntervalSeconds, minIntervalSeconds);
   }
 
-  // One throttle statement for both claims: stamps `column` unless it was stamped less than `minIntervalSeconds`
-  // ago, and says when to retry. Null when the item is not the user's.
+  // One throttle statement for both claims: stamps `column` unless it was stamped less than the interval ago
+  // (`inErrorIntervalSeconds` while the item is in an item-level error), and says when to retry. Null when the
+  // item is not the user's.
   private async claimWindow(
     column: 'manual_sync_at' | 'balance_refresh_at',
     itemId: string,
     userId: string,
     minIntervalSeconds: number,
+    inErrorIntervalSeconds: number,
   ): Promise<ManualSyncClaim | null> {
+    const interval = `make_interval(secs => CASE WHEN last_sync_error IS NULL THEN $3::int ELSE $4::int END)`;
     const rows = await this.db.query<{ claimed: boolean; retry_after: number | null }[]>(
       `WITH claim AS (
          UPDATE items SET ${column} = now()
           WHERE item_id = $1 AND user_id = $2
-            AND (${column} IS NULL OR ${column} <= now() - make_interval(secs => $3))
+            AND (${column} IS NULL OR ${column} <= now() - ${interval})
           RETURNING 1)
        SELECT EXISTS (SELECT 1 FROM claim) AS claimed,
-              GREATEST(1, ceil(extract(epoch FROM (${column} + make_interval(secs => $3) - now()))))::int AS retry_after
+              GREATEST(1, ceil(extract(epoch FROM (${column} + ${interval} - now()))))::int AS retry_after
          FROM items WHERE item_id = $1 AND user_id = $2`,
-      [itemId, userId, minIntervalSeconds],
+      [itemId, userId, minIntervalSeconds, inErrorIntervalSeconds],
     );
     if (rows.length === 0) return null;
     return { claimed: rows[0].claimed, retryAfterSeconds: rows[0].retry_after ?? 1 };

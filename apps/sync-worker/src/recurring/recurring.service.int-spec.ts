@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { ErrorCode } from '@app/contracts';
+import { OutboxRelay } from '@app/messaging';
 import { AccessTokenCipher, PlaidApiError } from '@app/plaid';
 import { type TestDatabase, strictMock } from '@app/testing';
 import {
@@ -12,11 +13,19 @@ import {
 } from 'plaid';
 import { DataSource } from 'typeorm';
 import { AccountsRepository } from '../accounts/accounts.repository';
+import { ItemPlaidClients } from '../plaid/item-plaid.client';
 import { CONFIG } from '../config';
 import { type SyncItem } from '../items/sync-items.repository';
-import { PlaidCallWindowsRepository } from '../plaid-limits/plaid-call-windows.repository';
-import { PlaidRateLimiter } from '../plaid-limits/plaid-rate-limiter.service';
-import { createSyncDatabase, insertItem, makeAccount, plaidOk, specConfig } from '../spec-support';
+import {
+  createSyncDatabase,
+  openPlaid,
+  plaidDoorProviders,
+  insertItem,
+  makeAccount,
+  plaidOk,
+  specConfig,
+  unitOfWorkProvider,
+} from '../spec-support';
 import { RecurringRepository } from './recurring.repository';
 import { RecurringService } from './recurring.service';
 
@@ -71,10 +80,11 @@ describe(RecurringService.name, () => {
         RecurringService,
         RecurringRepository,
         AccountsRepository,
-        PlaidRateLimiter,
-        PlaidCallWindowsRepository,
+        ...plaidDoorProviders,
         { provide: CONFIG, useValue: config },
         { provide: DataSource, useValue: db.dataSource },
+        { provide: OutboxRelay, useValue: strictMock<OutboxRelay>('OutboxRelay', { kick: () => undefined }) },
+        unitOfWorkProvider,
         { provide: AccessTokenCipher, useValue: cipher },
         {
           provide: PlaidApi,
@@ -86,6 +96,8 @@ describe(RecurringService.name, () => {
     }).compile();
     sut = moduleRef.get(RecurringService);
   });
+
+  const plaid = (item: SyncItem) => openPlaid(moduleRef.get(ItemPlaidClients), item);
 
   beforeEach(() => transactionsRecurringGet.mockClear());
 
@@ -127,10 +139,10 @@ describe(RecurringService.name, () => {
       );
 
     answer = reply([salary], [rent]);
-    await sut.refresh(item, 'sync');
+    await sut.refresh(await plaid(item), 'sync');
     const first = await sut.list({ userId: item.userId });
     answer = reply([], [rent]);
-    await sut.refresh(item, 'webhook');
+    await sut.refresh(await plaid(item), 'webhook');
     const second = await sut.list({ userId: item.userId, accountId });
 
     expect(first.inflows).toEqual([
@@ -160,10 +172,10 @@ describe(RecurringService.name, () => {
     const { item } = await linked();
     answer = () => Promise.reject(unavailable('PRODUCT_NOT_ENABLED'));
 
-    await sut.refresh(item, 'sync');
-    await sut.refresh(item, 'sync');
+    await sut.refresh(await plaid(item), 'sync');
+    await sut.refresh(await plaid(item), 'sync');
     const afterSyncs = transactionsRecurringGet.mock.calls.length;
-    await sut.refresh(item, 'webhook');
+    await sut.refresh(await plaid(item), 'webhook');
 
     const [row] = await db.dataSource.query<{ recurring_status: string }[]>(
       `SELECT recurring_status FROM items WHERE item_id = $1`,
@@ -178,8 +190,8 @@ describe(RecurringService.name, () => {
     const { item } = await linked();
     answer = () => Promise.reject(unavailable('INTERNAL_SERVER_ERROR'));
 
-    await expect(sut.refresh(item, 'sync')).resolves.toBeUndefined();
-    await sut.refresh(item, 'sync');
+    await expect(sut.refresh(await plaid(item), 'sync')).resolves.toBeUndefined();
+    await sut.refresh(await plaid(item), 'sync');
 
     expect(transactionsRecurringGet).toHaveBeenCalledTimes(2);
   });

@@ -7,11 +7,9 @@ import {
   type RecurringStreamDto,
 } from '@app/contracts';
 import { metrics } from '@app/common';
-import { AccessTokenCipher, PlaidApiError, plaidCall } from '@app/plaid';
-import { PlaidApi } from 'plaid';
-import { DataSource } from 'typeorm';
-import { type SyncItem } from '../items/sync-items.repository';
-import { PlaidRateLimiter } from '../plaid-limits/plaid-rate-limiter.service';
+import { UnitOfWork } from '@app/messaging';
+import { PlaidApiError } from '@app/plaid';
+import { type ItemPlaidClient } from '../plaid/item-plaid.client';
 import { RecurringRepository } from './recurring.repository';
 
 // The item does not have the recurring product: recorded once, never asked again after a sync (a
@@ -27,29 +25,20 @@ export class RecurringService {
   private readonly logger = new Logger(RecurringService.name);
 
   constructor(
-    private readonly db: DataSource,
-    private readonly plaid: PlaidApi,
-    private readonly cipher: AccessTokenCipher,
-    private readonly limiter: PlaidRateLimiter,
+    private readonly uow: UnitOfWork,
     private readonly streams: RecurringRepository,
   ) {}
 
   // Never throws: the sync it follows succeeded whatever this does. A failure is logged and counted, and the
   // next sync with changes (or the next webhook) tries again.
-  async refresh(item: SyncItem, trigger: RecurringTrigger): Promise<void> {
+  async refresh(plaid: ItemPlaidClient, trigger: RecurringTrigger): Promise<void> {
+    const { item } = plaid;
     try {
       const status = await this.streams.status(item.itemId);
       if (trigger === 'sync' && status !== null && UNAVAILABLE.has(status)) return;
-      const accessToken = this.cipher.decrypt(item.accessTokenEnc, item.plaidItemId);
-      await this.limiter.acquire(item.itemId, '/transactions/recurring/get');
       let answer;
       try {
-        answer = await plaidCall(() =>
-          this.plaid.transactionsRecurringGet({
-            access_token: accessToken,
-            options: { include_personal_finance_category: true },
-          }),
-        );
+        answer = await plaid.transactionsRecurringGet();
       } catch (err) {
         if (err instanceof PlaidApiError && UNAVAILABLE.has(err.errorCode)) {
           if (status !== err.errorCode) {
@@ -64,15 +53,15 @@ export class RecurringService {
         }
         throw err;
       }
-      await this.db.transaction(async (em) => {
+      await this.uow.run(async (tx) => {
         await this.streams.replace(
-          em,
+          tx.manager,
           item.itemId,
           item.userId,
           answer.inflow_streams,
           answer.outflow_streams,
         );
-        await this.streams.setStatus(em, item.itemId, 'ok');
+        await this.streams.setStatus(tx.manager, item.itemId, 'ok');
       });
       metrics.recurringFetches.inc({ outcome: 'ok' });
     } catch (err) {

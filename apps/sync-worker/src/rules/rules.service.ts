@@ -12,8 +12,7 @@ import {
   type RulesListRequest,
   resolveCategory,
 } from '@app/contracts';
-import { OutboxRelay } from '@app/messaging';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type Transaction, UnitOfWork } from '@app/messaging';
 import { TransactionsEditedAnnouncer } from '../transactions/transactions-edited.announcer';
 import { type RuleFields, type RuleRow, RulesRepository } from './rules.repository';
 
@@ -23,10 +22,9 @@ import { type RuleFields, type RuleRow, RulesRepository } from './rules.reposito
 @Injectable()
 export class RulesService {
   constructor(
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly rules: RulesRepository,
     private readonly announcer: TransactionsEditedAnnouncer,
-    private readonly relay: OutboxRelay,
   ) {}
 
   async list(req: RulesListRequest): Promise<RuleListDto> {
@@ -35,19 +33,18 @@ export class RulesService {
 
   async create(req: RuleCreateRequest): Promise<RuleDto> {
     const fields = toFields(req.name, req.priority ?? 100, req.match, req.set);
-    const row = await this.db.transaction(async (em) => {
-      await this.assertAccount(em, req.userId, fields.match_account_id);
-      const created = await this.rules.create(em, req.userId, fields);
-      if (req.applyToExisting) await this.applyToExisting(em, req.userId);
+    const row = await this.uow.run(async (tx) => {
+      await this.assertAccount(tx, req.userId, fields.match_account_id);
+      const created = await this.rules.create(tx.manager, req.userId, fields);
+      if (req.applyToExisting) await this.applyToExisting(tx, req.userId);
       return created;
     });
-    this.relay.kick();
     return toDto(row);
   }
 
   async update(req: RuleUpdateRequest): Promise<RuleDto> {
-    const row = await this.db.transaction(async (em) => {
-      const current = await this.rules.find(em, req.userId, req.id);
+    const row = await this.uow.run(async (tx) => {
+      const current = await this.rules.find(tx.manager, req.userId, req.id);
       if (!current) throw new DomainError(ErrorCode.NotFound, 'Rule not found');
       const was = toDto(current);
       const fields = toFields(
@@ -56,33 +53,32 @@ export class RulesService {
         req.match ?? was.match,
         req.set ?? was.set,
       );
-      await this.assertAccount(em, req.userId, fields.match_account_id);
-      const updated = await this.rules.update(em, req.userId, req.id, fields);
+      await this.assertAccount(tx, req.userId, fields.match_account_id);
+      const updated = await this.rules.update(tx.manager, req.userId, req.id, fields);
       if (!updated) throw new DomainError(ErrorCode.NotFound, 'Rule not found');
-      if (req.applyToExisting) await this.applyToExisting(em, req.userId);
+      if (req.applyToExisting) await this.applyToExisting(tx, req.userId);
       return updated;
     });
-    this.relay.kick();
     return toDto(row);
   }
 
   async delete(ref: RuleRef): Promise<{ deleted: true }> {
-    await this.db.transaction(async (em) => {
-      if (!(await this.rules.delete(em, ref.userId, ref.id))) {
+    await this.uow.run(async (tx) => {
+      if (!(await this.rules.delete(tx.manager, ref.userId, ref.id))) {
         throw new DomainError(ErrorCode.NotFound, 'Rule not found');
       }
-      if (ref.applyToExisting) await this.applyToExisting(em, ref.userId);
+      if (ref.applyToExisting) await this.applyToExisting(tx, ref.userId);
     });
-    this.relay.kick();
     return { deleted: true };
   }
 
-  private async applyToExisting(em: EntityManager, userId: string): Promise<void> {
-    await this.announcer.announce(em, userId, await this.rules.applyToExisting(em, userId));
+  // Publishes only when rows changed: a rule that touches nothing leaves the outbox (and the relay) alone.
+  private async applyToExisting(tx: Transaction, userId: string): Promise<void> {
+    await this.announcer.announce(tx, userId, await this.rules.applyToExisting(tx.manager, userId));
   }
 
-  private async assertAccount(em: EntityManager, userId: string, accountId: string | null): Promise<void> {
-    if (accountId && !(await this.rules.accountIsUsers(em, userId, accountId))) {
+  private async assertAccount(tx: Transaction, userId: string, accountId: string | null): Promise<void> {
+    if (accountId && !(await this.rules.accountIsUsers(tx.manager, userId, accountId))) {
       throw new DomainError(ErrorCode.NotFound, 'Account not found');
     }
   }

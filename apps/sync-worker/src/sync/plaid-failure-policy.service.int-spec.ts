@@ -9,7 +9,7 @@ import { CONFIG } from '../config';
 import { InstitutionsRepository } from '../institutions/institutions.repository';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
 import { InstitutionBreaker } from '../plaid-limits/institution-breaker.service';
-import { createSyncDatabase, insertItem, specConfig } from '../spec-support';
+import { createSyncDatabase, insertItem, specConfig, unitOfWorkProvider } from '../spec-support';
 import { PlaidFailurePolicy } from './plaid-failure-policy.service';
 
 const MAX_ATTEMPTS = 6;
@@ -150,6 +150,7 @@ describe(PlaidFailurePolicy.name, () => {
           provide: OutboxRelay,
           useValue: strictMock<OutboxRelay>('OutboxRelay', { kick: () => undefined }),
         },
+        unitOfWorkProvider,
       ],
     }).compile();
     sut = moduleRef.get(PlaidFailurePolicy);
@@ -267,20 +268,16 @@ describe(PlaidFailurePolicy.name, () => {
     expect(event.message).toBe('Log in again');
   });
 
-  it('defers the job while the item’s institution is paused, without counting an attempt', async () => {
-    const item = await newItem();
-    await institutions.pause(item.institutionId ?? '', 30);
-
-    const thrown = await sut.deferIfPaused(item).catch((e: unknown) => e);
-
-    expect(thrown).toBeInstanceOf(JobError);
-    expect(thrown).toMatchObject({ retryable: true, reason: 'INSTITUTION_PAUSED' });
-    expect((thrown as JobError).deferMs).toBeGreaterThan(0);
-  });
-
-  it('lets the job call Plaid when the institution is not paused', async () => {
+  it('defers the job, without counting an attempt, for as long as the door to Plaid says it is paused', async () => {
     const item = await newItem();
 
-    await expect(sut.deferIfPaused(item)).resolves.toBeUndefined();
+    const deferral = sut.deferral(item, {
+      kind: 'paused',
+      reason: 'institution-down',
+      retryAfterSeconds: 30,
+    });
+
+    expect(deferral).toBeInstanceOf(JobError);
+    expect(deferral).toMatchObject({ retryable: true, reason: 'INSTITUTION_PAUSED', deferMs: 30_000 });
   });
 });

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventPattern, type ItemProblemPayload, type ItemStatusValue } from '@app/contracts';
-import { JobError, OutboxRelay, enqueueEvent } from '@app/messaging';
+import { JobError, UnitOfWork } from '@app/messaging';
 import { PlaidApiError, plaidErrorPolicy } from '@app/plaid';
-import { DataSource } from 'typeorm';
 import { CONFIG, SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
 import { InstitutionBreaker } from '../plaid-limits/institution-breaker.service';
-import { defaultItemMessage } from './item-problem';
+import { type PlaidPaused } from '../plaid/item-plaid.client';
+import { defaultItemMessage } from '../plaid/item-problem';
 
 // stop: the item shows the problem and the user must act, the job ends (acked); retry: another attempt later;
 // give-up: dead-letter (our configuration or a token, not worth retrying); attempts-exhausted: the retries are
@@ -39,29 +39,26 @@ export function decidePlaidFailure(
 }
 
 // The one place that decides what a Plaid failure means for a sync job: the breaker, the item's status, and
-// whether the message is retried, ended or dead-lettered. Also keeps jobs off institutions that are paused.
+// whether the message is retried, ended or dead-lettered; and what a paused institution means for the job.
 @Injectable()
 export class PlaidFailurePolicy {
   private readonly logger = new Logger(PlaidFailurePolicy.name);
 
   constructor(
     @Inject(CONFIG) private readonly config: SyncConfig,
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly items: SyncItemsRepository,
     private readonly breaker: InstitutionBreaker,
-    private readonly relay: OutboxRelay,
   ) {}
 
-  // Before calling Plaid for the item: its bank is down, so the message waits in a retry tier and comes back.
-  async deferIfPaused(item: SyncItem): Promise<void> {
-    const paused = await this.breaker.pausedFor(item.institutionId);
-    if (paused > 0) {
-      throw JobError.deferred(
-        `institution ${item.institutionId} paused for ${paused}s`,
-        'INSTITUTION_PAUSED',
-        paused * 1000,
-      );
-    }
+  // What to throw when the door to Plaid says the item's institution is paused: the message waits in a retry
+  // tier and comes back, without counting an attempt.
+  deferral(item: SyncItem, paused: PlaidPaused): JobError {
+    return JobError.deferred(
+      `institution ${item.institutionId} paused for ${paused.retryAfterSeconds}s`,
+      'INSTITUTION_PAUSED',
+      paused.retryAfterSeconds * 1000,
+    );
   }
 
   // Applies the policy to what a Plaid step threw. Returns when the job should end here; throws the JobError
@@ -92,8 +89,8 @@ export class PlaidFailurePolicy {
     err: PlaidApiError,
     status: ItemProblemPayload['status'],
   ): Promise<void> {
-    await this.db.transaction((em) =>
-      enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemErrorRecorded, {
+    await this.uow.run((tx) =>
+      tx.publish(EventPattern.ItemErrorRecorded, {
         itemId: item.itemId,
         error: {
           code: err.errorCode,
@@ -104,7 +101,6 @@ export class PlaidFailurePolicy {
       }),
     );
     await this.items.recordError(item.itemId, err.errorCode);
-    this.relay.kick();
     this.logger.warn({ itemId: item.itemId, errorCode: err.errorCode, status }, 'item error recorded');
   }
 }

@@ -7,8 +7,7 @@ import {
 } from '@nestjs/common';
 import { PeriodicTask } from '@app/common';
 import { EventPattern } from '@app/contracts';
-import { OutboxRelay, enqueueEvent } from '@app/messaging';
-import { DataSource } from 'typeorm';
+import { UnitOfWork } from '@app/messaging';
 import { CONFIG, SyncConfig, pollingMode } from '../config';
 import { SyncItemsRepository } from '../items/sync-items.repository';
 
@@ -28,9 +27,8 @@ export class StaleSyncScheduler implements OnApplicationBootstrap, OnApplication
 
   constructor(
     @Inject(CONFIG) private readonly config: SyncConfig,
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly items: SyncItemsRepository,
-    private readonly relay: OutboxRelay,
   ) {
     const polling = pollingMode(config);
     this.dueAfterSeconds = polling ? config.POLL_INTERVAL_MINUTES * 60 : config.STALE_SYNC_HOURS * 3600;
@@ -56,14 +54,15 @@ export class StaleSyncScheduler implements OnApplicationBootstrap, OnApplication
 
   async scan(): Promise<number> {
     try {
-      const queued = await this.db.transaction(async (em) => {
-        const [{ ok }] = await em.query<{ ok: boolean }[]>('SELECT pg_try_advisory_xact_lock($1) AS ok', [
-          SCHEDULER_LOCK,
-        ]);
+      const queued = await this.uow.run(async (tx) => {
+        const [{ ok }] = await tx.manager.query<{ ok: boolean }[]>(
+          'SELECT pg_try_advisory_xact_lock($1) AS ok',
+          [SCHEDULER_LOCK],
+        );
         if (!ok) return 0;
         const stale = await this.items.findDue(this.dueAfterSeconds, pollingMode(this.config), 500);
         for (const itemId of stale) {
-          await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.SyncRequested, {
+          await tx.publish(EventPattern.SyncRequested, {
             itemId,
             reason: 'scheduled',
           });
@@ -71,7 +70,6 @@ export class StaleSyncScheduler implements OnApplicationBootstrap, OnApplication
         return stale.length;
       });
       if (queued > 0) {
-        this.relay.kick();
         this.logger.log({ queued }, 'stale items queued for sync');
       }
       return queued;

@@ -12,13 +12,14 @@ import { type TestDatabase, strictMock } from '@app/testing';
 import { PlaidApi, type TransactionsSyncRequest, type TransactionsSyncResponse } from 'plaid';
 import { DataSource } from 'typeorm';
 import { AccountsRepository } from '../accounts/accounts.repository';
-import { AccountsWriter } from '../accounts/accounts.writer';
+import { AccountWritesService } from '../accounts/account-writes.service';
+import { ItemPlaidClients } from '../plaid/item-plaid.client';
 import { CONFIG, type SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
-import { PlaidCallWindowsRepository } from '../plaid-limits/plaid-call-windows.repository';
-import { PlaidRateLimiter } from '../plaid-limits/plaid-rate-limiter.service';
 import {
   createSyncDatabase,
+  openPlaid,
+  plaidDoorProviders,
   insertItem,
   makeAccount,
   makeSyncPage,
@@ -26,11 +27,12 @@ import {
   outboxEvents,
   plaidOk,
   specConfig,
+  unitOfWorkProvider,
 } from '../spec-support';
 import { TransactionChangesRepository } from '../transactions/transaction-changes.repository';
 import { TransactionChangesService } from '../transactions/transaction-changes.service';
 import { TransactionEditsRepository } from '../transactions/transaction-edits.repository';
-import { TransactionsWriter } from '../transactions/transactions.writer';
+import { TransactionPagesRepository } from '../transactions/transaction-pages.repository';
 import { TransfersRepository } from '../transactions/transfers.repository';
 import { SyncRunService } from './sync-run.service';
 
@@ -71,14 +73,13 @@ describe(SyncRunService.name, () => {
         SyncRunService,
         SyncItemsRepository,
         AccountsRepository,
-        AccountsWriter,
-        TransactionsWriter,
+        AccountWritesService,
+        TransactionPagesRepository,
         TransactionChangesRepository,
         TransactionChangesService,
         TransactionEditsRepository,
         TransfersRepository,
-        PlaidRateLimiter,
-        PlaidCallWindowsRepository,
+        ...plaidDoorProviders,
         { provide: CONFIG, useValue: config },
         { provide: DataSource, useValue: db.dataSource },
         { provide: AccessTokenCipher, useValue: cipher },
@@ -87,10 +88,13 @@ describe(SyncRunService.name, () => {
           provide: OutboxRelay,
           useValue: strictMock<OutboxRelay>('OutboxRelay', { kick: () => undefined }),
         },
+        unitOfWorkProvider,
       ],
     }).compile();
     sut = moduleRef.get(SyncRunService);
   });
+
+  const plaid = (item: SyncItem) => openPlaid(moduleRef.get(ItemPlaidClients), item);
 
   beforeEach(() => {
     answers = [];
@@ -128,7 +132,7 @@ describe(SyncRunService.name, () => {
     );
     answers = [...pages];
 
-    const outcome = await sut.run(item);
+    const outcome = await sut.run(await plaid(item));
 
     expect(outcome).toEqual({ pages: 3, upserted: 6, removed: 0, restarts: 0 });
     expect(transactionsSync.mock.calls.map(([req]) => req.cursor)).toEqual([
@@ -150,7 +154,7 @@ describe(SyncRunService.name, () => {
     const followed = makeTransaction(checking.account_id, { pending: true });
     const lost = makeTransaction(checking.account_id, { pending: true });
     answers = [makeSyncPage({ accounts: [checking, savings], added: [followed, lost] })];
-    await sut.run(item);
+    await sut.run(await plaid(item));
     await db.dataSource.query(
       `INSERT INTO transaction_edits (user_id, plaid_transaction_id, item_id, note)
        VALUES ($1, $2, $4, 'followed'), ($1, $3, $4, 'lost')`,
@@ -169,7 +173,7 @@ describe(SyncRunService.name, () => {
       makeSyncPage({ accounts: [checking, savings], added: [posted, unnamed, out, into] }),
     ];
 
-    await sut.run(item);
+    await sut.run(await plaid(item));
 
     const edits = await db.dataSource.query<{ id: string; orphaned: boolean }[]>(
       `SELECT plaid_transaction_id AS id, orphaned_at IS NOT NULL AS orphaned FROM transaction_edits
@@ -195,7 +199,7 @@ describe(SyncRunService.name, () => {
     const existing = makeTransaction(account.account_id);
     const gone = makeTransaction(account.account_id);
     answers = [makeSyncPage({ accounts: [account], added: [existing, gone] })];
-    await sut.run(item);
+    await sut.run(await plaid(item));
     answers = [
       makeSyncPage({
         accounts: [account],
@@ -205,7 +209,7 @@ describe(SyncRunService.name, () => {
       }),
     ];
 
-    await sut.run(item);
+    await sut.run(await plaid(item));
 
     const events = await syncedEvents(item);
     expect(events[1]).toEqual({
@@ -223,7 +227,7 @@ describe(SyncRunService.name, () => {
     const account = makeAccount();
     const first = makeTransaction(account.account_id);
     answers = [makeSyncPage({ accounts: [account], added: [first] })];
-    await sut.run(item);
+    await sut.run(await plaid(item));
     const cursor = (await syncedEvents(item))[0].changesCursor;
     const changes = moduleRef.get(TransactionChangesService);
 
@@ -241,7 +245,7 @@ describe(SyncRunService.name, () => {
 
     const second = makeTransaction(account.account_id);
     answers = [makeSyncPage({ accounts: [account], added: [second] })];
-    await sut.run(item);
+    await sut.run(await plaid(item));
 
     const later = JSON.parse(await changes.page({ userId: item.userId, cursor })) as {
       added: { id: string }[];
@@ -260,11 +264,11 @@ describe(SyncRunService.name, () => {
       );
 
     answers = [makeSyncPage({ accounts: [account, makeAccount()] })];
-    await sut.run(item);
+    await sut.run(await plaid(item));
     expect(await accountsChanged()).toEqual([{ itemId: item.itemId, changedAt: expect.any(String) }]);
 
     answers = [makeSyncPage({ accounts: [account] })];
-    await sut.run(item);
+    await sut.run(await plaid(item));
     expect(await accountsChanged()).toHaveLength(1);
 
     answers = [
@@ -272,7 +276,7 @@ describe(SyncRunService.name, () => {
         accounts: [{ ...account, balances: { ...account.balances, current: 999 } }],
       }),
     ];
-    await sut.run(item);
+    await sut.run(await plaid(item));
     expect(await accountsChanged()).toHaveLength(2);
   });
 
@@ -286,7 +290,7 @@ describe(SyncRunService.name, () => {
       makeSyncPage({ accounts: [account], added: [kept], next_cursor: 'c2' }),
     ];
 
-    const outcome = await sut.run(item);
+    const outcome = await sut.run(await plaid(item));
 
     expect(outcome.restarts).toBe(1);
     expect(transactionsSync.mock.calls.map(([req]) => req.cursor)).toEqual([
@@ -308,7 +312,7 @@ describe(SyncRunService.name, () => {
       makeSyncPage({ accounts: [account], added: [kept], next_cursor: 'c2' }),
     ];
 
-    const outcome = await sut.run(item);
+    const outcome = await sut.run(await plaid(item));
 
     expect(await storedIds(item)).toEqual([kept.transaction_id]);
     expect(outcome.removed).toBe(1);
@@ -326,7 +330,7 @@ describe(SyncRunService.name, () => {
       makeSyncPage({ accounts: [account], added: [early], next_cursor: 'c3' }),
     ];
 
-    const outcome = await sut.run(item);
+    const outcome = await sut.run(await plaid(item));
 
     expect(await storedIds(item)).toEqual([early.transaction_id]);
     expect(outcome.removed).toBe(0);
@@ -336,7 +340,7 @@ describe(SyncRunService.name, () => {
     const item = await insertItem(db, cipher, { cursor: 'stored-cursor' });
     answers = [mutationError(), mutationError(), mutationError()];
 
-    await expect(sut.run(item)).rejects.toMatchObject({
+    await expect(sut.run(await plaid(item))).rejects.toMatchObject({
       errorCode: 'TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION',
     });
 
@@ -353,7 +357,7 @@ describe(SyncRunService.name, () => {
     const down = new PlaidApiError({ ...mutationError().toJSON(), errorCode: 'INSTITUTION_DOWN' });
     answers = [down];
 
-    await expect(sut.run(item)).rejects.toBe(down);
+    await expect(sut.run(await plaid(item))).rejects.toBe(down);
 
     expect(transactionsSync).toHaveBeenCalledTimes(1);
   });
@@ -362,7 +366,7 @@ describe(SyncRunService.name, () => {
     const item = await insertItem(db, cipher);
     const account = makeAccount();
     let callsWhenFirstPageWritten = 0;
-    const writer = moduleRef.get(TransactionsWriter);
+    const writer = moduleRef.get(TransactionPagesRepository);
     const upsert = jest.spyOn(writer, 'upsert').mockImplementationOnce(async (...args) => {
       callsWhenFirstPageWritten = transactionsSync.mock.calls.length;
       upsert.mockRestore();
@@ -373,7 +377,7 @@ describe(SyncRunService.name, () => {
       makeSyncPage({ accounts: [account] }),
     ];
 
-    await sut.run(item);
+    await sut.run(await plaid(item));
 
     expect(callsWhenFirstPageWritten).toBe(2);
   });

@@ -1,17 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventPattern, encodeTransactionChangesCursor } from '@app/contracts';
 import { metrics } from '@app/common';
-import { OutboxRelay, enqueueEvent } from '@app/messaging';
-import { AccessTokenCipher, PlaidApiError, plaidCall } from '@app/plaid';
-import { PlaidApi, type Transaction, type TransactionsSyncResponse } from 'plaid';
-import { DataSource, type EntityManager } from 'typeorm';
-import { AccountsWriter } from '../accounts/accounts.writer';
+import { type Transaction as UnitOfWorkTransaction, UnitOfWork } from '@app/messaging';
+import { PlaidApiError } from '@app/plaid';
+import { type Transaction, type TransactionsSyncResponse } from 'plaid';
+import { AccountWritesService } from '../accounts/account-writes.service';
 import { CONFIG, SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
-import { PlaidRateLimiter } from '../plaid-limits/plaid-rate-limiter.service';
+import { type ItemPlaidClient } from '../plaid/item-plaid.client';
 import { TransactionChangesRepository } from '../transactions/transaction-changes.repository';
 import { TransactionEditsRepository } from '../transactions/transaction-edits.repository';
-import { TransactionsWriter } from '../transactions/transactions.writer';
+import { TransactionPagesRepository } from '../transactions/transaction-pages.repository';
 import { TransfersRepository } from '../transactions/transfers.repository';
 
 export interface SyncOutcome {
@@ -47,22 +46,18 @@ export class SyncRunService {
 
   constructor(
     @Inject(CONFIG) private readonly config: SyncConfig,
-    private readonly db: DataSource,
-    private readonly plaid: PlaidApi,
-    private readonly cipher: AccessTokenCipher,
+    private readonly uow: UnitOfWork,
     private readonly items: SyncItemsRepository,
-    private readonly accounts: AccountsWriter,
-    private readonly transactions: TransactionsWriter,
+    private readonly accounts: AccountWritesService,
+    private readonly transactions: TransactionPagesRepository,
     private readonly changes: TransactionChangesRepository,
     private readonly edits: TransactionEditsRepository,
     private readonly transfers: TransfersRepository,
-    private readonly limiter: PlaidRateLimiter,
-    private readonly relay: OutboxRelay,
   ) {}
 
   // A mutation during pagination restarts the pass from the item's stored cursor, up to SYNC_MAX_RESTARTS times.
-  async run(item: SyncItem): Promise<SyncOutcome> {
-    const accessToken = this.cipher.decrypt(item.accessTokenEnc, item.plaidItemId);
+  async run(plaid: ItemPlaidClient): Promise<SyncOutcome> {
+    const { item } = plaid;
     const endTimer = metrics.syncDuration.startTimer();
     // Ids applied by passes that were abandoned on a mutation error: any of them the final pass does not
     // confirm was added and removed again in between, and must go.
@@ -70,7 +65,7 @@ export class SyncRunService {
     for (let restart = 0; ; restart++) {
       let totals: PassTotals;
       try {
-        totals = await this.pass(item, accessToken, provisional);
+        totals = await this.pass(plaid, provisional);
       } catch (err) {
         if (!this.restartable(err, restart)) throw err;
         this.logger.warn(
@@ -94,7 +89,8 @@ export class SyncRunService {
 
   // One pass from the stored cursor to has_more = false. Every id it applies becomes provisional (for the
   // passes after an abandoned one); the last page also deletes the provisional ids this pass never confirmed.
-  private async pass(item: SyncItem, accessToken: string, provisional: Set<string>): Promise<PassTotals> {
+  private async pass(plaid: ItemPlaidClient, provisional: Set<string>): Promise<PassTotals> {
+    const { item } = plaid;
     const confirmed = new Set<string>();
     const totals: PassTotals = {
       pages: 0,
@@ -105,13 +101,13 @@ export class SyncRunService {
       firstDate: null,
       lastDate: null,
     };
-    let pending = this.fetchPage(item, accessToken, item.cursor ?? undefined);
+    let pending = plaid.transactionsSync(item.cursor ?? undefined, PAGE_SIZE);
     for (;;) {
       const page = await pending;
       totals.pages++;
       // The next cursor is known now: fetch the next page while this one is written.
       if (page.has_more) {
-        pending = this.fetchPage(item, accessToken, page.next_cursor);
+        pending = plaid.transactionsSync(page.next_cursor, PAGE_SIZE);
         // Its failure is handled where it is awaited (next turn), or dropped if this write fails first.
         pending.catch(() => undefined);
       }
@@ -132,17 +128,6 @@ export class SyncRunService {
     }
   }
 
-  private async fetchPage(
-    item: SyncItem,
-    accessToken: string,
-    cursor: string | undefined,
-  ): Promise<TransactionsSyncResponse> {
-    await this.limiter.acquire(item.itemId, '/transactions/sync');
-    return plaidCall(() =>
-      this.plaid.transactionsSync({ access_token: accessToken, cursor, count: PAGE_SIZE }),
-    );
-  }
-
   // One transaction per page (with ItemAccountsChanged when the page changed the item's accounts); the last page
   // also stores the cursor and publishes ItemSynced with the pass's counts.
   private async applyPage(
@@ -153,20 +138,21 @@ export class SyncRunService {
     totals: PassTotals,
   ): Promise<void> {
     const removedIds = [...page.removed.map((r) => r.transaction_id), ...cleanup];
-    await this.db.transaction(async (em) => {
-      await this.accounts.upsert(em, item, page.accounts);
-      totals.upserted += await this.transactions.upsert(em, item.itemId, item.userId, changed);
-      totals.removed += await this.transactions.remove(em, item.itemId, removedIds);
-      if (!page.has_more) await this.complete(em, item, page.next_cursor, totals);
+    await this.uow.run(async (tx) => {
+      await this.accounts.upsert(tx, item, page.accounts);
+      totals.upserted += await this.transactions.upsert(tx.manager, item.itemId, item.userId, changed);
+      totals.removed += await this.transactions.remove(tx.manager, item.itemId, removedIds);
+      if (!page.has_more) await this.complete(tx, item, page.next_cursor, totals);
     });
   }
 
   private async complete(
-    em: EntityManager,
+    tx: UnitOfWorkTransaction,
     item: SyncItem,
     cursor: string,
     totals: PassTotals,
   ): Promise<void> {
+    const em = tx.manager;
     const syncedAt = new Date();
     await this.items.saveCursor(em, item.itemId, cursor, syncedAt);
     if (totals.upserted >= ANALYZE_AFTER_ROWS) {
@@ -184,7 +170,7 @@ export class SyncRunService {
     // Where the user's delta stands once this run commits: a client reading GET /v1/transactions/changes from
     // here gets exactly what was committed after it.
     const seq = await this.changes.positionForUser(em, item.userId);
-    await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.ItemSynced, {
+    await tx.publish(EventPattern.ItemSynced, {
       itemId: item.itemId,
       syncedAt: syncedAt.toISOString(),
       added: totals.added,
@@ -195,7 +181,6 @@ export class SyncRunService {
   }
 
   private async finish(item: SyncItem, totals: PassTotals, restarts: number): Promise<SyncOutcome> {
-    this.relay.kick();
     metrics.transactionsApplied.inc({ kind: 'upserted' }, totals.upserted);
     metrics.transactionsApplied.inc({ kind: 'removed' }, totals.removed);
     const outcome: SyncOutcome = {

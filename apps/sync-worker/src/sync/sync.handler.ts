@@ -2,10 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import {
   EventPattern as E,
-  ItemDataRevokedEvent,
-  ItemLinkedEvent,
   ItemRef,
-  ItemRemovedEvent,
   MessagePattern as P,
   PlaidWebhookEvent,
   type SyncRequestAcceptedDto,
@@ -17,21 +14,6 @@ import { SyncService } from './sync.service';
 @Controller()
 export class SyncHandler {
   constructor(private readonly sync: SyncService) {}
-
-  @EventHandler(E.ItemLinked)
-  itemLinked(@Payload() event: ItemLinkedEvent): Promise<void> {
-    return this.sync.onItemLinked(event);
-  }
-
-  @EventHandler(E.ItemRemoved)
-  itemRemoved(@Payload() event: ItemRemovedEvent): Promise<void> {
-    return this.sync.onItemRemoved(event);
-  }
-
-  @EventHandler(E.ItemDataRevoked)
-  dataRevoked(@Payload() event: ItemDataRevokedEvent): Promise<void> {
-    return this.sync.onDataRevoked(event);
-  }
 
   @EventHandler(E.PlaidTransactionsWebhook)
   transactionsWebhook(@Payload() event: PlaidWebhookEvent): Promise<void> {

@@ -3,23 +3,17 @@ import {
   DomainError,
   ErrorCode,
   EventPattern,
-  type ItemDataRevokedEvent,
-  type ItemLinkedEvent,
-  type ItemRemovedEvent,
   type PlaidWebhookEvent,
   type SyncRequestAcceptedDto,
   type SyncRequestedEvent,
 } from '@app/contracts';
 import { requestContext } from '@app/common';
-import { JobError, OutboxRelay, enqueueEvent } from '@app/messaging';
-import { AccessTokenCipher } from '@app/plaid';
-import { DataSource } from 'typeorm';
-import { AccountsWriter } from '../accounts/accounts.writer';
+import { JobError, UnitOfWork } from '@app/messaging';
+import { ItemMetadataService } from '../accounts/item-metadata.service';
 import { CONFIG, SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
+import { ItemPlaidClients } from '../plaid/item-plaid.client';
 import { RecurringService } from '../recurring/recurring.service';
-import { TransfersRepository } from '../transactions/transfers.repository';
-import { ItemMetadataService } from './item-metadata.service';
 import { PlaidFailurePolicy } from './plaid-failure-policy.service';
 import { SyncCoordinator } from './sync-coordinator.service';
 import { SyncRunService } from './sync-run.service';
@@ -37,82 +31,25 @@ const SYNC_CODES = new Set([
 // Plaid's recurring streams of the item changed: fetch them again.
 const RECURRING_UPDATE = 'RECURRING_TRANSACTIONS_UPDATE';
 
-// The sync worker's entry: what each message means, in terms of a metadata refresh, a coordinated sync run
-// and the Plaid failure policy. The delivery attempt is read here, once, and passed down.
+// What triggers a sync (TRANSACTIONS webhooks, "sync requested", the owner's manual sync) and the sync itself:
+// a metadata refresh when due, a coordinated run, the Plaid failure policy. The delivery attempt is read once,
+// from the message, and passed down. The item's lifecycle (linked, removed, revoked) is ItemLifecycleService's.
 @Injectable()
 export class SyncService {
   private readonly logger = new Logger(SyncService.name);
 
   constructor(
     @Inject(CONFIG) private readonly config: SyncConfig,
-    private readonly db: DataSource,
-    private readonly cipher: AccessTokenCipher,
+    private readonly uow: UnitOfWork,
+    private readonly plaid: ItemPlaidClients,
     private readonly items: SyncItemsRepository,
-    private readonly accounts: AccountsWriter,
-    private readonly relay: OutboxRelay,
     private readonly coordinator: SyncCoordinator,
     private readonly metadata: ItemMetadataService,
     private readonly runs: SyncRunService,
     private readonly failures: PlaidFailurePolicy,
     private readonly recurring: RecurringService,
-    private readonly transfers: TransfersRepository,
     private readonly refresher: TransactionsRefreshService,
   ) {}
-
-  // The job behind "item linked": item metadata, institution name, accounts, then the first sync.
-  // Safe to run twice: every write is an upsert keyed by Plaid's ids.
-  async onItemLinked(event: ItemLinkedEvent): Promise<void> {
-    const attempt = requestContext.attempt();
-    // Fails fast (and dead-letters) on a token this service cannot decrypt: a key configuration problem.
-    try {
-      this.cipher.decrypt(event.encryptedAccessToken, event.plaidItemId);
-    } catch (err) {
-      throw JobError.permanent(
-        `cannot decrypt access token: ${(err as Error).message}`,
-        'TOKEN_DECRYPT_FAILED',
-      );
-    }
-    await this.items.upsert({
-      itemId: event.itemId,
-      userId: event.userId,
-      plaidItemId: event.plaidItemId,
-      accessTokenEnc: event.encryptedAccessToken,
-    });
-    const item = await this.mustFind(event.itemId);
-    try {
-      await this.metadata.refresh(item);
-    } catch (err) {
-      // Returns when the job should end here (an item-level error is recorded); throws otherwise.
-      return this.failures.handle(item, err, attempt);
-    }
-    await this.requestSync(item.itemId, attempt);
-  }
-
-  async onItemRemoved(event: ItemRemovedEvent): Promise<void> {
-    await this.items.delete(event.itemId);
-    // A transfer between this item and another of the user's is no pair any more.
-    await this.db.transaction((em) => this.transfers.pair(em, event.userId, null, null));
-    this.logger.log({ itemId: event.itemId }, 'item data deleted');
-  }
-
-  async onDataRevoked(event: ItemDataRevokedEvent): Promise<void> {
-    const { itemId, plaidAccountId } = event;
-    const owner = await this.items.find(itemId);
-    await this.db.transaction(async (em) => {
-      if (plaidAccountId) {
-        await this.accounts.revokeOne(em, itemId, plaidAccountId);
-      } else {
-        await this.accounts.deleteForItem(em, itemId);
-        await this.items.deleteSyncState(em, itemId);
-      }
-      if (owner) await this.transfers.pair(em, owner.userId, null, null);
-    });
-    this.relay.kick();
-    this.logger.log(
-      { itemId },
-      plaidAccountId ? 'revoked account data deleted' : 'revoked item data deleted',
-    );
-  }
 
   async onTransactionsWebhook(event: PlaidWebhookEvent): Promise<void> {
     const item = event.plaidItemId ? await this.items.findByPlaidItemId(event.plaidItemId) : null;
@@ -124,7 +61,7 @@ export class SyncService {
       return;
     }
     if (event.webhookCode === RECURRING_UPDATE) {
-      await this.recurring.refresh(item, 'webhook');
+      await this.refreshRecurring(item);
       return;
     }
     if (!SYNC_CODES.has(event.webhookCode)) {
@@ -153,6 +90,7 @@ export class SyncService {
       itemId,
       userId,
       this.config.MANUAL_SYNC_MIN_INTERVAL_SECONDS,
+      this.config.REPAIR_SYNC_MIN_INTERVAL_SECONDS,
     );
     if (!claim) throw new DomainError(ErrorCode.NotFound, 'Item not found');
     if (!claim.claimed) {
@@ -163,15 +101,12 @@ export class SyncService {
         claim.retryAfterSeconds,
       );
     }
-    await this.db.transaction((em) =>
-      enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.SyncRequested, { itemId, reason: 'manual' }),
-    );
-    this.relay.kick();
+    await this.uow.run((tx) => tx.publish(EventPattern.SyncRequested, { itemId, reason: 'manual' }));
     return { accepted: true };
   }
 
   // One sync at a time per item; requests during a run coalesce into one follow-up (SyncCoordinator).
-  private async requestSync(itemId: string, attempt: number, manual = false): Promise<void> {
+  async requestSync(itemId: string, attempt: number, manual = false): Promise<void> {
     const outcome = await this.coordinator.request(itemId, () => this.syncOnce(itemId, attempt, manual));
     if (outcome === 'unknown') this.logger.warn({ itemId }, 'sync requested for an unknown item');
   }
@@ -180,16 +115,27 @@ export class SyncService {
   // newly shared accounts exist before their history arrives.
   private async syncOnce(itemId: string, attempt: number, manual: boolean): Promise<void> {
     const item = await this.mustFind(itemId);
-    await this.failures.deferIfPaused(item);
+    const plaid = await this.plaid.open(item);
+    if (plaid.kind === 'paused') throw this.failures.deferral(item, plaid);
     let outcome;
     try {
-      if (this.metadata.due(item, new Date(), manual)) await this.metadata.refresh(item);
-      outcome = await this.runs.run(item);
+      if (this.metadata.due(item, new Date(), manual)) await this.metadata.refresh(plaid);
+      outcome = await this.runs.run(plaid);
     } catch (err) {
       return this.failures.handle(item, err, attempt);
     }
     // A run that changed transactions may have changed the recurring streams (never throws).
-    if (outcome.upserted + outcome.removed > 0) await this.recurring.refresh(item, 'sync');
+    if (outcome.upserted + outcome.removed > 0) await this.recurring.refresh(plaid, 'sync');
+  }
+
+  // Never throws, like the refresh itself: with the institution paused, the next sync with changes asks again.
+  private async refreshRecurring(item: SyncItem): Promise<void> {
+    const plaid = await this.plaid.open(item);
+    if (plaid.kind === 'paused') {
+      this.logger.log({ itemId: item.itemId }, 'institution paused; recurring streams not refreshed');
+      return;
+    }
+    await this.recurring.refresh(plaid, 'webhook');
   }
 
   private async mustFind(itemId: string): Promise<SyncItem> {

@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AccessTokenCipher, PlaidApiError, plaidCall } from '@app/plaid';
-import { PlaidApi } from 'plaid';
+import { PlaidApiError } from '@app/plaid';
 import { CONFIG, SyncConfig } from '../config';
 import { type SyncItem } from '../items/sync-items.repository';
-import { InstitutionBreaker } from '../plaid-limits/institution-breaker.service';
-import { PlaidRateLimiter } from '../plaid-limits/plaid-rate-limiter.service';
+import { ItemPlaidClients } from '../plaid/item-plaid.client';
 
 // Before a manual sync, asks Plaid to fetch fresh data from the bank (/transactions/refresh: billed by Plaid,
 // hence TRANSACTIONS_REFRESH_ON_MANUAL_SYNC). Plaid answers at once and fetches in the background, then says
@@ -15,19 +13,15 @@ export class TransactionsRefreshService {
 
   constructor(
     @Inject(CONFIG) private readonly config: SyncConfig,
-    private readonly plaid: PlaidApi,
-    private readonly cipher: AccessTokenCipher,
-    private readonly breaker: InstitutionBreaker,
-    private readonly limiter: PlaidRateLimiter,
+    private readonly plaid: ItemPlaidClients,
   ) {}
 
   async beforeManualSync(item: SyncItem): Promise<boolean> {
     if (!this.config.TRANSACTIONS_REFRESH_ON_MANUAL_SYNC) return false;
-    if ((await this.breaker.pausedFor(item.institutionId)) > 0) return false;
-    const accessToken = this.cipher.decrypt(item.accessTokenEnc, item.plaidItemId);
+    const plaid = await this.plaid.open(item);
+    if (plaid.kind === 'paused') return false;
     try {
-      await this.limiter.acquire(item.itemId, '/transactions/refresh');
-      await plaidCall(() => this.plaid.transactionsRefresh({ access_token: accessToken }));
+      await plaid.transactionsRefresh();
       return true;
     } catch (err) {
       if (!(err instanceof PlaidApiError)) throw err;

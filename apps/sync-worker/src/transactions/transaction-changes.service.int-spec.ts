@@ -17,7 +17,7 @@ import { TransactionChangesRepository } from './transaction-changes.repository';
 import { TransactionChangesService } from './transaction-changes.service';
 import { TransactionsRepository } from './transactions.repository';
 import { TransactionsService } from './transactions.service';
-import { TransactionsWriter } from './transactions.writer';
+import { TransactionPagesRepository } from './transaction-pages.repository';
 
 // A client's local copy, kept with the delta API.
 class Replica {
@@ -35,7 +35,7 @@ describe(TransactionChangesService.name, () => {
   let db: TestDatabase;
   let harness: ServiceTest<TransactionChangesService>;
   let sut: TransactionChangesService;
-  let writer: TransactionsWriter;
+  let writer: TransactionPagesRepository;
   let accounts: AccountsRepository;
 
   beforeAll(async () => {
@@ -44,14 +44,14 @@ describe(TransactionChangesService.name, () => {
         TransactionChangesRepository,
         TransactionsService,
         TransactionsRepository,
-        TransactionsWriter,
+        TransactionPagesRepository,
         AccountsRepository,
         SyncItemsRepository,
       ],
     });
     db = harness.db;
     sut = harness.sut;
-    writer = harness.get(TransactionsWriter);
+    writer = harness.get(TransactionPagesRepository);
     accounts = harness.get(AccountsRepository);
   });
 

@@ -15,7 +15,7 @@ import { TransactionEditsService } from './transaction-edits.service';
 import { TransactionsEditedAnnouncer } from './transactions-edited.announcer';
 import { TransactionsRepository } from './transactions.repository';
 import { TransactionsService } from './transactions.service';
-import { TransactionsWriter } from './transactions.writer';
+import { TransactionPagesRepository } from './transaction-pages.repository';
 import { TransfersRepository } from './transfers.repository';
 
 // Edits, rules, transfer pairs and spending over the real schema: what a sync writes and what the reads show.
@@ -23,7 +23,7 @@ describe(TransactionEditsService.name, () => {
   let db: TestDatabase;
   let harness: ServiceTest<TransactionEditsService>;
   let sut: TransactionEditsService;
-  let writer: TransactionsWriter;
+  let writer: TransactionPagesRepository;
   let item: SyncItem;
   let checking: AccountBase;
   let card: AccountBase;
@@ -36,7 +36,7 @@ describe(TransactionEditsService.name, () => {
         TransactionChangesRepository,
         TransactionsRepository,
         TransactionsService,
-        TransactionsWriter,
+        TransactionPagesRepository,
         TransfersRepository,
         AccountsRepository,
         RulesRepository,
@@ -47,7 +47,7 @@ describe(TransactionEditsService.name, () => {
     });
     db = harness.db;
     sut = harness.sut;
-    writer = harness.get(TransactionsWriter);
+    writer = harness.get(TransactionPagesRepository);
   });
 
   beforeEach(async () => {

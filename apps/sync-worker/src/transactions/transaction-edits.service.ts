@@ -8,8 +8,7 @@ import {
   type TransactionRef,
   resolveCategory,
 } from '@app/contracts';
-import { OutboxRelay } from '@app/messaging';
-import { DataSource } from 'typeorm';
+import { UnitOfWork } from '@app/messaging';
 import { type EditPatch, TransactionEditsRepository } from './transaction-edits.repository';
 import { TransactionsEditedAnnouncer, countByItem } from './transactions-edited.announcer';
 import { TransactionsRepository } from './transactions.repository';
@@ -20,11 +19,10 @@ import { TransactionsRepository } from './transactions.repository';
 @Injectable()
 export class TransactionEditsService {
   constructor(
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly edits: TransactionEditsRepository,
     private readonly transactions: TransactionsRepository,
     private readonly announcer: TransactionsEditedAnnouncer,
-    private readonly relay: OutboxRelay,
   ) {}
 
   async get(ref: TransactionRef): Promise<JsonText<TransactionDto>> {
@@ -35,21 +33,21 @@ export class TransactionEditsService {
 
   async edit(req: TransactionEditRequest): Promise<JsonText<TransactionDto>> {
     const patch = toPatch(req);
-    const json = await this.db.transaction(async (em) => {
-      const tx = await this.edits.lockTransaction(em, req.userId, req.id);
-      if (!tx) throw new DomainError(ErrorCode.NotFound, 'Transaction not found');
-      await this.edits.save(em, req.userId, tx.itemId, req.id, patch);
+    const json = await this.uow.run(async (tx) => {
+      const em = tx.manager;
+      const row = await this.edits.lockTransaction(em, req.userId, req.id);
+      if (!row) throw new DomainError(ErrorCode.NotFound, 'Transaction not found');
+      await this.edits.save(em, req.userId, row.itemId, req.id, patch);
       let items: string[];
-      if (patch.transferUnpaired && tx.transferPairId) {
-        items = await this.edits.unpair(em, req.userId, tx.transferPairId);
+      if (patch.transferUnpaired && row.transferPairId) {
+        items = await this.edits.unpair(em, req.userId, row.transferPairId);
       } else {
         await this.edits.touch(em, req.userId, req.id);
-        items = [tx.itemId];
+        items = [row.itemId];
       }
-      await this.announcer.announce(em, req.userId, countByItem(items));
+      await this.announcer.announce(tx, req.userId, countByItem(items));
       return this.transactions.one(req.userId, req.id, em);
     });
-    this.relay.kick();
     if (json === null) throw new DomainError(ErrorCode.NotFound, 'Transaction not found');
     return json;
   }

@@ -5,7 +5,7 @@ import { insertItem, makeAccount, makeTransaction, syncServiceTest } from '../sp
 import { TRANSACTION_FIELDS } from './transaction.projection';
 import { TransactionsRepository } from './transactions.repository';
 import { TransactionsService } from './transactions.service';
-import { TransactionsWriter } from './transactions.writer';
+import { TransactionPagesRepository } from './transaction-pages.repository';
 
 // What @nestjs/swagger recorded for a DTO: its properties, in order, and each one's declared type.
 interface PropertyMeta {
@@ -60,7 +60,7 @@ describe('TransactionDto and the SQL projection', () => {
 
   beforeAll(async () => {
     harness = await syncServiceTest(TransactionsService, {
-      real: [TransactionsRepository, TransactionsWriter, AccountsRepository],
+      real: [TransactionsRepository, TransactionPagesRepository, AccountsRepository],
     });
     db = harness.db;
     sut = harness.sut;
@@ -82,7 +82,7 @@ describe('TransactionDto and the SQL projection', () => {
     });
     await db.dataSource.transaction(async (em) => {
       await harness.get(AccountsRepository).upsertMany(em, item.itemId, item.userId, [account]);
-      await harness.get(TransactionsWriter).upsert(em, item.itemId, item.userId, [full, bare]);
+      await harness.get(TransactionPagesRepository).upsert(em, item.itemId, item.userId, [full, bare]);
       // The user's side of the full one: an edit and a transfer pair.
       await em.query(
         `INSERT INTO transaction_edits (user_id, plaid_transaction_id, item_id, note, display_name)

@@ -1,8 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EventPattern, encodeTransactionChangesCursor } from '@app/contracts';
-import { enqueueEvent } from '@app/messaging';
-import { type EntityManager } from 'typeorm';
-import { CONFIG, SyncConfig } from '../config';
+import { type Transaction } from '@app/messaging';
 import { TransactionChangesRepository } from './transaction-changes.repository';
 
 // Tells the owner's feed (transactions.changed, through plaid-link) that the user changed transactions of items
@@ -10,19 +8,16 @@ import { TransactionChangesRepository } from './transaction-changes.repository';
 // transaction, with the delta cursor as of its commit.
 @Injectable()
 export class TransactionsEditedAnnouncer {
-  constructor(
-    @Inject(CONFIG) private readonly config: SyncConfig,
-    private readonly changes: TransactionChangesRepository,
-  ) {}
+  constructor(private readonly changes: TransactionChangesRepository) {}
 
   // modifiedByItem: how many rows of each item changed.
-  async announce(em: EntityManager, userId: string, modifiedByItem: Map<string, number>): Promise<void> {
+  async announce(tx: Transaction, userId: string, modifiedByItem: Map<string, number>): Promise<void> {
     if (modifiedByItem.size === 0) return;
-    const seq = await this.changes.positionForUser(em, userId);
+    const seq = await this.changes.positionForUser(tx.manager, userId);
     const changesCursor = encodeTransactionChangesCursor({ phase: 'log', userId, itemId: null, seq });
     const editedAt = new Date().toISOString();
     for (const [itemId, modified] of modifiedByItem) {
-      await enqueueEvent(em, this.config.QUEUE_PREFIX, EventPattern.TransactionsEdited, {
+      await tx.publish(EventPattern.TransactionsEdited, {
         itemId,
         modified,
         changesCursor,

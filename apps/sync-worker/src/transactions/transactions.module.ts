@@ -9,7 +9,7 @@ import { TransfersRepository } from './transfers.repository';
 import { TransactionsHandler } from './transactions.handler';
 import { TransactionsRepository } from './transactions.repository';
 import { TransactionsService } from './transactions.service';
-import { TransactionsWriter } from './transactions.writer';
+import { TransactionPagesRepository } from './transaction-pages.repository';
 
 // The transactions read API (RPC: the list, one transaction, the delta changes), the user's edits, the writer the sync run applies pages with,
 // and the compaction of the change log the delta API reads (written by triggers on sync.transactions).
@@ -18,7 +18,7 @@ import { TransactionsWriter } from './transactions.writer';
   providers: [
     TransactionsRepository,
     TransactionsService,
-    TransactionsWriter,
+    TransactionPagesRepository,
     TransactionChangesRepository,
     TransactionChangesService,
     TransactionChangesCompactor,
@@ -28,7 +28,7 @@ import { TransactionsWriter } from './transactions.writer';
     TransfersRepository,
   ],
   exports: [
-    TransactionsWriter,
+    TransactionPagesRepository,
     TransactionChangesRepository,
     TransactionEditsRepository,
     TransactionsEditedAnnouncer,

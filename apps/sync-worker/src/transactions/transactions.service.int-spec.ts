@@ -7,7 +7,7 @@ import { type SyncItem } from '../items/sync-items.repository';
 import { insertItem, makeAccount, makeTransaction, syncServiceTest } from '../spec-support';
 import { TransactionsRepository } from './transactions.repository';
 import { TransactionsService } from './transactions.service';
-import { TransactionsWriter } from './transactions.writer';
+import { TransactionPagesRepository } from './transaction-pages.repository';
 
 describe(TransactionsService.name, () => {
   let db: TestDatabase;
@@ -18,7 +18,7 @@ describe(TransactionsService.name, () => {
 
   beforeAll(async () => {
     harness = await syncServiceTest(TransactionsService, {
-      real: [TransactionsRepository, TransactionsWriter, AccountsRepository],
+      real: [TransactionsRepository, TransactionPagesRepository, AccountsRepository],
     });
     db = harness.db;
     sut = harness.sut;
@@ -27,7 +27,7 @@ describe(TransactionsService.name, () => {
     const days = Array.from({ length: 5 }, (_, i) => `2026-11-0${i + 1}`);
     await db.dataSource.transaction(async (em) => {
       await harness.get(AccountsRepository).upsertMany(em, item.itemId, item.userId, [account]);
-      await harness.get(TransactionsWriter).upsert(
+      await harness.get(TransactionPagesRepository).upsert(
         em,
         item.itemId,
         item.userId,
