@@ -7,6 +7,7 @@ export * from './rpc-server';
 export * from './fanout';
 export * from './microservice';
 export * from './health.handler';
+export * from './message-handlers';
 export * from './event-publisher';
 export * from './durable-queues';
 export * from './event-topology';

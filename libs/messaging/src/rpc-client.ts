@@ -4,7 +4,8 @@ import {
   DomainError,
   ErrorCode,
   isRpcErrorBody,
-  type RpcPattern,
+  type RpcPatternOf,
+  type RpcQueueOwner,
   type RpcRequest,
   type RpcResponse,
 } from '@app/contracts';
@@ -12,9 +13,14 @@ import { REQUEST_ID_HEADER, requestContext } from '@app/common';
 import { firstValueFrom, TimeoutError, timeout } from 'rxjs';
 import { rmqClientOptions } from './rmq-options';
 
+export interface RpcSendOptions {
+  timeoutMs?: number;
+}
+
 // A request/response client for one service's queue: typed by the contract, bounded by a timeout,
-// and failing fast with SERVICE_UNAVAILABLE while the broker connection is down.
-export class RpcClient {
+// and failing fast with SERVICE_UNAVAILABLE while the broker connection is down. `O`, the service it talks to,
+// limits `send` to that service's patterns (RPC_ROUTES).
+export class RpcClient<O extends RpcQueueOwner = RpcQueueOwner> {
   private readonly logger: Logger;
   private readonly client: ClientRMQ;
   private connected = false;
@@ -42,10 +48,10 @@ export class RpcClient {
     return this.connected;
   }
 
-  async send<P extends RpcPattern>(
+  async send<P extends RpcPatternOf<O>>(
     pattern: P,
     payload: RpcRequest<P>,
-    options: { timeoutMs?: number } = {},
+    options: RpcSendOptions = {},
   ): Promise<RpcResponse<P>> {
     if (!this.connected) {
       // Try once: the first call after boot, or after a reconnect the status event has not reported yet.

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import {
   MessagePattern as P,
   SealedLoginRequest,
@@ -9,28 +9,29 @@ import {
   type SealedTokenPair,
   type UserDto,
 } from '@app/contracts';
+import { RpcHandler } from '@app/messaging';
 import { AuthService } from './auth.service';
 
 @Controller()
 export class AuthHandler {
   constructor(private readonly auth: AuthService) {}
 
-  @MessagePattern(P.AuthSignup)
+  @RpcHandler(P.AuthSignup)
   signup(@Payload() dto: SealedSignupRequest): Promise<UserDto> {
     return this.auth.signup(dto);
   }
 
-  @MessagePattern(P.AuthLogin)
+  @RpcHandler(P.AuthLogin)
   login(@Payload() dto: SealedLoginRequest): Promise<SealedTokenPair> {
     return this.auth.login(dto);
   }
 
-  @MessagePattern(P.AuthPasswordChange)
+  @RpcHandler(P.AuthPasswordChange)
   changePassword(@Payload() dto: SealedPasswordChangeRequest): Promise<{ changed: true }> {
     return this.auth.changePassword(dto);
   }
 
-  @MessagePattern(P.AuthRefresh)
+  @RpcHandler(P.AuthRefresh)
   refresh(@Payload() dto: SealedRefreshRequest): Promise<SealedTokenPair> {
     return this.auth.refresh(dto);
   }

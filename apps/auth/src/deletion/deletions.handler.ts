@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import {
   DeletionStatusByTokenRequest,
   type DeletionStatusDto,
@@ -10,33 +10,34 @@ import {
   SealedDeletionRequest,
   UserDeletionStepEvent,
 } from '@app/contracts';
+import { EventHandler, RpcHandler } from '@app/messaging';
 import { DeletionsService } from './deletions.service';
 
 @Controller()
 export class DeletionsHandler {
   constructor(private readonly deletions: DeletionsService) {}
 
-  @MessagePattern(P.AuthDeletionRequest)
+  @RpcHandler(P.AuthDeletionRequest)
   request(@Payload() dto: SealedDeletionRequest): Promise<SealedDeletionAccepted> {
     return this.deletions.request(dto);
   }
 
-  @MessagePattern(P.AuthDeletionStatus)
+  @RpcHandler(P.AuthDeletionStatus)
   status(@Payload() dto: DeletionStatusRequest): Promise<DeletionStatusDto> {
     return this.deletions.statusForUser(dto.userId);
   }
 
-  @MessagePattern(P.AuthDeletionStatusByToken)
+  @RpcHandler(P.AuthDeletionStatusByToken)
   statusByToken(@Payload() dto: DeletionStatusByTokenRequest): Promise<DeletionStatusDto> {
     return this.deletions.statusByToken(dto.deletionId, dto.sealedStatusToken);
   }
 
-  @EventPattern(E.UserLinkDataDeleted)
+  @EventHandler(E.UserLinkDataDeleted)
   linkDeleted(@Payload() event: UserDeletionStepEvent): Promise<void> {
     return this.deletions.onLinkDeleted(event);
   }
 
-  @EventPattern(E.UserSyncDataDeleted)
+  @EventHandler(E.UserSyncDataDeleted)
   syncDeleted(@Payload() event: UserDeletionStepEvent): Promise<void> {
     return this.deletions.onSyncDeleted(event);
   }

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import {
   LogoutRequest,
   MessagePattern as P,
@@ -8,28 +8,29 @@ import {
   SessionRevokeRequest,
   SessionsListRequest,
 } from '@app/contracts';
+import { RpcHandler } from '@app/messaging';
 import { SessionsService } from './sessions.service';
 
 @Controller()
 export class SessionsHandler {
   constructor(private readonly sessions: SessionsService) {}
 
-  @MessagePattern(P.AuthLogout)
+  @RpcHandler(P.AuthLogout)
   logout(@Payload() dto: LogoutRequest): Promise<{ revoked: true }> {
     return this.sessions.logout(dto.userId, dto.sessionId);
   }
 
-  @MessagePattern(P.AuthSessionsList)
+  @RpcHandler(P.AuthSessionsList)
   list(@Payload() dto: SessionsListRequest): Promise<SessionListDto> {
     return this.sessions.list(dto.userId, dto.sessionId);
   }
 
-  @MessagePattern(P.AuthSessionRevoke)
+  @RpcHandler(P.AuthSessionRevoke)
   revoke(@Payload() dto: SessionRevokeRequest): Promise<{ revoked: true }> {
     return this.sessions.revokeOne(dto.userId, dto.targetSessionId);
   }
 
-  @MessagePattern(P.AuthRevocationsList)
+  @RpcHandler(P.AuthRevocationsList)
   revocations(): Promise<RevocationsListResponse> {
     return this.sessions.activeRevocations();
   }

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import {
   MessagePattern as P,
   type StreamTicketIssued,
@@ -7,18 +7,19 @@ import {
   type StreamTicketRedeemed,
   StreamTicketRedeemRequest,
 } from '@app/contracts';
+import { RpcHandler } from '@app/messaging';
 import { StreamTicketsService } from './stream-tickets.service';
 
 @Controller()
 export class StreamTicketsHandler {
   constructor(private readonly tickets: StreamTicketsService) {}
 
-  @MessagePattern(P.AuthStreamTicketIssue)
+  @RpcHandler(P.AuthStreamTicketIssue)
   issue(@Payload() dto: StreamTicketIssueRequest): Promise<StreamTicketIssued> {
     return this.tickets.issue(dto);
   }
 
-  @MessagePattern(P.AuthStreamTicketRedeem)
+  @RpcHandler(P.AuthStreamTicketRedeem)
   redeem(@Payload() dto: StreamTicketRedeemRequest): Promise<StreamTicketRedeemed> {
     return this.tickets.redeem(dto.ticketHash);
   }

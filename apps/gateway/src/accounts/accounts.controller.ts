@@ -24,14 +24,14 @@ import {
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
 import { ApiErrors, ApiUserAuth } from '../http/api-docs';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
 
 @ApiTags('accounts')
 @ApiUserAuth()
 @UseGuards(JwtAuthGuard)
 @Controller('v1/accounts')
 export class AccountsController {
-  constructor(private readonly rpc: RpcClients) {}
+  constructor(private readonly rpc: Rpc) {}
 
   @Get()
   @ApiOperation({
@@ -44,7 +44,7 @@ export class AccountsController {
   @ApiErrors({ 400: 'VALIDATION_FAILED', 404: 'NOT_FOUND: not one of your items' })
   // sync-worker knows each item's owner: a foreign or unknown itemId is its NOT_FOUND (one round trip).
   list(@CurrentUser() user: AuthenticatedUser, @Query() query: AccountsQueryDto): Promise<AccountListDto> {
-    return this.rpc.sync.send(P.AccountsList, {
+    return this.rpc.send(P.AccountsList, {
       userId: user.userId,
       itemId: query.itemId,
       includeHidden: query.includeHidden,
@@ -69,7 +69,7 @@ export class AccountsController {
     @CurrentUser() user: AuthenticatedUser,
     @Body() dto: BalanceRefreshDto,
   ): Promise<AccountListDto> {
-    return this.rpc.sync.send(P.BalanceRefresh, { userId: user.userId, itemId: dto.itemId });
+    return this.rpc.send(P.BalanceRefresh, { userId: user.userId, itemId: dto.itemId });
   }
 
   @Patch(':id')
@@ -86,7 +86,7 @@ export class AccountsController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: UpdateAccountDto,
   ): Promise<AccountDto> {
-    return this.rpc.sync.send(P.AccountsUpdate, { ...dto, userId: user.userId, accountId: id });
+    return this.rpc.send(P.AccountsUpdate, { ...dto, userId: user.userId, accountId: id });
   }
 
   @Get(':id/balances')
@@ -103,7 +103,7 @@ export class AccountsController {
     @Param('id', ParseUUIDPipe) id: string,
     @Query() query: DateRangeQueryDto,
   ): Promise<AccountBalancesDto> {
-    return this.rpc.sync.send(P.AccountBalances, {
+    return this.rpc.send(P.AccountBalances, {
       userId: user.userId,
       accountId: id,
       from: query.from,

@@ -4,14 +4,14 @@ import { MessagePattern as P, NetWorthDto, NetWorthQueryDto } from '@app/contrac
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
 import { ApiErrors, ApiUserAuth } from '../http/api-docs';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
 
 @ApiTags('accounts')
 @ApiUserAuth()
 @UseGuards(JwtAuthGuard)
 @Controller('v1/net-worth')
 export class NetWorthController {
-  constructor(private readonly rpc: RpcClients) {}
+  constructor(private readonly rpc: Rpc) {}
 
   @Get()
   @ApiOperation({
@@ -26,7 +26,7 @@ export class NetWorthController {
   @ApiResponse({ status: 200, type: NetWorthDto })
   @ApiErrors({ 400: 'VALIDATION_FAILED or BAD_REQUEST (range)' })
   netWorth(@CurrentUser() user: AuthenticatedUser, @Query() query: NetWorthQueryDto): Promise<NetWorthDto> {
-    return this.rpc.sync.send(P.NetWorth, {
+    return this.rpc.send(P.NetWorth, {
       userId: user.userId,
       from: query.from,
       to: query.to,

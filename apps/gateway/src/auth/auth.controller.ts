@@ -12,7 +12,7 @@ import {
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { ApiErrors, ApiUserAuth } from '../http/api-docs';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
 import { CurrentUser, JwtAuthGuard } from './jwt-auth.guard';
 import { type AuthenticatedUser } from './jwt.strategy';
 import { AuthGatewayService } from './auth.service';
@@ -40,7 +40,7 @@ const SESSION_MODE_DOC = {
 @Controller('v1/auth')
 export class AuthController {
   constructor(
-    private readonly rpc: RpcClients,
+    private readonly rpc: Rpc,
     private readonly revocations: RevocationsService,
     private readonly auth: AuthGatewayService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -118,7 +118,7 @@ export class AuthController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    await this.rpc.auth.send(P.AuthLogout, user);
+    await this.rpc.send(P.AuthLogout, user);
     // This instance stops accepting the token now; the others learn it from the broadcast.
     this.revocations.revokeLocally(user.sessionId);
     if (wantsCookieSession(request)) clearRefreshCookie(request, reply);
@@ -130,7 +130,7 @@ export class AuthController {
   @ApiOperation({ summary: 'The current user' })
   @ApiResponse({ status: 200, type: UserDto })
   me(@CurrentUser() user: AuthenticatedUser): Promise<UserDto> {
-    return this.rpc.auth.send(P.AuthMe, { userId: user.userId });
+    return this.rpc.send(P.AuthMe, { userId: user.userId });
   }
 
   // A browser session gets the refresh token as an HttpOnly cookie and only the access token in the body.

@@ -11,19 +11,19 @@ import {
   type TokenPairDto,
   type UserDto,
 } from '@app/contracts';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
 import { type ClientInfo } from './client-info';
 
 // The gateway's side of the auth calls: passwords and tokens cross the broker sealed, never in plaintext.
 @Injectable()
 export class AuthGatewayService {
   constructor(
-    private readonly rpc: RpcClients,
+    private readonly rpc: Rpc,
     private readonly sealer: Sealer,
   ) {}
 
   signup(dto: SignupDto, clientIp: string): Promise<UserDto> {
-    return this.rpc.auth.send(P.AuthSignup, {
+    return this.rpc.send(P.AuthSignup, {
       email: dto.email,
       sealedPassword: this.sealer.seal(dto.password, SEAL_PURPOSE.password),
       clientIp,
@@ -31,7 +31,7 @@ export class AuthGatewayService {
   }
 
   async login(dto: LoginDto, client: ClientInfo): Promise<TokenPairDto> {
-    const pair = await this.rpc.auth.send(P.AuthLogin, {
+    const pair = await this.rpc.send(P.AuthLogin, {
       email: dto.email,
       sealedPassword: this.sealer.seal(dto.password, SEAL_PURPOSE.password),
       clientIp: client.ip,
@@ -41,7 +41,7 @@ export class AuthGatewayService {
   }
 
   async refresh(dto: RefreshDto, client?: ClientInfo): Promise<TokenPairDto> {
-    const pair = await this.rpc.auth.send(P.AuthRefresh, {
+    const pair = await this.rpc.send(P.AuthRefresh, {
       sealedRefreshToken: this.sealer.seal(dto.refreshToken, SEAL_PURPOSE.refreshToken),
       clientIp: client?.ip,
       userAgent: client?.userAgent,

@@ -7,7 +7,8 @@ import { AmqpConnection, type RpcClient } from '@app/messaging';
 import { strictMock } from '@app/testing';
 import { type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
+import { rpcOver } from '../rpc/rpc-spec-support';
 import { RevocationsService } from './revocations.service';
 
 type Setup = (ch: ConfirmChannel) => Promise<unknown>;
@@ -83,7 +84,7 @@ describe(RevocationsService.name, () => {
       providers: [
         RevocationsService,
         { provide: AmqpConnection, useValue: amqp },
-        { provide: RpcClients, useValue: strictMock<RpcClients>('RpcClients', { auth }) },
+        { provide: Rpc, useValue: rpcOver({ auth }) },
         {
           provide: GATEWAY_CONFIG,
           useValue: strictMock<GatewayConfig>('GatewayConfig', {

@@ -10,7 +10,7 @@ import { AmqpConnection, FanoutSubscriber } from '@app/messaging';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
 
 // Sessions whose access tokens this gateway refuses, kept in memory: no broker round trip per request.
 // Filled from the auth service at start, after every re-subscription and every REVOCATIONS_RELOAD_MS (a safety
@@ -29,7 +29,7 @@ export class RevocationsService implements OnApplicationBootstrap, OnApplication
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-    private readonly rpc: RpcClients,
+    private readonly rpc: Rpc,
     amqp: AmqpConnection,
   ) {
     this.subscriber = new FanoutSubscriber(amqp, topology(config.QUEUE_PREFIX).revocationsExchange);
@@ -110,7 +110,7 @@ export class RevocationsService implements OnApplicationBootstrap, OnApplication
   private async loadWithRetry(): Promise<void> {
     for (let attempt = 0; !this.stopped; attempt++) {
       try {
-        const { revocations } = await this.rpc.auth.send(MessagePattern.AuthRevocationsList, {});
+        const { revocations } = await this.rpc.send(MessagePattern.AuthRevocationsList, {});
         revocations.forEach((r) => this.add(r));
         if (!this.loaded) this.logger.log({ count: revocations.length }, 'revocations loaded');
         this.loaded = true;

@@ -16,7 +16,8 @@ import { type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
 import { RevocationsService } from '../auth/revocations.service';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
+import { rpcOver } from '../rpc/rpc-spec-support';
 import { type EventSink, FEED_PAGE_SIZE } from './event-stream';
 import { EventStreamsService } from './event-streams.service';
 
@@ -187,7 +188,7 @@ describe(EventStreamsService.name, () => {
       providers: [
         EventStreamsService,
         { provide: AmqpConnection, useValue: amqp },
-        { provide: RpcClients, useValue: strictMock<RpcClients>('RpcClients', { link }) },
+        { provide: Rpc, useValue: rpcOver({ link }) },
         {
           provide: RevocationsService,
           useValue: strictMock<RevocationsService>('RevocationsService', {

@@ -23,7 +23,7 @@ import { Gauge } from 'prom-client';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
 import { RevocationsService } from '../auth/revocations.service';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
 import { type CloseReason, type EventSink, EventStream, FEED_PAGE_SIZE } from './event-stream';
 
 const openStreams = new Gauge({
@@ -47,7 +47,7 @@ export class EventStreamsService
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-    private readonly rpc: RpcClients,
+    private readonly rpc: Rpc,
     private readonly revocations: RevocationsService,
     amqp: AmqpConnection,
   ) {
@@ -97,7 +97,7 @@ export class EventStreamsService
       user.sessionId,
       sink,
       (after) =>
-        this.rpc.link.send(MessagePattern.FeedSince, { userId: user.userId, after, limit: FEED_PAGE_SIZE }),
+        this.rpc.send(MessagePattern.FeedSince, { userId: user.userId, after, limit: FEED_PAGE_SIZE }),
       { keepAliveMs: this.config.STREAM_KEEPALIVE_MS, maxBufferBytes: this.config.STREAM_MAX_BUFFER_BYTES },
       (closed, reason) => this.unregister(closed, reason),
     );

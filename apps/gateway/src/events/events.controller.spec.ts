@@ -20,7 +20,8 @@ import { RevocationsService } from '../auth/revocations.service';
 import { GatewayConfig, GatewayConfigModule } from '../config';
 import { ErrorsModule } from '../errors/errors.module';
 import { applyBrowserSecurity } from '../http/browser-security';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
+import { rpcOver } from '../rpc/rpc-spec-support';
 import { EventStreamsService } from './event-streams.service';
 import { EventsModule } from './events.module';
 
@@ -142,8 +143,8 @@ describe('EventsController (HTTP)', () => {
     })
       .overrideProvider(AmqpConnection)
       .useValue(amqp)
-      .overrideProvider(RpcClients)
-      .useValue(strictMock<RpcClients>('RpcClients', { auth, link }))
+      .overrideProvider(Rpc)
+      .useValue(rpcOver({ auth, link }))
       .compile();
     Logger.overrideLogger(false);
     const started = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());

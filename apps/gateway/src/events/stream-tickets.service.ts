@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { MessagePattern as P, type StreamTicketDto } from '@app/contracts';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
 
 const hashOf = (ticket: string): string => createHash('sha256').update(ticket).digest('hex');
 
@@ -11,11 +11,11 @@ const hashOf = (ticket: string): string => createHash('sha256').update(ticket).d
 // itself never crosses the broker.
 @Injectable()
 export class StreamTicketsService {
-  constructor(private readonly rpc: RpcClients) {}
+  constructor(private readonly rpc: Rpc) {}
 
   async issue(user: AuthenticatedUser): Promise<StreamTicketDto> {
     const ticket = randomBytes(32).toString('base64url');
-    const { expiresIn } = await this.rpc.auth.send(P.AuthStreamTicketIssue, {
+    const { expiresIn } = await this.rpc.send(P.AuthStreamTicketIssue, {
       userId: user.userId,
       sessionId: user.sessionId,
       ticketHash: hashOf(ticket),
@@ -25,7 +25,7 @@ export class StreamTicketsService {
 
   // Once: a used, expired or unknown ticket, or one of a session that has ended, is UNAUTHORIZED.
   async redeem(ticket: string): Promise<AuthenticatedUser> {
-    const { userId, sessionId } = await this.rpc.auth.send(P.AuthStreamTicketRedeem, {
+    const { userId, sessionId } = await this.rpc.send(P.AuthStreamTicketRedeem, {
       ticketHash: hashOf(ticket),
     });
     return { userId, sessionId };

@@ -7,7 +7,7 @@ import {
   type TransactionPageDto,
 } from '@app/contracts';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
 import { columnsFor, csvLine, flatten, type Row } from './csv';
 import { ZipWriter } from './zip-writer';
 
@@ -37,14 +37,14 @@ interface Table {
 // the user's edits come with them), and writes each page out before it reads the next. Memory stays one page.
 @Injectable()
 export class ExportService {
-  constructor(private readonly rpc: RpcClients) {}
+  constructor(private readonly rpc: Rpc) {}
 
   async snapshot(user: AuthenticatedUser): Promise<ExportSnapshot> {
     const [auth, items, accounts] = await Promise.all([
-      this.rpc.auth.send(P.AuthExportProfile, { userId: user.userId, sessionId: user.sessionId }),
-      this.rpc.link.send(P.ItemsList, { userId: user.userId }),
+      this.rpc.send(P.AuthExportProfile, { userId: user.userId, sessionId: user.sessionId }),
+      this.rpc.send(P.ItemsList, { userId: user.userId }),
       // Everything the user has, hidden accounts and transactions included.
-      this.rpc.sync.send(P.AccountsList, { userId: user.userId, includeHidden: true }),
+      this.rpc.send(P.AccountsList, { userId: user.userId, includeHidden: true }),
     ]);
     return { user, exportedAt: new Date().toISOString(), auth, items: items.data, accounts: accounts.data };
   }
@@ -162,11 +162,11 @@ export class ExportService {
   }
 
   private async *rulesPages(userId: string): AsyncIterable<Row[]> {
-    yield (await this.rpc.sync.send(P.RulesList, { userId })).data as unknown as Row[];
+    yield (await this.rpc.send(P.RulesList, { userId })).data as unknown as Row[];
   }
 
   private async *recurringPages(userId: string): AsyncIterable<Row[]> {
-    const r = await this.rpc.sync.send(P.RecurringList, { userId });
+    const r = await this.rpc.send(P.RecurringList, { userId });
     yield [
       ...r.inflows.map((x) => ({ direction: 'inflow', ...x })),
       ...r.outflows.map((x) => ({ direction: 'outflow', ...x })),
@@ -176,7 +176,7 @@ export class ExportService {
   private async *transactionPages(userId: string): AsyncIterable<Row[]> {
     let cursor: string | undefined;
     do {
-      const text: string = await this.rpc.sync.send(P.TransactionsList, {
+      const text: string = await this.rpc.send(P.TransactionsList, {
         userId,
         limit: PAGE,
         cursor,
@@ -192,14 +192,14 @@ export class ExportService {
 // The balances the system learned, one row per account and day (the days carried forward left out), account by
 // account over the longest range the series answers.
 async function* balanceHistoryPagesOf(
-  rpc: RpcClients,
+  rpc: Rpc,
   userId: string,
   accounts: readonly AccountDto[],
 ): AsyncIterable<Row[]> {
   const to = new Date().toISOString().slice(0, 10);
   const from = new Date(Date.now() - BALANCE_HISTORY_DAYS * 86_400_000).toISOString().slice(0, 10);
   for (const account of accounts) {
-    const series = await rpc.sync.send(P.AccountBalances, { userId, accountId: account.id, from, to });
+    const series = await rpc.send(P.AccountBalances, { userId, accountId: account.id, from, to });
     yield series.data
       .filter((p) => !p.carriedForward)
       .map(({ carriedForward: _carried, ...p }) => ({ accountId: account.id, ...p }));

@@ -6,7 +6,7 @@ import { RevocationsService } from '../auth/revocations.service';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { EventStreamsService } from '../events/event-streams.service';
 import { mapError } from '../errors/error-mapping';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
 import { HealthService } from './health.service';
 
 describe(HealthService.name, () => {
@@ -32,7 +32,7 @@ describe(HealthService.name, () => {
     const moduleRef = await Test.createTestingModule({
       providers: [
         HealthService,
-        { provide: RpcClients, useValue: strictMock<RpcClients>('RpcClients', { all: () => clients }) },
+        { provide: Rpc, useValue: strictMock<Rpc>('Rpc', { services: () => clients }) },
         {
           provide: RevocationsService,
           useValue: strictMock<RevocationsService>('RevocationsService', { isReady: () => true }),

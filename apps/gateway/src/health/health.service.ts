@@ -3,7 +3,7 @@ import { DomainError, ErrorCode, MessagePattern } from '@app/contracts';
 import { RevocationsService } from '../auth/revocations.service';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { EventStreamsService } from '../events/event-streams.service';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
 
 export type CheckState = 'up' | 'down';
 
@@ -23,7 +23,7 @@ export class HealthService {
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-    private readonly rpc: RpcClients,
+    private readonly rpc: Rpc,
     private readonly revocations: RevocationsService,
     private readonly streams: EventStreamsService,
   ) {}
@@ -44,12 +44,13 @@ export class HealthService {
 
   private async check(): Promise<Readiness> {
     const checks: Record<string, CheckState> = {
-      broker: this.rpc.all().some((c) => c.isConnected()) ? 'up' : 'down',
+      broker: this.rpc.services().some((c) => c.isConnected()) ? 'up' : 'down',
       revocations: this.revocations.isReady() ? 'up' : 'down',
       userEvents: this.streams.isReady() ? 'up' : 'down',
     };
     await Promise.all(
-      this.rpc.all().map(async (client) => {
+      // A per-service ping: HealthPing is answered by every service, so it is sent to each by name.
+      this.rpc.services().map(async (client) => {
         checks[client.service] = await client
           .send(MessagePattern.HealthPing, {}, { timeoutMs: this.config.HEALTH_TIMEOUT_MS })
           .then(

@@ -1,3 +1,5 @@
+// What happens to every HTTP request before a controller sees it: body limits, JSON parsing, proxy trust,
+// browser security headers.
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type FastifyRequest } from 'fastify';
 import { type GatewayConfig } from '../config';

@@ -4,14 +4,14 @@ import { MessagePattern as P, SpendingDto, SpendingQueryDto } from '@app/contrac
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
 import { ApiErrors, ApiUserAuth } from '../http/api-docs';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
 
 @ApiTags('insights')
 @ApiUserAuth()
 @UseGuards(JwtAuthGuard)
 @Controller('v1/insights')
 export class InsightsController {
-  constructor(private readonly rpc: RpcClients) {}
+  constructor(private readonly rpc: Rpc) {}
 
   @Get('spending')
   @ApiOperation({
@@ -23,6 +23,6 @@ export class InsightsController {
   @ApiResponse({ status: 200, type: SpendingDto })
   @ApiErrors({ 400: 'VALIDATION_FAILED', 404: 'NOT_FOUND: not your item or account' })
   spending(@CurrentUser() user: AuthenticatedUser, @Query() query: SpendingQueryDto): Promise<SpendingDto> {
-    return this.rpc.sync.send(P.InsightsSpending, { ...query, userId: user.userId });
+    return this.rpc.send(P.InsightsSpending, { ...query, userId: user.userId });
   }
 }

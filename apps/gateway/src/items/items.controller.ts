@@ -10,20 +10,20 @@ import {
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
 import { ApiErrors, ApiUserAuth } from '../http/api-docs';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
 
 @ApiTags('items')
 @ApiUserAuth()
 @UseGuards(JwtAuthGuard)
 @Controller('v1/items')
 export class ItemsController {
-  constructor(private readonly rpc: RpcClients) {}
+  constructor(private readonly rpc: Rpc) {}
 
   @Get()
   @ApiOperation({ summary: 'Your linked items' })
   @ApiResponse({ status: 200, type: ItemListDto })
   list(@CurrentUser() user: AuthenticatedUser): Promise<ItemListDto> {
-    return this.rpc.link.send(P.ItemsList, { userId: user.userId });
+    return this.rpc.send(P.ItemsList, { userId: user.userId });
   }
 
   @Get(':id')
@@ -31,7 +31,7 @@ export class ItemsController {
   @ApiResponse({ status: 200, type: ItemDto })
   @ApiErrors({ 404: 'NOT_FOUND' })
   get(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string): Promise<ItemDto> {
-    return this.rpc.link.send(P.ItemsGet, { userId: user.userId, itemId: id });
+    return this.rpc.send(P.ItemsGet, { userId: user.userId, itemId: id });
   }
 
   @Delete(':id')
@@ -43,7 +43,7 @@ export class ItemsController {
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<void> {
-    await this.rpc.link.send(P.ItemsDelete, { userId: user.userId, itemId: id });
+    await this.rpc.send(P.ItemsDelete, { userId: user.userId, itemId: id });
   }
 
   @Post(':id/sync')
@@ -60,7 +60,7 @@ export class ItemsController {
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<SyncRequestAcceptedDto> {
-    return this.rpc.sync.send(P.SyncRequest, { userId: user.userId, itemId: id });
+    return this.rpc.send(P.SyncRequest, { userId: user.userId, itemId: id });
   }
 
   @Post(':id/accounts/refresh')
@@ -77,6 +77,6 @@ export class ItemsController {
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<AccountListDto> {
-    return this.rpc.sync.send(P.ItemAccountsRefresh, { userId: user.userId, itemId: id });
+    return this.rpc.send(P.ItemAccountsRefresh, { userId: user.userId, itemId: id });
   }
 }

@@ -10,7 +10,7 @@ import {
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
 import { ApiErrors, ApiUserAuth } from '../http/api-docs';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
 import { LinkTokensService } from './link-tokens.service';
 
 @ApiTags('plaid')
@@ -20,7 +20,7 @@ import { LinkTokensService } from './link-tokens.service';
 @Controller('v1/plaid')
 export class PlaidController {
   constructor(
-    private readonly rpc: RpcClients,
+    private readonly rpc: Rpc,
     private readonly linkTokens: LinkTokensService,
   ) {}
 
@@ -49,6 +49,6 @@ export class PlaidController {
     @CurrentUser() user: AuthenticatedUser,
     @Body() dto: ExchangePublicTokenDto,
   ): Promise<ExchangeResultDto> {
-    return this.rpc.link.send(P.LinkExchange, { userId: user.userId, publicToken: dto.publicToken });
+    return this.rpc.send(P.LinkExchange, { userId: user.userId, publicToken: dto.publicToken });
   }
 }

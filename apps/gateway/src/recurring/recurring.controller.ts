@@ -4,14 +4,14 @@ import { MessagePattern as P, RecurringListDto, RecurringQueryDto } from '@app/c
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
 import { ApiErrors, ApiUserAuth } from '../http/api-docs';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
 
 @ApiTags('insights')
 @ApiUserAuth()
 @UseGuards(JwtAuthGuard)
 @Controller('v1/recurring')
 export class RecurringController {
-  constructor(private readonly rpc: RpcClients) {}
+  constructor(private readonly rpc: Rpc) {}
 
   @Get()
   @ApiOperation({
@@ -21,6 +21,6 @@ export class RecurringController {
   @ApiResponse({ status: 200, type: RecurringListDto })
   @ApiErrors({ 400: 'VALIDATION_FAILED', 404: 'NOT_FOUND: not your item or account' })
   list(@CurrentUser() user: AuthenticatedUser, @Query() query: RecurringQueryDto): Promise<RecurringListDto> {
-    return this.rpc.sync.send(P.RecurringList, { ...query, userId: user.userId });
+    return this.rpc.send(P.RecurringList, { ...query, userId: user.userId });
   }
 }

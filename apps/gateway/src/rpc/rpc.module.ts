@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
-import { RpcClients } from './rpc-clients';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { Rpc } from './rpc';
 
-// The typed RPC clients of the services behind the gateway.
+// The typed RPC door to the services behind the gateway (see Rpc).
 @Module({
-  providers: [RpcClients],
-  exports: [RpcClients],
+  providers: [
+    { provide: Rpc, useFactory: (config: GatewayConfig) => Rpc.fromConfig(config), inject: [GATEWAY_CONFIG] },
+  ],
+  exports: [Rpc],
 })
 export class RpcModule {}

@@ -23,20 +23,20 @@ import {
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
 import { ApiErrors, ApiUserAuth } from '../http/api-docs';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
 
 @ApiTags('rules')
 @ApiUserAuth()
 @UseGuards(JwtAuthGuard)
 @Controller('v1/rules')
 export class RulesController {
-  constructor(private readonly rpc: RpcClients) {}
+  constructor(private readonly rpc: Rpc) {}
 
   @Get()
   @ApiOperation({ summary: 'Your rules, in the order they apply (priority, then age)' })
   @ApiResponse({ status: 200, type: RuleListDto })
   list(@CurrentUser() user: AuthenticatedUser): Promise<RuleListDto> {
-    return this.rpc.sync.send(P.RulesList, { userId: user.userId });
+    return this.rpc.send(P.RulesList, { userId: user.userId });
   }
 
   @Post()
@@ -49,7 +49,7 @@ export class RulesController {
   @ApiResponse({ status: 201, type: RuleDto })
   @ApiErrors({ 400: 'VALIDATION_FAILED', 404: 'NOT_FOUND: match.accountId is not yours' })
   create(@CurrentUser() user: AuthenticatedUser, @Body() body: CreateRuleDto): Promise<RuleDto> {
-    return this.rpc.sync.send(P.RulesCreate, { ...body, userId: user.userId });
+    return this.rpc.send(P.RulesCreate, { ...body, userId: user.userId });
   }
 
   @Patch(':id')
@@ -61,7 +61,7 @@ export class RulesController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: UpdateRuleDto,
   ): Promise<RuleDto> {
-    return this.rpc.sync.send(P.RulesUpdate, { ...body, userId: user.userId, id });
+    return this.rpc.send(P.RulesUpdate, { ...body, userId: user.userId, id });
   }
 
   @Delete(':id')
@@ -74,7 +74,7 @@ export class RulesController {
     @Param('id', ParseUUIDPipe) id: string,
     @Query() query: DeleteRuleQueryDto,
   ): Promise<void> {
-    await this.rpc.sync.send(P.RulesDelete, {
+    await this.rpc.send(P.RulesDelete, {
       userId: user.userId,
       id,
       applyToExisting: query.applyToExisting,

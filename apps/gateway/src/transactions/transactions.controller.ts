@@ -13,14 +13,14 @@ import {
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
 import { ApiErrors, ApiUserAuth } from '../http/api-docs';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
 
 @ApiTags('transactions')
 @ApiUserAuth()
 @UseGuards(JwtAuthGuard)
 @Controller('v1/transactions')
 export class TransactionsController {
-  constructor(private readonly rpc: RpcClients) {}
+  constructor(private readonly rpc: Rpc) {}
 
   @Get()
   // The page arrives as JSON text built by the sync worker's query and is sent on as it is.
@@ -33,7 +33,7 @@ export class TransactionsController {
     @CurrentUser() user: AuthenticatedUser,
     @Query() query: TransactionsQueryDto,
   ): Promise<JsonText<TransactionPageDto>> {
-    return this.rpc.sync.send(P.TransactionsList, { ...query, userId: user.userId });
+    return this.rpc.send(P.TransactionsList, { ...query, userId: user.userId });
   }
 
   @Get('changes')
@@ -54,7 +54,7 @@ export class TransactionsController {
     @CurrentUser() user: AuthenticatedUser,
     @Query() query: TransactionChangesQueryDto,
   ): Promise<JsonText<TransactionChangesDto>> {
-    return this.rpc.sync.send(P.TransactionsChanges, { ...query, userId: user.userId });
+    return this.rpc.send(P.TransactionsChanges, { ...query, userId: user.userId });
   }
 
   @Get(':id')
@@ -64,7 +64,7 @@ export class TransactionsController {
   @ApiResponse({ status: 200, type: TransactionDto })
   @ApiErrors({ 404: 'NOT_FOUND: not your transaction' })
   get(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string): Promise<JsonText<TransactionDto>> {
-    return this.rpc.sync.send(P.TransactionsGet, { userId: user.userId, id });
+    return this.rpc.send(P.TransactionsGet, { userId: user.userId, id });
   }
 
   @Patch(':id')
@@ -85,6 +85,6 @@ export class TransactionsController {
     @Param('id') id: string,
     @Body() body: TransactionEditDto,
   ): Promise<JsonText<TransactionDto>> {
-    return this.rpc.sync.send(P.TransactionsEdit, { ...body, userId: user.userId, id });
+    return this.rpc.send(P.TransactionsEdit, { ...body, userId: user.userId, id });
   }
 }

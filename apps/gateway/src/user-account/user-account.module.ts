@@ -4,6 +4,7 @@ import { RpcModule } from '../rpc/rpc.module';
 import { UserAccountController } from './user-account.controller';
 import { UserAccountService } from './user-account.service';
 
+// The signed-in user's own account over /v1/auth/*: password change, sessions, account deletion (through auth).
 @Module({
   imports: [AuthModule, RpcModule],
   controllers: [UserAccountController],

@@ -12,19 +12,19 @@ import {
 } from '@app/contracts';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
 import { RevocationsService } from '../auth/revocations.service';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
 
 // The gateway's side of password, sessions and deletion: secrets cross the broker sealed.
 @Injectable()
 export class UserAccountService {
   constructor(
-    private readonly rpc: RpcClients,
+    private readonly rpc: Rpc,
     private readonly sealer: Sealer,
     private readonly revocations: RevocationsService,
   ) {}
 
   async changePassword(user: AuthenticatedUser, dto: ChangePasswordDto, clientIp: string): Promise<void> {
-    await this.rpc.auth.send(P.AuthPasswordChange, {
+    await this.rpc.send(P.AuthPasswordChange, {
       userId: user.userId,
       sessionId: user.sessionId,
       sealedCurrentPassword: this.sealer.seal(dto.currentPassword, SEAL_PURPOSE.password),
@@ -34,11 +34,11 @@ export class UserAccountService {
   }
 
   sessions(user: AuthenticatedUser): Promise<SessionListDto> {
-    return this.rpc.auth.send(P.AuthSessionsList, { userId: user.userId, sessionId: user.sessionId });
+    return this.rpc.send(P.AuthSessionsList, { userId: user.userId, sessionId: user.sessionId });
   }
 
   async revokeSession(user: AuthenticatedUser, sessionId: string): Promise<void> {
-    await this.rpc.auth.send(P.AuthSessionRevoke, { userId: user.userId, targetSessionId: sessionId });
+    await this.rpc.send(P.AuthSessionRevoke, { userId: user.userId, targetSessionId: sessionId });
     // This instance refuses it now; the others learn it from the broadcast.
     this.revocations.revokeLocally(sessionId);
   }
@@ -48,7 +48,7 @@ export class UserAccountService {
     dto: DeleteAccountDto,
     clientIp: string,
   ): Promise<DeletionAcceptedDto> {
-    const accepted = await this.rpc.auth.send(P.AuthDeletionRequest, {
+    const accepted = await this.rpc.send(P.AuthDeletionRequest, {
       userId: user.userId,
       sealedPassword: this.sealer.seal(dto.password, SEAL_PURPOSE.password),
       clientIp,
@@ -64,11 +64,11 @@ export class UserAccountService {
   }
 
   myDeletion(user: AuthenticatedUser): Promise<DeletionStatusDto> {
-    return this.rpc.auth.send(P.AuthDeletionStatus, { userId: user.userId });
+    return this.rpc.send(P.AuthDeletionStatus, { userId: user.userId });
   }
 
   deletionByToken(deletionId: string, token: string): Promise<DeletionStatusDto> {
-    return this.rpc.auth.send(P.AuthDeletionStatusByToken, {
+    return this.rpc.send(P.AuthDeletionStatusByToken, {
       deletionId,
       sealedStatusToken: this.sealer.seal(token, SEAL_PURPOSE.deletionStatusToken),
     });

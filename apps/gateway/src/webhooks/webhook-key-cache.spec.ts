@@ -4,7 +4,8 @@ import { DomainError, ErrorCode, type MessagePattern, type WebhookKeyResponse } 
 import { type RpcClient } from '@app/messaging';
 import { strictMock } from '@app/testing';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
+import { rpcOver } from '../rpc/rpc-spec-support';
 import { WebhookVerifier } from './webhook-verifier.service';
 
 const REAL_KID = '6c5516e1-92dc-479e-a8ff-5a51992e0001';
@@ -60,7 +61,7 @@ describe(`${WebhookVerifier.name} key cache`, () => {
     const moduleRef = await Test.createTestingModule({
       providers: [
         WebhookVerifier,
-        { provide: RpcClients, useValue: strictMock<RpcClients>('RpcClients', { link }) },
+        { provide: Rpc, useValue: rpcOver({ link }) },
         {
           provide: GATEWAY_CONFIG,
           useValue: strictMock<GatewayConfig>('GatewayConfig', {

@@ -5,7 +5,8 @@ import { type RpcClient } from '@app/messaging';
 import { strictMock } from '@app/testing';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { mapError } from '../errors/error-mapping';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
+import { rpcOver } from '../rpc/rpc-spec-support';
 import { MAX_JWT_LENGTH } from './es256-jwt';
 import { WebhookVerifier } from './webhook-verifier.service';
 
@@ -58,7 +59,7 @@ describe(WebhookVerifier.name, () => {
     const moduleRef = await Test.createTestingModule({
       providers: [
         WebhookVerifier,
-        { provide: RpcClients, useValue: strictMock<RpcClients>('RpcClients', { link }) },
+        { provide: Rpc, useValue: rpcOver({ link }) },
         {
           provide: GATEWAY_CONFIG,
           useValue: strictMock<GatewayConfig>('GatewayConfig', {

@@ -2,7 +2,7 @@ import { createHash, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode, MessagePattern } from '@app/contracts';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
-import { RpcClients } from '../rpc/rpc-clients';
+import { Rpc } from '../rpc/rpc';
 import { decodeJwt, type DecodedJwt, importEs256Key, JwtRejected, verifyEs256 } from './es256-jwt';
 
 const MAX_AGE_SECONDS = 5 * 60;
@@ -46,7 +46,7 @@ export class WebhookVerifier {
   private readonly lookups: TokenBucket;
 
   constructor(
-    private readonly rpc: RpcClients,
+    private readonly rpc: Rpc,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {
     const rate = config.WEBHOOK_KEY_LOOKUPS_PER_SECOND;
@@ -110,7 +110,7 @@ export class WebhookVerifier {
 
   private async fetch(kid: string): Promise<CachedKey> {
     // An unreachable key service is our outage, not a forged webhook: 503 lets Plaid retry.
-    const { key } = await this.rpc.link.send(MessagePattern.WebhookKeyGet, { kid });
+    const { key } = await this.rpc.send(MessagePattern.WebhookKeyGet, { kid });
     const entry: CachedKey = { key: null, expiredAt: null, fetchedAt: Date.now() };
     if (key) {
       try {

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import {
   EventPattern as E,
   type ItemDto,
@@ -14,6 +14,7 @@ import {
   MessagePattern as P,
   UserScope,
 } from '@app/contracts';
+import { EventHandler, RpcHandler } from '@app/messaging';
 import { ItemStatusService } from './item-status.service';
 import { ItemsService } from './items.service';
 
@@ -24,47 +25,47 @@ export class ItemsHandler {
     private readonly status: ItemStatusService,
   ) {}
 
-  @MessagePattern(P.ItemsList)
+  @RpcHandler(P.ItemsList)
   list(@Payload() dto: UserScope): Promise<ItemListDto> {
     return this.items.list(dto.userId);
   }
 
-  @MessagePattern(P.ItemsGet)
+  @RpcHandler(P.ItemsGet)
   get(@Payload() dto: ItemRef): Promise<ItemDto> {
     return this.items.get(dto.userId, dto.itemId);
   }
 
-  @MessagePattern(P.ItemsDelete)
+  @RpcHandler(P.ItemsDelete)
   remove(@Payload() dto: ItemRef): Promise<{ deleted: true }> {
     return this.items.remove(dto.userId, dto.itemId);
   }
 
-  @EventPattern(E.ItemMetadataRefreshed)
+  @EventHandler(E.ItemMetadataRefreshed)
   metadataRefreshed(@Payload() event: ItemMetadataRefreshedEvent): Promise<void> {
     return this.status.applyMetadata(event);
   }
 
-  @EventPattern(E.ItemSynced)
+  @EventHandler(E.ItemSynced)
   synced(@Payload() event: ItemSyncedEvent): Promise<void> {
     return this.status.applySynced(event);
   }
 
-  @EventPattern(E.ItemErrorRecorded)
+  @EventHandler(E.ItemErrorRecorded)
   errorRecorded(@Payload() event: ItemErrorRecordedEvent): Promise<void> {
     return this.status.applyError(event);
   }
 
-  @EventPattern(E.ItemAccountsChanged)
+  @EventHandler(E.ItemAccountsChanged)
   accountsChanged(@Payload() event: ItemAccountsChangedEvent): Promise<void> {
     return this.status.applyAccountsChanged(event);
   }
 
-  @EventPattern(E.TransactionsEdited)
+  @EventHandler(E.TransactionsEdited)
   transactionsEdited(@Payload() event: TransactionsEditedEvent): Promise<void> {
     return this.status.applyTransactionsEdited(event);
   }
 
-  @EventPattern(E.LegacyItemRefreshed)
+  @EventHandler(E.LegacyItemRefreshed)
   legacyRefreshed(@Payload() event: LegacyItemRefreshedEvent): Promise<void> {
     return this.status.applyLegacyRefresh(event);
   }

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import {
   ExchangeRequest,
   type ExchangeResultDto,
@@ -7,18 +7,19 @@ import {
   LinkTokenRequest,
   MessagePattern as P,
 } from '@app/contracts';
+import { RpcHandler } from '@app/messaging';
 import { LinkService } from './link.service';
 
 @Controller()
 export class LinkHandler {
   constructor(private readonly link: LinkService) {}
 
-  @MessagePattern(P.LinkTokenCreate)
+  @RpcHandler(P.LinkTokenCreate)
   createLinkToken(@Payload() dto: LinkTokenRequest): Promise<LinkTokenDto> {
     return this.link.createLinkToken(dto.userId, dto.itemId, dto.accountSelection ?? false);
   }
 
-  @MessagePattern(P.LinkExchange)
+  @RpcHandler(P.LinkExchange)
   exchange(@Payload() dto: ExchangeRequest): Promise<ExchangeResultDto> {
     return this.link.exchange(dto.userId, dto.publicToken);
   }

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import {
   EventPattern as E,
   MessagePattern as P,
@@ -7,6 +7,7 @@ import {
   WebhookKeyRequest,
   type WebhookKeyResponse,
 } from '@app/contracts';
+import { EventHandler, RpcHandler } from '@app/messaging';
 import { ItemWebhooksService } from './item-webhooks.service';
 import { WebhookKeysService } from './webhook-keys.service';
 
@@ -17,12 +18,12 @@ export class WebhooksHandler {
     private readonly keys: WebhookKeysService,
   ) {}
 
-  @EventPattern(E.PlaidItemWebhook)
+  @EventHandler(E.PlaidItemWebhook)
   itemWebhook(@Payload() event: PlaidWebhookEvent): Promise<void> {
     return this.itemWebhooks.handle(event);
   }
 
-  @MessagePattern(P.WebhookKeyGet)
+  @RpcHandler(P.WebhookKeyGet)
   key(@Payload() dto: WebhookKeyRequest): Promise<WebhookKeyResponse> {
     return this.keys.get(dto.kid);
   }

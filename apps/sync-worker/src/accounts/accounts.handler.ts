@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import {
   AccountBalancesRequest,
   type AccountBalancesDto,
@@ -11,18 +11,19 @@ import {
   type NetWorthDto,
   NetWorthRequest,
 } from '@app/contracts';
+import { RpcHandler } from '@app/messaging';
 import { AccountsService } from './accounts.service';
 
 @Controller()
 export class AccountsHandler {
   constructor(private readonly accounts: AccountsService) {}
 
-  @MessagePattern(P.AccountsList)
+  @RpcHandler(P.AccountsList)
   list(@Payload() dto: AccountsListRequest): Promise<AccountListDto> {
     return this.accounts.list(dto.userId, dto.itemId, dto.includeHidden ?? false);
   }
 
-  @MessagePattern(P.AccountsUpdate)
+  @RpcHandler(P.AccountsUpdate)
   update(@Payload() dto: AccountUpdateRequest): Promise<AccountDto> {
     return this.accounts.update(dto.userId, dto.accountId, {
       hidden: dto.hidden,
@@ -30,12 +31,12 @@ export class AccountsHandler {
     });
   }
 
-  @MessagePattern(P.AccountBalances)
+  @RpcHandler(P.AccountBalances)
   balances(@Payload() dto: AccountBalancesRequest): Promise<AccountBalancesDto> {
     return this.accounts.balances(dto.userId, dto.accountId, dto.from, dto.to);
   }
 
-  @MessagePattern(P.NetWorth)
+  @RpcHandler(P.NetWorth)
   netWorth(@Payload() dto: NetWorthRequest): Promise<NetWorthDto> {
     return this.accounts.netWorth(dto.userId, dto);
   }

@@ -1,13 +1,14 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { EventPattern as E, UserDeletionStepEvent } from '@app/contracts';
+import { EventHandler } from '@app/messaging';
 import { UserDeletionService } from './user-deletion.service';
 
 @Controller()
 export class UserDeletionHandler {
   constructor(private readonly deletion: UserDeletionService) {}
 
-  @EventPattern(E.UserSyncDeletionRequested)
+  @EventHandler(E.UserSyncDeletionRequested)
   deletionRequested(@Payload() event: UserDeletionStepEvent): Promise<void> {
     return this.deletion.deleteUser(event);
   }

@@ -1,13 +1,14 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { MessagePattern as P, type SpendingDto, SpendingRequest } from '@app/contracts';
+import { RpcHandler } from '@app/messaging';
 import { InsightsService } from './insights.service';
 
 @Controller()
 export class InsightsHandler {
   constructor(private readonly insights: InsightsService) {}
 
-  @MessagePattern(P.InsightsSpending)
+  @RpcHandler(P.InsightsSpending)
   spending(@Payload() dto: SpendingRequest): Promise<SpendingDto> {
     return this.insights.spending(dto);
   }

@@ -1,13 +1,14 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { MessagePattern as P, type RecurringListDto, RecurringListRequest } from '@app/contracts';
+import { RpcHandler } from '@app/messaging';
 import { RecurringService } from './recurring.service';
 
 @Controller()
 export class RecurringHandler {
   constructor(private readonly recurring: RecurringService) {}
 
-  @MessagePattern(P.RecurringList)
+  @RpcHandler(P.RecurringList)
   list(@Payload() dto: RecurringListRequest): Promise<RecurringListDto> {
     return this.recurring.list(dto);
   }

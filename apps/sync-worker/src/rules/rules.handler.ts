@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import {
   MessagePattern as P,
   RuleCreateRequest,
@@ -9,28 +9,29 @@ import {
   RuleUpdateRequest,
   RulesListRequest,
 } from '@app/contracts';
+import { RpcHandler } from '@app/messaging';
 import { RulesService } from './rules.service';
 
 @Controller()
 export class RulesHandler {
   constructor(private readonly rules: RulesService) {}
 
-  @MessagePattern(P.RulesList)
+  @RpcHandler(P.RulesList)
   list(@Payload() dto: RulesListRequest): Promise<RuleListDto> {
     return this.rules.list(dto);
   }
 
-  @MessagePattern(P.RulesCreate)
+  @RpcHandler(P.RulesCreate)
   create(@Payload() dto: RuleCreateRequest): Promise<RuleDto> {
     return this.rules.create(dto);
   }
 
-  @MessagePattern(P.RulesUpdate)
+  @RpcHandler(P.RulesUpdate)
   update(@Payload() dto: RuleUpdateRequest): Promise<RuleDto> {
     return this.rules.update(dto);
   }
 
-  @MessagePattern(P.RulesDelete)
+  @RpcHandler(P.RulesDelete)
   delete(@Payload() dto: RuleRef): Promise<{ deleted: true }> {
     return this.rules.delete(dto);
   }

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import {
   EventPattern as E,
   ItemRef,
@@ -8,23 +8,24 @@ import {
   type SyncRequestAcceptedDto,
   SyncRequestedEvent,
 } from '@app/contracts';
+import { EventHandler, RpcHandler } from '@app/messaging';
 import { SyncService } from './sync.service';
 
 @Controller()
 export class SyncHandler {
   constructor(private readonly sync: SyncService) {}
 
-  @EventPattern(E.PlaidTransactionsWebhook)
+  @EventHandler(E.PlaidTransactionsWebhook)
   transactionsWebhook(@Payload() event: PlaidWebhookEvent): Promise<void> {
     return this.sync.onTransactionsWebhook(event);
   }
 
-  @EventPattern(E.SyncRequested)
+  @EventHandler(E.SyncRequested)
   syncRequested(@Payload() event: SyncRequestedEvent): Promise<void> {
     return this.sync.onSyncRequested(event);
   }
 
-  @MessagePattern(P.SyncRequest)
+  @RpcHandler(P.SyncRequest)
   requestSync(@Payload() dto: ItemRef): Promise<SyncRequestAcceptedDto> {
     return this.sync.requestManualSync(dto.userId, dto.itemId);
   }

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import {
   type JsonText,
   MessagePattern as P,
@@ -11,6 +11,7 @@ import {
   TransactionEditRequest,
   TransactionRef,
 } from '@app/contracts';
+import { RpcHandler } from '@app/messaging';
 import { TransactionEditsService } from './transaction-edits.service';
 import { TransactionChangesService } from './transaction-changes.service';
 import { TransactionsService } from './transactions.service';
@@ -23,28 +24,28 @@ export class TransactionsHandler {
     private readonly edits: TransactionEditsService,
   ) {}
 
-  @MessagePattern(P.TransactionsGet)
+  @RpcHandler(P.TransactionsGet)
   get(@Payload() dto: TransactionRef): Promise<JsonText<TransactionDto>> {
     return this.edits.get(dto);
   }
 
-  @MessagePattern(P.TransactionsEdit)
+  @RpcHandler(P.TransactionsEdit)
   edit(@Payload() dto: TransactionEditRequest): Promise<JsonText<TransactionDto>> {
     return this.edits.edit(dto);
   }
 
-  @MessagePattern(P.TransactionsList)
+  @RpcHandler(P.TransactionsList)
   list(@Payload() dto: TransactionsListRequest): Promise<JsonText<TransactionPageDto>> {
     return this.transactions.page(dto);
   }
 
   // The previous release's gateways ask for the page as an object.
-  @MessagePattern(P.TransactionsListV1)
+  @RpcHandler(P.TransactionsListV1)
   listV1(@Payload() dto: TransactionsListRequest): Promise<TransactionPageDto> {
     return this.transactions.pageObject(dto);
   }
 
-  @MessagePattern(P.TransactionsChanges)
+  @RpcHandler(P.TransactionsChanges)
   changesPage(@Payload() dto: TransactionChangesRequest): Promise<JsonText<TransactionChangesDto>> {
     return this.changes.page(dto);
   }
