@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggingModule } from '@app/common';
 import { databaseHealthHandler } from '@app/messaging';
 import { AuthModule } from './auth/auth.module';
-import { AuthConfigModule, type AuthConfig } from './config';
+import { AppConfigModule, type AuthConfig } from './config';
 import { DeletionsModule } from './deletion/deletions.module';
 import { ExportModule } from './export/export.module';
 import { authDataSourceOptions } from './database/database';
@@ -18,7 +18,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        AuthConfigModule.forRoot(config),
+        AppConfigModule.forRoot(config),
         LoggingModule.forRoot({ service: 'auth', level: config.LOG_LEVEL }),
         TypeOrmModule.forRoot(authDataSourceOptions(config)),
         AuthModule,

@@ -140,17 +140,17 @@ export class AuthConfig extends ServiceBaseConfig {
   SHUTDOWN_GRACE_SECONDS = 20;
 }
 
-export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
+export const APP_CONFIG = Symbol('APP_CONFIG');
 
 // The config validated at boot, visible to every feature module without each one re-providing it.
 @Global()
 @Module({})
-export class AuthConfigModule {
+export class AppConfigModule {
   static forRoot(config: AuthConfig): DynamicModule {
     return {
-      module: AuthConfigModule,
-      providers: [{ provide: AUTH_CONFIG, useValue: config }],
-      exports: [AUTH_CONFIG],
+      module: AppConfigModule,
+      providers: [{ provide: APP_CONFIG, useValue: config }],
+      exports: [APP_CONFIG],
     };
   }
 }

@@ -3,7 +3,7 @@
 import { type DynamicModule, type Type } from '@nestjs/common';
 import { OutboxRelay } from '@app/messaging';
 import { type ServiceTest, TestDatabase, fake, newServiceTest } from '@app/testing';
-import { AuthConfig, AuthConfigModule } from './config';
+import { AuthConfig, AppConfigModule } from './config';
 import { AUTH_SCHEMA, authDataSourceOptions } from './database/database';
 
 export function authTestConfig(url = 'postgres://unused'): AuthConfig {
@@ -50,7 +50,7 @@ export function authServiceTest<S>(
   const { relay = { kick: () => undefined }, config = {}, db } = fakes;
   return newServiceTest(Service, {
     database: db ? () => Promise.resolve(db) : createAuthTestDatabase,
-    imports: (db) => [AuthConfigModule.forRoot(Object.assign(authTestConfig(db.url), config)), ...features],
+    imports: (db) => [AppConfigModule.forRoot(Object.assign(authTestConfig(db.url), config)), ...features],
     fakes: [fake(OutboxRelay, relay)],
   });
 }

@@ -4,7 +4,7 @@ import { UserAccountModule } from './user-account/user-account.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { AuthModule } from './auth/auth.module';
 import { CategoriesModule } from './categories/categories.module';
-import { GatewayConfigModule, type GatewayConfig } from './config';
+import { AppConfigModule, type GatewayConfig } from './config';
 import { ErrorsModule } from './errors/errors.module';
 import { EventsModule } from './events/events.module';
 import { ExportModule } from './export/export.module';
@@ -25,7 +25,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        GatewayConfigModule.forRoot(config),
+        AppConfigModule.forRoot(config),
         GatewayLoggingModule.forRoot(config.LOG_LEVEL),
         MessagingModule.forRoot({ url: config.RABBITMQ_URL }),
         ErrorsModule,

@@ -204,17 +204,17 @@ export class GatewayConfig {
   SHUTDOWN_GRACE_SECONDS = 20;
 }
 
-export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
+export const APP_CONFIG = Symbol('APP_CONFIG');
 
 // The validated config, built once in main.ts, for every feature module.
 @Global()
 @Module({})
-export class GatewayConfigModule {
+export class AppConfigModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
-      module: GatewayConfigModule,
-      providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
-      exports: [GATEWAY_CONFIG],
+      module: AppConfigModule,
+      providers: [{ provide: APP_CONFIG, useValue: config }],
+      exports: [APP_CONFIG],
     };
   }
 }

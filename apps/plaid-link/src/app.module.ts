@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggingModule } from '@app/common';
 import { databaseHealthHandler } from '@app/messaging';
-import { LinkConfigModule, type LinkConfig } from './config';
+import { AppConfigModule, type LinkConfig } from './config';
 import { dataSourceOptions } from './database/database';
 import { UserDeletionModule } from './deletion/user-deletion.module';
 import { FeedModule } from './feed/feed.module';
@@ -17,7 +17,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        LinkConfigModule.forRoot(config),
+        AppConfigModule.forRoot(config),
         LoggingModule.forRoot({ service: 'plaid-link', level: config.LOG_LEVEL }),
         TypeOrmModule.forRoot(dataSourceOptions(config)),
         LinkModule,

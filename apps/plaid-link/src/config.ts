@@ -72,17 +72,17 @@ export class LinkConfig extends PlaidServiceConfig {
   SHUTDOWN_GRACE_SECONDS = 20;
 }
 
-export const CONFIG = Symbol('CONFIG');
+export const APP_CONFIG = Symbol('APP_CONFIG');
 
 // The config validated at boot, visible to every feature module without each one re-providing it.
 @Global()
 @Module({})
-export class LinkConfigModule {
+export class AppConfigModule {
   static forRoot(config: LinkConfig): DynamicModule {
     return {
-      module: LinkConfigModule,
-      providers: [{ provide: CONFIG, useValue: config }],
-      exports: [CONFIG],
+      module: AppConfigModule,
+      providers: [{ provide: APP_CONFIG, useValue: config }],
+      exports: [APP_CONFIG],
     };
   }
 }

@@ -5,7 +5,7 @@ import { OutboxRelay } from '@app/messaging';
 import { generateEncryptionKey } from '@app/plaid';
 import { type ServiceTest, TestDatabase, newServiceTest } from '@app/testing';
 import { PlaidApi } from 'plaid';
-import { LinkConfig, LinkConfigModule } from './config';
+import { LinkConfig, AppConfigModule } from './config';
 import { SCHEMA, dataSourceOptions } from './database/database';
 import { Item } from './items/item.entity';
 
@@ -34,7 +34,7 @@ export function linkServiceTest<S>(
 ): Promise<ServiceTest<S>> {
   return newServiceTest(Service, {
     database: createLinkTestDatabase,
-    imports: (db) => [LinkConfigModule.forRoot(linkTestConfig(db.url)), ...features],
+    imports: (db) => [AppConfigModule.forRoot(linkTestConfig(db.url)), ...features],
     fakes: [
       { token: PlaidApi, value: plaid },
       { token: OutboxRelay, value: relay },

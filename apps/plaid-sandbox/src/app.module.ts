@@ -8,7 +8,7 @@ import { AccountsService } from './accounts/accounts.service';
 import { PlaidAuthGuard } from './common/plaid-auth.guard';
 import { PlaidCallInterceptor } from './common/plaid-call.interceptor';
 import { PlaidExceptionFilter } from './common/plaid-exception.filter';
-import { SANDBOX_CONFIG, type SandboxConfig } from './config';
+import { APP_CONFIG, type SandboxConfig } from './config';
 import { CallsService } from './control/calls.service';
 import { ControlController } from './control/control.controller';
 import { ControlService } from './control/control.service';
@@ -82,7 +82,7 @@ export class AppModule {
         HealthController,
       ],
       providers: [
-        { provide: SANDBOX_CONFIG, useValue: config },
+        { provide: APP_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: PlaidExceptionFilter },
         PlaidAuthGuard,
         PlaidCallInterceptor,

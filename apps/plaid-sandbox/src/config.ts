@@ -13,7 +13,7 @@ export interface SandboxConfig {
   logLevel: string;
 }
 
-export const SANDBOX_CONFIG = Symbol('SANDBOX_CONFIG');
+export const APP_CONFIG = Symbol('APP_CONFIG');
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -109,7 +109,7 @@ export class SyncConfig extends PlaidServiceConfig {
   SHUTDOWN_GRACE_SECONDS = 20;
 }
 
-export const CONFIG = Symbol('CONFIG');
+export const APP_CONFIG = Symbol('APP_CONFIG');
 
 // No webhook URL: Plaid can tell us nothing, so items are polled.
 export function pollingMode(config: SyncConfig): boolean {

@@ -2,7 +2,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { UnitOfWork, unitOfWorkProviders } from '@app/messaging';
 import { AccessTokenCipher, plaidProviders } from '@app/plaid';
 import { PlaidApi } from 'plaid';
-import { CONFIG, type SyncConfig } from './config';
+import { APP_CONFIG, type SyncConfig } from './config';
 
 // What every feature of the worker may inject: its config, the unit of work (on the outbox relay it provides), and
 // the Plaid client and token cipher, which only the door to Plaid (plaid/) and the institution names use.
@@ -13,11 +13,11 @@ export class CoreModule {
     return {
       module: CoreModule,
       providers: [
-        { provide: CONFIG, useValue: config },
-        ...plaidProviders(CONFIG),
-        ...unitOfWorkProviders(CONFIG),
+        { provide: APP_CONFIG, useValue: config },
+        ...plaidProviders(APP_CONFIG),
+        ...unitOfWorkProviders(APP_CONFIG),
       ],
-      exports: [CONFIG, PlaidApi, AccessTokenCipher, UnitOfWork],
+      exports: [APP_CONFIG, PlaidApi, AccessTokenCipher, UnitOfWork],
     };
   }
 }

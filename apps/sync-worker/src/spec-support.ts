@@ -9,7 +9,7 @@ import { AxiosHeaders, type AxiosResponse } from 'axios';
 import { type Fake, type ServiceTest, TestDatabase, fake, newServiceTest, strictMock } from '@app/testing';
 import { type AccountBase, PlaidApi, type Transaction, type TransactionsSyncResponse } from 'plaid';
 import { DataSource } from 'typeorm';
-import { CONFIG, SyncConfig } from './config';
+import { APP_CONFIG, SyncConfig } from './config';
 import { SCHEMA, dataSourceOptions } from './database/database';
 import { InstitutionsRepository } from './institutions/institutions.repository';
 import { type SyncItem } from './items/sync-items.repository';
@@ -48,7 +48,7 @@ export function syncServiceTest<S>(
     values: (db) => {
       const config = specConfig(db.url, options.config);
       return [
-        { provide: CONFIG, useValue: config },
+        { provide: APP_CONFIG, useValue: config },
         { provide: AccessTokenCipher, useValue: new AccessTokenCipher(config.TOKEN_ENCRYPTION_KEYS) },
         unitOfWorkProvider,
       ];
@@ -164,7 +164,7 @@ export function plaidOk<T>(data: T): AxiosResponse<T> {
   return { data, status: 200, statusText: 'OK', headers: {}, config: { headers: new AxiosHeaders() } };
 }
 
-// The door to Plaid with its real limiter and breaker (on the spec's database); PlaidApi, the cipher, CONFIG and
+// The door to Plaid with its real limiter and breaker (on the spec's database); PlaidApi, the cipher, APP_CONFIG and
 // DataSource come from the spec.
 export const plaidDoorLimits = [
   PlaidRateLimiter,
@@ -186,7 +186,7 @@ export const unitOfWorkProvider: Provider = {
   provide: UnitOfWork,
   useFactory: (db: DataSource, relay: OutboxRelay, config: SyncConfig) =>
     new UnitOfWork(db, relay, config.QUEUE_PREFIX),
-  inject: [DataSource, OutboxRelay, CONFIG],
+  inject: [DataSource, OutboxRelay, APP_CONFIG],
 };
 
 @Module({})
@@ -205,14 +205,14 @@ export function fakeCoreModule(
     module: FakeCoreModule,
     global: true,
     providers: [
-      { provide: CONFIG, useValue: config },
+      { provide: APP_CONFIG, useValue: config },
       { provide: DataSource, useValue: db.dataSource },
       { provide: AccessTokenCipher, useValue: cipher },
       { provide: PlaidApi, useValue: strictMock<PlaidApi>('PlaidApi', plaid) },
       { provide: OutboxRelay, useValue: strictMock<OutboxRelay>('OutboxRelay', { kick: () => undefined }) },
       unitOfWorkProvider,
     ],
-    exports: [CONFIG, DataSource, AccessTokenCipher, PlaidApi, OutboxRelay, UnitOfWork],
+    exports: [APP_CONFIG, DataSource, AccessTokenCipher, PlaidApi, OutboxRelay, UnitOfWork],
   };
 }
 

@@ -205,7 +205,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
 // The relay on the process's shared connection (MessagingModule, imported by runService). The config token is
 // no longer needed and only kept so that existing modules compile unchanged; a service that writes to its outbox
-// provides `unitOfWorkProviders(CONFIG)` (the relay and the UnitOfWork on it) instead.
+// provides `unitOfWorkProviders(APP_CONFIG)` (the relay and the UnitOfWork on it) instead.
 export function outboxRelayProvider(_configToken?: InjectionToken): Provider {
   return OutboxRelay;
 }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { Sealer } from '@app/common';
-import { AUTH_CONFIG, type AuthConfig } from '../config';
+import { APP_CONFIG, type AuthConfig } from '../config';
 import { OutboxModule } from '../outbox/outbox.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { ThrottleModule } from '../throttle/throttle.module';
@@ -17,7 +17,7 @@ import { PasswordsService } from './passwords.service';
   providers: [
     {
       provide: Sealer,
-      inject: [AUTH_CONFIG],
+      inject: [APP_CONFIG],
       useFactory: (c: AuthConfig) => new Sealer(c.BROKER_SEALING_SECRET),
     },
     AuthService,

@@ -1,13 +1,13 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import argon2 from 'argon2';
-import { AUTH_CONFIG, AuthConfig } from '../config';
+import { APP_CONFIG, AuthConfig } from '../config';
 
 @Injectable()
 export class PasswordsService implements OnModuleInit {
   // Verifying an unknown email against this hash makes it cost what a wrong password costs.
   private dummyHash = '';
 
-  constructor(@Inject(AUTH_CONFIG) private readonly config: AuthConfig) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: AuthConfig) {}
 
   async onModuleInit(): Promise<void> {
     this.dummyHash = await this.hash('dummy password that never matches anything');

@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { PeriodicTask } from '@app/common';
-import { AUTH_CONFIG, AuthConfig } from '../config';
+import { APP_CONFIG, AuthConfig } from '../config';
 import { DeletionsService } from './deletions.service';
 
 // Re-drives stalled account deletions every DELETION_REDRIVE_SECONDS, on every instance (claims skip each other).
@@ -14,7 +14,7 @@ import { DeletionsService } from './deletions.service';
 export class DeletionsScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly task: PeriodicTask;
 
-  constructor(@Inject(AUTH_CONFIG) config: AuthConfig, deletions: DeletionsService) {
+  constructor(@Inject(APP_CONFIG) config: AuthConfig, deletions: DeletionsService) {
     this.task = new PeriodicTask(
       'deletion re-drive',
       config.DELETION_REDRIVE_SECONDS,

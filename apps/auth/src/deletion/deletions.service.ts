@@ -12,7 +12,7 @@ import {
 } from '@app/contracts';
 import { UnitOfWork } from '@app/messaging';
 import { AuthService } from '../auth/auth.service';
-import { AUTH_CONFIG, AuthConfig } from '../config';
+import { APP_CONFIG, AuthConfig } from '../config';
 import { SessionsService } from '../sessions/sessions.service';
 import { UsersRepository } from '../users/users.repository';
 import { type DeletionRow, DeletionsRepository } from './deletions.repository';
@@ -30,7 +30,7 @@ export class DeletionsService {
   private readonly logger = new Logger(DeletionsService.name);
 
   constructor(
-    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    @Inject(APP_CONFIG) private readonly config: AuthConfig,
     private readonly uow: UnitOfWork,
     private readonly deletions: DeletionsRepository,
     private readonly users: UsersRepository,

@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { PeriodicTask } from '@app/common';
-import { AUTH_CONFIG, AuthConfig } from '../config';
+import { APP_CONFIG, AuthConfig } from '../config';
 import { HousekeepingService } from './housekeeping.service';
 
 // Runs the pruning every PRUNE_INTERVAL_SECONDS on every instance: the deletes are idempotent, and a run never
@@ -15,7 +15,7 @@ import { HousekeepingService } from './housekeeping.service';
 export class HousekeepingScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly task: PeriodicTask;
 
-  constructor(@Inject(AUTH_CONFIG) config: AuthConfig, housekeeping: HousekeepingService) {
+  constructor(@Inject(APP_CONFIG) config: AuthConfig, housekeeping: HousekeepingService) {
     const logger = new Logger(HousekeepingScheduler.name);
     this.task = new PeriodicTask(
       'pruning',

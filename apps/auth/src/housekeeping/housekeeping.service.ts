@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AUTH_CONFIG, AuthConfig } from '../config';
+import { APP_CONFIG, AuthConfig } from '../config';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { StreamTicketsRepository } from '../stream-tickets/stream-tickets.repository';
 import { AttemptsRepository } from '../throttle/attempts.repository';
@@ -23,7 +23,7 @@ export class HousekeepingService {
   private readonly logger = new Logger(HousekeepingService.name);
 
   constructor(
-    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    @Inject(APP_CONFIG) private readonly config: AuthConfig,
     private readonly sessions: SessionsRepository,
     private readonly attempts: AttemptsRepository,
     private readonly streamTickets: StreamTicketsRepository,

@@ -7,7 +7,7 @@ import {
   type SessionListDto,
 } from '@app/contracts';
 import { type Transaction, UnitOfWork } from '@app/messaging';
-import { AUTH_CONFIG, AuthConfig } from '../config';
+import { APP_CONFIG, AuthConfig } from '../config';
 import { RequestThrottle } from '../throttle/request-throttle.service';
 import { TokensService } from '../tokens/tokens.service';
 import { type SessionClient, SessionsRepository } from './sessions.repository';
@@ -27,7 +27,7 @@ export class SessionsService {
   private readonly logger = new Logger(SessionsService.name);
 
   constructor(
-    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    @Inject(APP_CONFIG) private readonly config: AuthConfig,
     private readonly throttle: RequestThrottle,
     private readonly sessions: SessionsRepository,
     private readonly tokens: TokensService,

@@ -6,7 +6,7 @@ import {
   type StreamTicketIssueRequest,
   type StreamTicketRedeemed,
 } from '@app/contracts';
-import { AUTH_CONFIG, AuthConfig } from '../config';
+import { APP_CONFIG, AuthConfig } from '../config';
 import { StreamTicketsRepository } from './stream-tickets.repository';
 
 // Single-use, short-lived tickets that let an EventSource (which cannot send an Authorization header) open the
@@ -14,7 +14,7 @@ import { StreamTicketsRepository } from './stream-tickets.repository';
 @Injectable()
 export class StreamTicketsService {
   constructor(
-    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    @Inject(APP_CONFIG) private readonly config: AuthConfig,
     private readonly tickets: StreamTicketsRepository,
   ) {}
 

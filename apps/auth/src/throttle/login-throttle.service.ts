@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { UnitOfWork } from '@app/messaging';
-import { AUTH_CONFIG, AuthConfig } from '../config';
+import { APP_CONFIG, AuthConfig } from '../config';
 import { AttemptsRepository, type Window } from './attempts.repository';
 import { rateLimited, windowAt } from './windows';
 
@@ -34,7 +34,7 @@ export class LoginThrottle {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly attempts: AttemptsRepository,
-    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    @Inject(APP_CONFIG) private readonly config: AuthConfig,
   ) {}
 
   // Answers the admission to hand back to succeeded() once the password checked out.

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { UnitOfWork } from '@app/messaging';
-import { AUTH_CONFIG, AuthConfig } from '../config';
+import { APP_CONFIG, AuthConfig } from '../config';
 import { AttemptsRepository } from './attempts.repository';
 import { rateLimited, windowAt } from './windows';
 
@@ -11,7 +11,7 @@ export class RequestThrottle {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly attempts: AttemptsRepository,
-    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    @Inject(APP_CONFIG) private readonly config: AuthConfig,
   ) {}
 
   signup(clientIp: string): Promise<void> {

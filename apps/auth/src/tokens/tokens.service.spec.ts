@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Test } from '@nestjs/testing';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
-import { AuthConfigModule } from '../config';
+import { AppConfigModule } from '../config';
 import { authTestConfig } from '../spec-support';
 import { TokensService } from './tokens.service';
 
@@ -12,7 +12,7 @@ const OLD_SECRET = 'old-key-old-key-old-key-old-key-old-key-0123';
 describe(TokensService.name, () => {
   async function build(jwt: { JWT_SECRET?: string; JWT_KEYS?: string }): Promise<TokensService> {
     const moduleRef = await Test.createTestingModule({
-      imports: [AuthConfigModule.forRoot(Object.assign(authTestConfig(), jwt))],
+      imports: [AppConfigModule.forRoot(Object.assign(authTestConfig(), jwt))],
       providers: [TokensService],
     }).compile();
     return moduleRef.get(TokensService);

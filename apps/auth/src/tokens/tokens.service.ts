@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { parseJwtKeys } from '@app/common';
 import { type AccessTokenClaims } from '@app/contracts';
 import { SignJWT } from 'jose';
-import { AUTH_CONFIG, AuthConfig } from '../config';
+import { APP_CONFIG, AuthConfig } from '../config';
 
 export const JWT_ISSUER = 'plaid-backend/auth';
 export const JWT_AUDIENCE = 'plaid-backend';
@@ -22,7 +22,7 @@ export class TokensService {
   private readonly key: Uint8Array;
   private readonly kid: string;
 
-  constructor(@Inject(AUTH_CONFIG) private readonly config: AuthConfig) {
+  constructor(@Inject(APP_CONFIG) private readonly config: AuthConfig) {
     const [signing] = parseJwtKeys(config);
     this.key = new TextEncoder().encode(signing.secret);
     this.kid = signing.kid;

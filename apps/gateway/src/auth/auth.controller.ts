@@ -10,7 +10,7 @@ import {
   UserDto,
 } from '@app/contracts';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { APP_CONFIG, type GatewayConfig } from '../config';
 import { ApiErrors, ApiUserAuth } from '../http/api-docs';
 import { Rpc } from '../rpc/rpc';
 import { CurrentUser, JwtAuthGuard } from './jwt-auth.guard';
@@ -43,7 +43,7 @@ export class AuthController {
     private readonly rpc: Rpc,
     private readonly revocations: RevocationsService,
     private readonly auth: AuthGatewayService,
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(APP_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   @Post('signup')

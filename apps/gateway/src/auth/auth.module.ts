@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { Sealer } from '@app/common';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { APP_CONFIG, type GatewayConfig } from '../config';
 import { RpcModule } from '../rpc/rpc.module';
 import { AuthController } from './auth.controller';
 import { AuthGatewayService } from './auth.service';
@@ -20,7 +20,7 @@ import { RevocationsService } from './revocations.service';
     RevocationsService,
     {
       provide: Sealer,
-      inject: [GATEWAY_CONFIG],
+      inject: [APP_CONFIG],
       useFactory: (c: GatewayConfig) => new Sealer(c.BROKER_SEALING_SECRET),
     },
   ],

@@ -4,7 +4,7 @@ import { PassportModule } from '@nestjs/passport';
 import { Test } from '@nestjs/testing';
 import { ErrorCode } from '@app/contracts';
 import { strictMock } from '@app/testing';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { APP_CONFIG, type GatewayConfig } from '../config';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JWT_AUDIENCE, JWT_ISSUER, JwtStrategy } from './jwt.strategy';
 import { RevocationsService } from './revocations.service';
@@ -63,7 +63,7 @@ describe(JwtStrategy.name, () => {
           }),
         },
         {
-          provide: GATEWAY_CONFIG,
+          provide: APP_CONFIG,
           useValue: strictMock<GatewayConfig>('GatewayConfig', jwt),
         },
       ],

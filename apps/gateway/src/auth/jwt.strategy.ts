@@ -4,7 +4,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { DEFAULT_JWT_KID, parseJwtKeys } from '@app/common';
 import { type AccessTokenClaims, DomainError, ErrorCode } from '@app/contracts';
 import { ExtractJwt, Strategy, type StrategyOptions } from 'passport-jwt';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config';
+import { APP_CONFIG, GatewayConfig } from '../config';
 import { RevocationsService } from './revocations.service';
 
 export interface AuthenticatedUser {
@@ -57,7 +57,7 @@ function claimsUser(claims: Claims): AuthenticatedUser | false {
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy) {
   constructor(
-    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    @Inject(APP_CONFIG) config: GatewayConfig,
     private readonly revocations: RevocationsService,
   ) {
     super(jwtOptions(config));
@@ -82,7 +82,7 @@ export const DELETION_STATUS_STRATEGY = 'jwt-deletion-status';
 
 @Injectable()
 export class DeletionStatusJwtStrategy extends PassportStrategy(Strategy, DELETION_STATUS_STRATEGY) {
-  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
+  constructor(@Inject(APP_CONFIG) config: GatewayConfig) {
     super(jwtOptions(config));
   }
 

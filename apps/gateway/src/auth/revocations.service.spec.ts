@@ -6,7 +6,7 @@ import { BroadcastEvent, MessagePattern, type SessionRevocation } from '@app/con
 import { AmqpConnection, type RpcClient } from '@app/messaging';
 import { strictMock } from '@app/testing';
 import { type ConfirmChannel, type ConsumeMessage } from 'amqplib';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { APP_CONFIG, type GatewayConfig } from '../config';
 import { Rpc } from '../rpc/rpc';
 import { rpcOver } from '../rpc/rpc-spec-support';
 import { RevocationsService } from './revocations.service';
@@ -86,7 +86,7 @@ describe(RevocationsService.name, () => {
         { provide: AmqpConnection, useValue: amqp },
         { provide: Rpc, useValue: rpcOver({ auth }) },
         {
-          provide: GATEWAY_CONFIG,
+          provide: APP_CONFIG,
           useValue: strictMock<GatewayConfig>('GatewayConfig', {
             QUEUE_PREFIX: 't.',
             ACCESS_TOKEN_TTL_SECONDS: TTL,

@@ -9,7 +9,7 @@ import { BroadcastEvent, MessagePattern, SessionRevocation, topology } from '@ap
 import { AmqpConnection, FanoutSubscriber } from '@app/messaging';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config';
+import { APP_CONFIG, GatewayConfig } from '../config';
 import { Rpc } from '../rpc/rpc';
 
 // Sessions whose access tokens this gateway refuses, kept in memory: no broker round trip per request.
@@ -28,7 +28,7 @@ export class RevocationsService implements OnApplicationBootstrap, OnApplication
   private reloader?: NodeJS.Timeout;
 
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(APP_CONFIG) private readonly config: GatewayConfig,
     private readonly rpc: Rpc,
     amqp: AmqpConnection,
   ) {

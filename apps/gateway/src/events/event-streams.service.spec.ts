@@ -15,7 +15,7 @@ import { strictMock } from '@app/testing';
 import { type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
 import { RevocationsService } from '../auth/revocations.service';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { APP_CONFIG, type GatewayConfig } from '../config';
 import { Rpc } from '../rpc/rpc';
 import { rpcOver } from '../rpc/rpc-spec-support';
 import { type EventSink, FEED_PAGE_SIZE } from './event-stream';
@@ -197,7 +197,7 @@ describe(EventStreamsService.name, () => {
           }),
         },
         {
-          provide: GATEWAY_CONFIG,
+          provide: APP_CONFIG,
           useValue: strictMock<GatewayConfig>('GatewayConfig', {
             QUEUE_PREFIX: 't.',
             STREAM_KEEPALIVE_MS: 15_000,

@@ -22,7 +22,7 @@ import { validateSync } from 'class-validator';
 import { Gauge } from 'prom-client';
 import { type AuthenticatedUser } from '../auth/jwt.strategy';
 import { RevocationsService } from '../auth/revocations.service';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config';
+import { APP_CONFIG, GatewayConfig } from '../config';
 import { Rpc } from '../rpc/rpc';
 import { type CloseReason, type EventSink, EventStream, FEED_PAGE_SIZE } from './event-stream';
 
@@ -46,7 +46,7 @@ export class EventStreamsService
   private stopped = false;
 
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(APP_CONFIG) private readonly config: GatewayConfig,
     private readonly rpc: Rpc,
     private readonly revocations: RevocationsService,
     amqp: AmqpConnection,

@@ -17,7 +17,7 @@ import { strictMock } from '@app/testing';
 import { type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { JWT_AUDIENCE, JWT_ISSUER } from '../auth/jwt.strategy';
 import { RevocationsService } from '../auth/revocations.service';
-import { GatewayConfig, GatewayConfigModule } from '../config';
+import { GatewayConfig, AppConfigModule } from '../config';
 import { ErrorsModule } from '../errors/errors.module';
 import { applyBrowserSecurity } from '../http/browser-security';
 import { Rpc } from '../rpc/rpc';
@@ -135,7 +135,7 @@ describe('EventsController (HTTP)', () => {
     });
     const moduleRef = await Test.createTestingModule({
       imports: [
-        GatewayConfigModule.forRoot(config),
+        AppConfigModule.forRoot(config),
         MessagingModule.forRoot({ url: config.RABBITMQ_URL }),
         ErrorsModule,
         EventsModule,

@@ -3,7 +3,7 @@ import { DomainError, ErrorCode, type MessagePattern } from '@app/contracts';
 import { type RpcClient } from '@app/messaging';
 import { strictMock } from '@app/testing';
 import { RevocationsService } from '../auth/revocations.service';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { APP_CONFIG, type GatewayConfig } from '../config';
 import { EventStreamsService } from '../events/event-streams.service';
 import { mapError } from '../errors/error-mapping';
 import { Rpc } from '../rpc/rpc';
@@ -42,7 +42,7 @@ describe(HealthService.name, () => {
           useValue: strictMock<EventStreamsService>('EventStreamsService', { isReady: () => true }),
         },
         {
-          provide: GATEWAY_CONFIG,
+          provide: APP_CONFIG,
           useValue: strictMock<GatewayConfig>('GatewayConfig', { HEALTH_TIMEOUT_MS: 100 }),
         },
       ],

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode, MessagePattern } from '@app/contracts';
 import { RevocationsService } from '../auth/revocations.service';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config';
+import { APP_CONFIG, GatewayConfig } from '../config';
 import { EventStreamsService } from '../events/event-streams.service';
 import { Rpc } from '../rpc/rpc';
 
@@ -22,7 +22,7 @@ export class HealthService {
   private cached?: { at: number; readiness: Promise<Readiness> };
 
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(APP_CONFIG) private readonly config: GatewayConfig,
     private readonly rpc: Rpc,
     private readonly revocations: RevocationsService,
     private readonly streams: EventStreamsService,

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { APP_CONFIG, type GatewayConfig } from '../config';
 import { ClientConfigDto } from './client-config.dto';
 
 // What a browser client needs to know before it signs in: which Link to open. The web app reads it at run time,
@@ -8,7 +8,7 @@ import { ClientConfigDto } from './client-config.dto';
 @ApiTags('config')
 @Controller('v1/config')
 export class ClientConfigController {
-  constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: GatewayConfig) {}
 
   @Get()
   @ApiOperation({

@@ -9,7 +9,7 @@ import {
   UnroutableMessageError,
 } from '@app/messaging';
 import { strictMock } from '@app/testing';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { APP_CONFIG, type GatewayConfig } from '../config';
 import { WebhookIntake } from './webhook-intake.service';
 
 interface Sent {
@@ -43,7 +43,7 @@ describe(WebhookIntake.name, () => {
       providers: [
         WebhookIntake,
         {
-          provide: GATEWAY_CONFIG,
+          provide: APP_CONFIG,
           useValue: strictMock<GatewayConfig>('GatewayConfig', { QUEUE_PREFIX: 't.' }),
         },
       ],

@@ -9,7 +9,7 @@ import {
   topology,
 } from '@app/contracts';
 import { EventPublisher } from '@app/messaging';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config';
+import { APP_CONFIG, GatewayConfig } from '../config';
 
 const ROUTES: Partial<Record<string, EventPattern.PlaidTransactionsWebhook | EventPattern.PlaidItemWebhook>> =
   {
@@ -26,7 +26,7 @@ export class WebhookIntake {
   private readonly queues: ReturnType<typeof topology>['events'];
 
   constructor(
-    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    @Inject(APP_CONFIG) config: GatewayConfig,
     private readonly publisher: EventPublisher,
   ) {
     this.queues = topology(config.QUEUE_PREFIX).events;

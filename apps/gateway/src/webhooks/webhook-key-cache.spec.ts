@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { DomainError, ErrorCode, type MessagePattern, type WebhookKeyResponse } from '@app/contracts';
 import { type RpcClient } from '@app/messaging';
 import { strictMock } from '@app/testing';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { APP_CONFIG, type GatewayConfig } from '../config';
 import { Rpc } from '../rpc/rpc';
 import { rpcOver } from '../rpc/rpc-spec-support';
 import { WebhookVerifier } from './webhook-verifier.service';
@@ -63,7 +63,7 @@ describe(`${WebhookVerifier.name} key cache`, () => {
         WebhookVerifier,
         { provide: Rpc, useValue: rpcOver({ link }) },
         {
-          provide: GATEWAY_CONFIG,
+          provide: APP_CONFIG,
           useValue: strictMock<GatewayConfig>('GatewayConfig', {
             WEBHOOK_KEY_CACHE_SECONDS: 60,
             WEBHOOK_KEY_LOOKUPS_PER_SECOND: lookupsPerSecond,

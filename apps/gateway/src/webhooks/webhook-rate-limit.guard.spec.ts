@@ -1,7 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { DomainError, ErrorCode } from '@app/contracts';
 import { strictMock } from '@app/testing';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { APP_CONFIG, type GatewayConfig } from '../config';
 import { mapError } from '../errors/error-mapping';
 import { WebhookRateLimitGuard } from './webhook-rate-limit.guard';
 
@@ -13,7 +13,7 @@ describe(WebhookRateLimitGuard.name, () => {
       providers: [
         WebhookRateLimitGuard,
         {
-          provide: GATEWAY_CONFIG,
+          provide: APP_CONFIG,
           useValue: strictMock<GatewayConfig>('GatewayConfig', { WEBHOOK_RATE_LIMIT_PER_MINUTE: 3 }),
         },
       ],

@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@app/contracts';
 import { type FastifyRequest } from 'fastify';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config';
+import { APP_CONFIG, GatewayConfig } from '../config';
 
 const WINDOW_MS = 60_000;
 // Addresses tracked per window; past this, new addresses share one counter (the map cannot grow without bound).
@@ -16,7 +16,7 @@ export class WebhookRateLimitGuard implements CanActivate {
   private counts = new Map<string, number>();
   private windowStartedAt = Date.now();
 
-  constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: GatewayConfig) {}
 
   canActivate(context: ExecutionContext): boolean {
     this.take(context.switchToHttp().getRequest<FastifyRequest>().ip);

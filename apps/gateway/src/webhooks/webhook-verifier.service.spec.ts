@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { DomainError, ErrorCode, MessagePattern, type WebhookKeyResponse } from '@app/contracts';
 import { type RpcClient } from '@app/messaging';
 import { strictMock } from '@app/testing';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { APP_CONFIG, type GatewayConfig } from '../config';
 import { mapError } from '../errors/error-mapping';
 import { Rpc } from '../rpc/rpc';
 import { rpcOver } from '../rpc/rpc-spec-support';
@@ -61,7 +61,7 @@ describe(WebhookVerifier.name, () => {
         WebhookVerifier,
         { provide: Rpc, useValue: rpcOver({ link }) },
         {
-          provide: GATEWAY_CONFIG,
+          provide: APP_CONFIG,
           useValue: strictMock<GatewayConfig>('GatewayConfig', {
             WEBHOOK_KEY_CACHE_SECONDS: 60,
             WEBHOOK_KEY_LOOKUPS_PER_SECOND: 1000,

@@ -1,7 +1,7 @@
 import { createHash, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode, MessagePattern } from '@app/contracts';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config';
+import { APP_CONFIG, GatewayConfig } from '../config';
 import { Rpc } from '../rpc/rpc';
 import { decodeJwt, type DecodedJwt, importEs256Key, JwtRejected, verifyEs256 } from './es256-jwt';
 
@@ -47,7 +47,7 @@ export class WebhookVerifier {
 
   constructor(
     private readonly rpc: Rpc,
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(APP_CONFIG) private readonly config: GatewayConfig,
   ) {
     const rate = config.WEBHOOK_KEY_LOOKUPS_PER_SECOND;
     this.lookups = new TokenBucket(rate, rate * LOOKUP_BURST_SECONDS);

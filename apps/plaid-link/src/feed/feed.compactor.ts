@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { PeriodicTask } from '@app/common';
-import { CONFIG, LinkConfig } from '../config';
+import { APP_CONFIG, LinkConfig } from '../config';
 import { FeedRepository } from './feed.repository';
 
 // Rows per delete statement: short statements, so that appends never wait long behind one.
@@ -21,7 +21,7 @@ export class FeedCompactor implements OnApplicationBootstrap, OnApplicationShutd
   private readonly task: PeriodicTask;
 
   constructor(
-    @Inject(CONFIG) private readonly config: LinkConfig,
+    @Inject(APP_CONFIG) private readonly config: LinkConfig,
     private readonly feed: FeedRepository,
   ) {
     this.task = new PeriodicTask(

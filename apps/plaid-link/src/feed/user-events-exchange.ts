@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { topology } from '@app/contracts';
 import { AmqpConnection } from '@app/messaging';
-import { CONFIG, LinkConfig } from '../config';
+import { APP_CONFIG, LinkConfig } from '../config';
 
 // Declares the user-events fanout exchange at start, so that gateways can bind to it before the first event and
 // the relay's first broadcast meets an exchange that exists. A broker that refuses (permissions) fails the start.
@@ -9,7 +9,7 @@ import { CONFIG, LinkConfig } from '../config';
 @Injectable()
 export class UserEventsExchange implements OnApplicationBootstrap {
   constructor(
-    @Inject(CONFIG) private readonly config: LinkConfig,
+    @Inject(APP_CONFIG) private readonly config: LinkConfig,
     private readonly amqp: AmqpConnection,
   ) {}
 

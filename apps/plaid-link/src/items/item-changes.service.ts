@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Inject, Injectable } from '@nestjs/common';
 import { type Transaction } from '@app/messaging';
-import { CONFIG, LinkConfig } from '../config';
+import { APP_CONFIG, LinkConfig } from '../config';
 import { FeedService } from '../feed/feed.service';
 import { type Item } from './item.entity';
 import { toItemDto } from './item.mapper';
@@ -20,7 +20,7 @@ export interface ItemUpdate {
 @Injectable()
 export class ItemChangesService {
   constructor(
-    @Inject(CONFIG) private readonly config: LinkConfig,
+    @Inject(APP_CONFIG) private readonly config: LinkConfig,
     private readonly items: ItemsRepository,
     private readonly feed: FeedService,
   ) {}

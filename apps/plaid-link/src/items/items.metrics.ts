@@ -1,12 +1,12 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { scrapedGauge } from '@app/common';
-import { CONFIG, LinkConfig } from '../config';
+import { APP_CONFIG, LinkConfig } from '../config';
 import { ItemsRepository } from './items.repository';
 
 @Injectable()
 export class ItemsMetrics implements OnModuleInit {
   constructor(
-    @Inject(CONFIG) private readonly config: LinkConfig,
+    @Inject(APP_CONFIG) private readonly config: LinkConfig,
     private readonly items: ItemsRepository,
   ) {}
 

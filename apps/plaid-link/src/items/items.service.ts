@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode, EventPattern, type ItemDto, type ItemListDto } from '@app/contracts';
 import { UnitOfWork } from '@app/messaging';
-import { CONFIG, LinkConfig } from '../config';
+import { APP_CONFIG, LinkConfig } from '../config';
 import { PlaidItemsService } from '../plaid-items/plaid-items.service';
 import { type Item } from './item.entity';
 import { toItemDto } from './item.mapper';
@@ -14,7 +14,7 @@ export class ItemsService {
   private readonly logger = new Logger(ItemsService.name);
 
   constructor(
-    @Inject(CONFIG) private readonly config: LinkConfig,
+    @Inject(APP_CONFIG) private readonly config: LinkConfig,
     private readonly items: ItemsRepository,
     private readonly itemChanges: ItemChangesService,
     private readonly uow: UnitOfWork,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@app/contracts';
-import { CONFIG, LinkConfig } from '../config';
+import { APP_CONFIG, LinkConfig } from '../config';
 import { RateLimitsRepository } from './rate-limits.repository';
 
 export type LinkAction = 'link-token' | 'exchange';
@@ -10,7 +10,7 @@ export type LinkAction = 'link-token' | 'exchange';
 export class LinkRateLimiter {
   constructor(
     private readonly limits: RateLimitsRepository,
-    @Inject(CONFIG) private readonly config: LinkConfig,
+    @Inject(APP_CONFIG) private readonly config: LinkConfig,
   ) {}
 
   async hit(action: LinkAction, userId: string): Promise<void> {

@@ -8,7 +8,7 @@ import { type Pool } from 'pg';
 import { type AccountBase, type PlaidApi } from 'plaid';
 import { type PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { feedEvents, insertItem, linkServiceTest, outboxRows, resetLinkTables, until } from '../spec-support';
-import { CONFIG, type LinkConfig } from '../config';
+import { APP_CONFIG, type LinkConfig } from '../config';
 import { ItemsService } from '../items/items.service';
 import { ExchangesRepository } from './exchanges.repository';
 import { LinkModule } from './link.module';
@@ -201,7 +201,7 @@ describe(LinkService.name, () => {
     });
 
     it('answers a retryable ServiceUnavailable when the attempt holding the token outlasts its Plaid calls', async () => {
-      const config = harness.get<LinkConfig>(CONFIG);
+      const config = harness.get<LinkConfig>(APP_CONFIG);
       const timeoutMs = config.PLAID_TIMEOUT_MS;
       plaid.gate = new PlaidGate();
       const first = sut.exchange(USER, 'public-sandbox-stuck');

@@ -12,7 +12,7 @@ import {
 import { UnitOfWork } from '@app/messaging';
 import { itemUserMessage, PlaidApiError, plaidCall, plaidDomainError, plaidErrorPolicy } from '@app/plaid';
 import { type AccountBase, type CountryCode, PlaidApi, Products, type LinkTokenCreateRequest } from 'plaid';
-import { CONFIG, LinkConfig } from '../config';
+import { APP_CONFIG, LinkConfig } from '../config';
 import { toItemDto } from '../items/item.mapper';
 import { type Item } from '../items/item.entity';
 import { ItemChangesService } from '../items/item-changes.service';
@@ -62,7 +62,7 @@ export class LinkService {
   private readonly logger = new Logger(LinkService.name);
 
   constructor(
-    @Inject(CONFIG) private readonly config: LinkConfig,
+    @Inject(APP_CONFIG) private readonly config: LinkConfig,
     private readonly items: ItemsRepository,
     private readonly itemChanges: ItemChangesService,
     private readonly itemsService: ItemsService,

@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import { type FastifyRequest } from 'fastify';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { CallsService } from '../control/calls.service';
-import { SANDBOX_CONFIG, type SandboxConfig } from '../config';
+import { APP_CONFIG, type SandboxConfig } from '../config';
 import { ItemsStore } from '../items/items.store';
 import { PlaidApiError } from './plaid-error';
 import { hasBadContentType, INVALID_JSON, requestIdFor } from './request-context';
@@ -24,7 +24,7 @@ function header(req: FastifyRequest, name: string): string | undefined {
 @Injectable()
 export class PlaidAuthGuard implements CanActivate {
   constructor(
-    @Inject(SANDBOX_CONFIG) private readonly config: SandboxConfig,
+    @Inject(APP_CONFIG) private readonly config: SandboxConfig,
     private readonly items: ItemsStore,
     private readonly calls: CallsService,
   ) {}

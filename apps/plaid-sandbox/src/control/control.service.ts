@@ -11,7 +11,7 @@ import {
   optionalStringArray,
   requiredString,
 } from '../common/request-fields';
-import { SANDBOX_CONFIG, type SandboxConfig } from '../config';
+import { APP_CONFIG, type SandboxConfig } from '../config';
 import { ItemsService } from '../items/items.service';
 import { ItemsStore } from '../items/items.store';
 import { type LinkCompletion, LinkService } from '../link/link.service';
@@ -50,7 +50,7 @@ export function controlBody(body: unknown): JsonObject {
 @Injectable()
 export class ControlService {
   constructor(
-    @Inject(SANDBOX_CONFIG) private readonly config: SandboxConfig,
+    @Inject(APP_CONFIG) private readonly config: SandboxConfig,
     private readonly store: ItemsStore,
     private readonly items: ItemsService,
     private readonly link: LinkService,

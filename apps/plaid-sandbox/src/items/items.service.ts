@@ -18,7 +18,7 @@ import { type WithoutRequestId } from '../common/plaid-endpoint';
 import { PlaidApiError } from '../common/plaid-error';
 import { type JsonObject, optionalUrl, requiredString } from '../common/request-fields';
 import { isoSeconds } from '../common/time';
-import { SANDBOX_CONFIG, type SandboxConfig } from '../config';
+import { APP_CONFIG, type SandboxConfig } from '../config';
 import { InstitutionsService } from '../institutions/institutions.service';
 import { evaluateLogin } from '../sandbox/sandbox-credentials';
 import { TransactionLog } from '../transactions/transaction-log';
@@ -45,7 +45,7 @@ export class ItemsService {
   transactionsPerItem: number;
 
   constructor(
-    @Inject(SANDBOX_CONFIG) private readonly config: SandboxConfig,
+    @Inject(APP_CONFIG) private readonly config: SandboxConfig,
     private readonly store: ItemsStore,
     private readonly institutions: InstitutionsService,
     private readonly transactions: TransactionsService,

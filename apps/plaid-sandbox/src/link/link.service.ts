@@ -17,7 +17,7 @@ import {
   requiredString,
 } from '../common/request-fields';
 import { isoSeconds } from '../common/time';
-import { SANDBOX_CONFIG, type SandboxConfig } from '../config';
+import { APP_CONFIG, type SandboxConfig } from '../config';
 import { DEFAULT_INSTITUTION_ID } from '../institutions/institutions.catalog';
 import { ItemsService } from '../items/items.service';
 import { ItemsStore } from '../items/items.store';
@@ -50,7 +50,7 @@ export class LinkService {
   private readonly tokens = new Map<string, LinkTokenRecord>();
 
   constructor(
-    @Inject(SANDBOX_CONFIG) private readonly config: SandboxConfig,
+    @Inject(APP_CONFIG) private readonly config: SandboxConfig,
     private readonly items: ItemsService,
     private readonly store: ItemsStore,
     private readonly lifecycle: AccountLifecycleService,

@@ -21,7 +21,7 @@ import {
   optionalString,
   requiredString,
 } from '../common/request-fields';
-import { SANDBOX_CONFIG, type SandboxConfig } from '../config';
+import { APP_CONFIG, type SandboxConfig } from '../config';
 import { type ItemRecord } from '../items/item.record';
 import { ItemsStore } from '../items/items.store';
 import { webhookBody, WebhooksService } from '../webhooks/webhooks.service';
@@ -55,7 +55,7 @@ export interface MutationResult {
 @Injectable()
 export class TransactionsService {
   constructor(
-    @Inject(SANDBOX_CONFIG) private readonly config: SandboxConfig,
+    @Inject(APP_CONFIG) private readonly config: SandboxConfig,
     private readonly items: ItemsStore,
     private readonly webhooks: WebhooksService,
   ) {}

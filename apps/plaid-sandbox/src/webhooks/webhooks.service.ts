@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { SANDBOX_CONFIG, type SandboxConfig } from '../config';
+import { APP_CONFIG, type SandboxConfig } from '../config';
 import { isoSeconds } from '../common/time';
 import { type ItemRecord } from '../items/item.record';
 import { WebhookKeysService } from './webhook-keys.service';
@@ -59,7 +59,7 @@ export class WebhooksService implements OnModuleDestroy {
   private closed = false;
 
   constructor(
-    @Inject(SANDBOX_CONFIG) private readonly config: SandboxConfig,
+    @Inject(APP_CONFIG) private readonly config: SandboxConfig,
     private readonly keys: WebhookKeysService,
   ) {}
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type AccountListDto, DomainError, ErrorCode } from '@app/contracts';
 import { UnitOfWork } from '@app/messaging';
 import { PlaidApiError, plaidDomainError } from '@app/plaid';
-import { CONFIG, SyncConfig } from '../config';
+import { APP_CONFIG, SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
 import { type ItemPlaidClient, ItemPlaidClients } from '../plaid/item-plaid.client';
 import { AccountWritesService } from './account-writes.service';
@@ -17,7 +17,7 @@ export class AccountsRefreshService {
   private readonly logger = new Logger(AccountsRefreshService.name);
 
   constructor(
-    @Inject(CONFIG) private readonly config: SyncConfig,
+    @Inject(APP_CONFIG) private readonly config: SyncConfig,
     private readonly uow: UnitOfWork,
     private readonly plaid: ItemPlaidClients,
     private readonly items: SyncItemsRepository,

@@ -5,7 +5,7 @@ import { OutboxRelay, UnitOfWork } from '@app/messaging';
 import { type TestDatabase, strictMock } from '@app/testing';
 import { type AccountBase } from 'plaid';
 import { DataSource } from 'typeorm';
-import { CONFIG } from '../config';
+import { APP_CONFIG } from '../config';
 import { type SyncItem } from '../items/sync-items.repository';
 import {
   createSyncDatabase,
@@ -56,7 +56,7 @@ describe(AccountsService.name, () => {
         AccountWritesService,
         BalanceSnapshotsRepository,
         { provide: DataSource, useValue: db.dataSource },
-        { provide: CONFIG, useValue: specConfig(db.url) },
+        { provide: APP_CONFIG, useValue: specConfig(db.url) },
         { provide: OutboxRelay, useValue: strictMock<OutboxRelay>('OutboxRelay', { kick: () => undefined }) },
         unitOfWorkProvider,
       ],

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventPattern, type ItemMetadataRefreshedEvent } from '@app/contracts';
 import { UnitOfWork } from '@app/messaging';
 import { type ItemGetResponse } from 'plaid';
-import { CONFIG, SyncConfig } from '../config';
+import { APP_CONFIG, SyncConfig } from '../config';
 import { InstitutionNamesService } from '../institutions/institution-names.service';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
 import { type ItemPlaidClient } from '../plaid/item-plaid.client';
@@ -34,7 +34,7 @@ export class ItemMetadataService {
   private readonly logger = new Logger(ItemMetadataService.name);
 
   constructor(
-    @Inject(CONFIG) private readonly config: SyncConfig,
+    @Inject(APP_CONFIG) private readonly config: SyncConfig,
     private readonly uow: UnitOfWork,
     private readonly items: SyncItemsRepository,
     private readonly accounts: AccountWritesService,

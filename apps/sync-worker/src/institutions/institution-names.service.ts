@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { plaidCall } from '@app/plaid';
 import { type CountryCode, PlaidApi } from 'plaid';
-import { CONFIG, SyncConfig } from '../config';
+import { APP_CONFIG, SyncConfig } from '../config';
 import { InstitutionsRepository } from './institutions.repository';
 
 // Institution names, cached in Postgres: /institutions/get_by_id has a low client-wide rate limit.
 @Injectable()
 export class InstitutionNamesService {
   constructor(
-    @Inject(CONFIG) private readonly config: SyncConfig,
+    @Inject(APP_CONFIG) private readonly config: SyncConfig,
     private readonly institutions: InstitutionsRepository,
     private readonly plaid: PlaidApi,
   ) {}

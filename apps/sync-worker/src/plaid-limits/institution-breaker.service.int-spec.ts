@@ -2,7 +2,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { type TestDatabase, strictMock } from '@app/testing';
 import { PlaidApi } from 'plaid';
 import { DataSource } from 'typeorm';
-import { CONFIG } from '../config';
+import { APP_CONFIG } from '../config';
 import { InstitutionNamesService } from '../institutions/institution-names.service';
 import { InstitutionsRepository } from '../institutions/institutions.repository';
 import { createSyncDatabase, plaidOk, specConfig } from '../spec-support';
@@ -22,7 +22,7 @@ describe(InstitutionBreaker.name, () => {
         InstitutionBreaker,
         InstitutionNamesService,
         InstitutionsRepository,
-        { provide: CONFIG, useValue: specConfig(db.url, { INSTITUTION_PAUSE_SECONDS: 300 }) },
+        { provide: APP_CONFIG, useValue: specConfig(db.url, { INSTITUTION_PAUSE_SECONDS: 300 }) },
         { provide: DataSource, useValue: db.dataSource },
         {
           provide: PlaidApi,

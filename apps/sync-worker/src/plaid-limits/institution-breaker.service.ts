@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CONFIG, SyncConfig } from '../config';
+import { APP_CONFIG, SyncConfig } from '../config';
 import { InstitutionsRepository } from '../institutions/institutions.repository';
 
 // Institutions Plaid reports as down pause the syncs of all their items for a while, instead of every item
@@ -9,7 +9,7 @@ export class InstitutionBreaker {
   private readonly logger = new Logger(InstitutionBreaker.name);
 
   constructor(
-    @Inject(CONFIG) private readonly config: SyncConfig,
+    @Inject(APP_CONFIG) private readonly config: SyncConfig,
     private readonly institutions: InstitutionsRepository,
   ) {}
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CONFIG, SyncConfig } from '../config';
+import { APP_CONFIG, SyncConfig } from '../config';
 import { PlaidCallWindowsRepository } from './plaid-call-windows.repository';
 
 // Keeps each item under Plaid's per-item limit for /transactions/sync (50 calls a minute) before Plaid has to
@@ -10,7 +10,7 @@ export class PlaidRateLimiter {
   private readonly logger = new Logger(PlaidRateLimiter.name);
 
   constructor(
-    @Inject(CONFIG) private readonly config: SyncConfig,
+    @Inject(APP_CONFIG) private readonly config: SyncConfig,
     private readonly windows: PlaidCallWindowsRepository,
   ) {}
 

@@ -14,7 +14,7 @@ import {
 import { DataSource } from 'typeorm';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { ItemPlaidClients } from '../plaid/item-plaid.client';
-import { CONFIG } from '../config';
+import { APP_CONFIG } from '../config';
 import { type SyncItem } from '../items/sync-items.repository';
 import {
   createSyncDatabase,
@@ -81,7 +81,7 @@ describe(RecurringService.name, () => {
         RecurringRepository,
         AccountsRepository,
         ...plaidDoorProviders,
-        { provide: CONFIG, useValue: config },
+        { provide: APP_CONFIG, useValue: config },
         { provide: DataSource, useValue: db.dataSource },
         { provide: OutboxRelay, useValue: strictMock<OutboxRelay>('OutboxRelay', { kick: () => undefined }) },
         unitOfWorkProvider,

@@ -5,7 +5,7 @@ import { JobError, OutboxRelay } from '@app/messaging';
 import { PLAID_ERROR_TABLE, PlaidApiError } from '@app/plaid';
 import { type TestDatabase, strictMock } from '@app/testing';
 import { DataSource } from 'typeorm';
-import { CONFIG } from '../config';
+import { APP_CONFIG } from '../config';
 import { InstitutionsRepository } from '../institutions/institutions.repository';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
 import { InstitutionBreaker } from '../plaid-limits/institution-breaker.service';
@@ -144,7 +144,7 @@ describe(PlaidFailurePolicy.name, () => {
         SyncItemsRepository,
         InstitutionBreaker,
         InstitutionsRepository,
-        { provide: CONFIG, useValue: specConfig(db.url, { EVENT_MAX_ATTEMPTS: MAX_ATTEMPTS }) },
+        { provide: APP_CONFIG, useValue: specConfig(db.url, { EVENT_MAX_ATTEMPTS: MAX_ATTEMPTS }) },
         { provide: DataSource, useValue: db.dataSource },
         {
           provide: OutboxRelay,

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventPattern, type ItemProblemPayload, type ItemStatusValue } from '@app/contracts';
 import { JobError, UnitOfWork } from '@app/messaging';
 import { PlaidApiError, plaidErrorPolicy } from '@app/plaid';
-import { CONFIG, SyncConfig } from '../config';
+import { APP_CONFIG, SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
 import { InstitutionBreaker } from '../plaid-limits/institution-breaker.service';
 import { type PlaidPaused } from '../plaid/item-plaid.client';
@@ -45,7 +45,7 @@ export class PlaidFailurePolicy {
   private readonly logger = new Logger(PlaidFailurePolicy.name);
 
   constructor(
-    @Inject(CONFIG) private readonly config: SyncConfig,
+    @Inject(APP_CONFIG) private readonly config: SyncConfig,
     private readonly uow: UnitOfWork,
     private readonly items: SyncItemsRepository,
     private readonly breaker: InstitutionBreaker,

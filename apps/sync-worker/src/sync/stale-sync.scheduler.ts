@@ -8,7 +8,7 @@ import {
 import { PeriodicTask } from '@app/common';
 import { EventPattern } from '@app/contracts';
 import { UnitOfWork } from '@app/messaging';
-import { CONFIG, SyncConfig, pollingMode } from '../config';
+import { APP_CONFIG, SyncConfig, pollingMode } from '../config';
 import { SyncItemsRepository } from '../items/sync-items.repository';
 
 const SCHEDULER_LOCK = 7302;
@@ -26,7 +26,7 @@ export class StaleSyncScheduler implements OnApplicationBootstrap, OnApplication
   private readonly dueAfterSeconds: number;
 
   constructor(
-    @Inject(CONFIG) private readonly config: SyncConfig,
+    @Inject(APP_CONFIG) private readonly config: SyncConfig,
     private readonly uow: UnitOfWork,
     private readonly items: SyncItemsRepository,
   ) {

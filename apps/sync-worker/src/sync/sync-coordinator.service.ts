@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool, type PoolClient } from 'pg';
-import { CONFIG, SyncConfig } from '../config';
+import { APP_CONFIG, SyncConfig } from '../config';
 import { SyncItemsRepository } from '../items/sync-items.repository';
 
 // Advisory-lock namespace of "one sync per item".
@@ -29,7 +29,7 @@ export class SyncCoordinator implements OnApplicationShutdown {
   private readonly running = new Map<string, LocalRun>();
 
   constructor(
-    @Inject(CONFIG) config: SyncConfig,
+    @Inject(APP_CONFIG) config: SyncConfig,
     private readonly items: SyncItemsRepository,
   ) {
     this.locks = new Pool({

@@ -14,7 +14,7 @@ import { DataSource } from 'typeorm';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { AccountWritesService } from '../accounts/account-writes.service';
 import { ItemPlaidClients } from '../plaid/item-plaid.client';
-import { CONFIG, type SyncConfig } from '../config';
+import { APP_CONFIG, type SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
 import {
   createSyncDatabase,
@@ -80,7 +80,7 @@ describe(SyncRunService.name, () => {
         TransactionEditsRepository,
         TransfersRepository,
         ...plaidDoorProviders,
-        { provide: CONFIG, useValue: config },
+        { provide: APP_CONFIG, useValue: config },
         { provide: DataSource, useValue: db.dataSource },
         { provide: AccessTokenCipher, useValue: cipher },
         { provide: PlaidApi, useValue: strictMock<PlaidApi>('PlaidApi', { transactionsSync }) },

@@ -5,7 +5,7 @@ import { type Transaction as UnitOfWorkTransaction, UnitOfWork } from '@app/mess
 import { PlaidApiError } from '@app/plaid';
 import { type Transaction, type TransactionsSyncResponse } from 'plaid';
 import { AccountWritesService } from '../accounts/account-writes.service';
-import { CONFIG, SyncConfig } from '../config';
+import { APP_CONFIG, SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
 import { type ItemPlaidClient } from '../plaid/item-plaid.client';
 import { TransactionChangesRepository } from '../transactions/transaction-changes.repository';
@@ -45,7 +45,7 @@ export class SyncRunService {
   private readonly logger = new Logger(SyncRunService.name);
 
   constructor(
-    @Inject(CONFIG) private readonly config: SyncConfig,
+    @Inject(APP_CONFIG) private readonly config: SyncConfig,
     private readonly uow: UnitOfWork,
     private readonly items: SyncItemsRepository,
     private readonly accounts: AccountWritesService,

@@ -10,7 +10,7 @@ import {
 import { requestContext } from '@app/common';
 import { JobError, UnitOfWork } from '@app/messaging';
 import { ItemMetadataService } from '../accounts/item-metadata.service';
-import { CONFIG, SyncConfig } from '../config';
+import { APP_CONFIG, SyncConfig } from '../config';
 import { type SyncItem, SyncItemsRepository } from '../items/sync-items.repository';
 import { ItemPlaidClients } from '../plaid/item-plaid.client';
 import { RecurringService } from '../recurring/recurring.service';
@@ -39,7 +39,7 @@ export class SyncService {
   private readonly logger = new Logger(SyncService.name);
 
   constructor(
-    @Inject(CONFIG) private readonly config: SyncConfig,
+    @Inject(APP_CONFIG) private readonly config: SyncConfig,
     private readonly uow: UnitOfWork,
     private readonly plaid: ItemPlaidClients,
     private readonly items: SyncItemsRepository,

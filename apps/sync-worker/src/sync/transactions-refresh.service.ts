@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PlaidApiError } from '@app/plaid';
-import { CONFIG, SyncConfig } from '../config';
+import { APP_CONFIG, SyncConfig } from '../config';
 import { type SyncItem } from '../items/sync-items.repository';
 import { ItemPlaidClients } from '../plaid/item-plaid.client';
 
@@ -12,7 +12,7 @@ export class TransactionsRefreshService {
   private readonly logger = new Logger(TransactionsRefreshService.name);
 
   constructor(
-    @Inject(CONFIG) private readonly config: SyncConfig,
+    @Inject(APP_CONFIG) private readonly config: SyncConfig,
     private readonly plaid: ItemPlaidClients,
   ) {}
 

@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { PeriodicTask } from '@app/common';
-import { CONFIG, SyncConfig } from '../config';
+import { APP_CONFIG, SyncConfig } from '../config';
 import { TransactionChangesRepository } from './transaction-changes.repository';
 
 // Deletes change log rows past CHANGE_LOG_RETENTION_HOURS every CHANGE_LOG_COMPACTION_SECONDS, in batches
@@ -18,7 +18,7 @@ export class TransactionChangesCompactor implements OnApplicationBootstrap, OnAp
   private readonly task: PeriodicTask;
 
   constructor(
-    @Inject(CONFIG) private readonly config: SyncConfig,
+    @Inject(APP_CONFIG) private readonly config: SyncConfig,
     private readonly changes: TransactionChangesRepository,
   ) {
     this.task = new PeriodicTask(
