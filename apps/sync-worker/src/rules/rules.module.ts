@@ -4,7 +4,7 @@ import { RulesHandler } from './rules.handler';
 import { RulesRepository } from './rules.repository';
 import { RulesService } from './rules.service';
 
-// The user's rules (RPC CRUD). The page write applies them (rule-effects.sql.ts).
+// The user's rules (RPC CRUD). The page write applies them (transactions/rule-effects.sql.ts).
 @Module({
   imports: [TransactionsModule],
   controllers: [RulesHandler],

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ruleEffectsJoin } from './rule-effects.sql';
+import { ruleEffectsJoin } from '../transactions/rule-effects.sql';
 
 // A rule as stored (numeric columns arrive as text).
 export interface RuleRow {

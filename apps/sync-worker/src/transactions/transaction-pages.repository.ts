@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type Transaction } from 'plaid';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ruleEffectsJoin } from '../rules/rule-effects.sql';
+import { ruleEffectsJoin } from './rule-effects.sql';
 
 // The page's rows ($3…$19, one array per column) for the user ($2) of the item ($1). In the same statement:
 // - a posted transaction that names its pending one takes over the user's edit of it (unless it has its own), so
