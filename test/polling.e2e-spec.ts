@@ -121,8 +121,14 @@ describe('polling without webhooks', () => {
       { what: 'the bank’s new transactions, found by polling', timeoutMs: 40_000 },
     );
     expect((await allTransactions(user)).length).toBe(before + 3);
-    const later = (await user.api.get(`/v1/items/${item.id}`, user.accessToken)).body;
-    expect(Date.parse(later.lastSyncedAt)).toBeGreaterThan(Date.parse(first.lastSyncedAt));
+    // lastSyncedAt reaches plaid-link by an event after the rows commit in sync-worker: poll for it.
+    const later = await waitFor(
+      async () => {
+        const body = (await user.api.get(`/v1/items/${item.id}`, user.accessToken)).body;
+        return Date.parse(body.lastSyncedAt) > Date.parse(first.lastSyncedAt) ? body : undefined;
+      },
+      { what: 'the item’s lastSyncedAt moved by the polled sync', timeoutMs: 20_000 },
+    );
     expect(later).toMatchObject({ status: 'healthy', stale: false, plaidLastUpdatedAt: expect.any(String) });
     expect(await control('GET', `/webhooks?item_id=${item.plaidId}`)).toEqual([]);
   });
