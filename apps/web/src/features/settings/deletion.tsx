@@ -33,6 +33,11 @@ const STEPS: Record<DeletionStatus['step'], string> = {
   deleting_data: 'Deleting your accounts, transactions and settings…',
   completed: 'Your account and everything in it are deleted.',
 };
+// A step that is behind the user reads as done, not as still running.
+const DONE: Partial<Record<DeletionStatus['step'], string>> = {
+  removing_items: 'Your bank connections are removed at Plaid.',
+  deleting_data: 'Your accounts, transactions and settings are deleted.',
+};
 const ORDER: DeletionStatus['step'][] = ['removing_items', 'deleting_data', 'completed'];
 
 export function DeletionProgress({ url }: { url: string }) {
@@ -66,15 +71,18 @@ export function DeletionProgress({ url }: { url: string }) {
       <h1>{done ? 'Account deleted' : 'Deleting your account'}</h1>
       <progress max={ORDER.length - 1} value={done ? ORDER.length - 1 : at} aria-label="Deletion progress" />
       <ol className="steps">
-        {ORDER.map((step, i) => (
-          <li
-            key={step}
-            aria-current={status?.step === step ? 'step' : undefined}
-            className={i < at || (done && i < ORDER.length - 1) ? 'done' : ''}
-          >
-            {STEPS[step]}
-          </li>
-        ))}
+        {ORDER.map((step, i) => {
+          const behind = i < at || (done && i < ORDER.length - 1);
+          return (
+            <li
+              key={step}
+              aria-current={status?.step === step ? 'step' : undefined}
+              className={behind ? 'done' : ''}
+            >
+              {behind ? (DONE[step] ?? STEPS[step]) : STEPS[step]}
+            </li>
+          );
+        })}
       </ol>
       <p role="status">
         {done
